@@ -1,0 +1,6 @@
+#!/usr/bin/env python3
+"""Build the story-map site from stories/ and data/: `python build.py --help` lists the commands."""
+from storymap.cli import main
+
+if __name__ == "__main__":
+    main()

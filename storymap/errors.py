@@ -1,0 +1,107 @@
+"""Problems found in journalists' files, and how they are shown.
+
+A user's mistake is a Problem with a location, never an exception trace; the
+build collects every Problem before deciding whether anything is written.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A position in a source file; line and col are 1-based as editors show them."""
+
+    path: str
+    line: int = 1
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    mark: Mark
+    message: str
+    hint: str = ""
+
+    def as_text(self) -> str:
+        text = f"{self.mark.path}:{self.mark.line}:{self.mark.col}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text
+
+    def as_github(self) -> str:
+        # GitHub annotations end at a newline and treat '%' specially.
+        message = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = self.mark.path.replace(",", "%2C").replace(":", "%3A")
+        return f"::error file={path},line={self.mark.line},col={self.mark.col}::{message}"
+
+
+@dataclass
+class Problems:
+    """Collects every problem of a run, in the order found."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, mark: Mark, message: str, hint: str = "") -> None:
+        self.items.append(Problem(mark, message, hint))
+
+    def extend(self, other: Iterable[Problem]) -> None:
+        self.items.extend(other)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def sorted(self) -> list[Problem]:
+        """By file, then position; problems at one spot keep their order."""
+        return sorted(self.items, key=lambda p: (p.mark.path, p.mark.line, p.mark.col))
+
+
+class UserError(Exception):
+    """A usage mistake that is not about a file's content (exit status 2)."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A 'did you mean' hint for the closest choice, or '' when none is close."""
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        if word.lower() in lowered:
+            close = [lowered[word.lower()]]
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the journalist would type it: relative to the working folder when inside it."""
+    path = Path(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def source_excerpt(problem: Problem, lines_by_path: dict[str, list[str]]) -> str:
+    """The offending line with a caret under the column, as StrictYAML shows it."""
+    lines = lines_by_path.get(problem.mark.path)
+    if not lines or not (1 <= problem.mark.line <= len(lines)):
+        return ""
+    line = lines[problem.mark.line - 1].rstrip("\r\n").expandtabs(1)
+    col = min(max(problem.mark.col, 1), len(line) + 1)
+    return f"    {line}\n    {' ' * (col - 1)}^"

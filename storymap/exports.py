@@ -1,0 +1,184 @@
+"""Open data downloads of a story: data.geojson, events.csv and data.kml.
+
+All three carry the same features: every place the story uses and every
+event, located or not (events.csv), or located (GeoJSON, KML).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+from . import i18n
+from .geodata import split_at_antimeridian
+from .model import Geometry, Place, Source, StoryModel, TimedEvent
+
+GEOJSON_DIGITS = 6
+CSV_COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "route_mode",
+               "kind", "confidence", "tags", "description", "source_publisher", "source_title",
+               "source_url", "source_date", "source_archive")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _lonlat(lat: float, lon: float) -> list[float]:
+    return [round(lon, GEOJSON_DIGITS), round(lat, GEOJSON_DIGITS)]
+
+
+def geojson_geometry(geometry: Geometry) -> dict:
+    if not geometry.is_route:
+        return {"type": "Point", "coordinates": _lonlat(*geometry.points[0])}
+    parts = split_at_antimeridian(list(geometry.points))
+    lines = [[_lonlat(lat, lon) for lat, lon in part] for part in parts]
+    if len(lines) == 1:
+        return {"type": "LineString", "coordinates": lines[0]}
+    return {"type": "MultiLineString", "coordinates": lines}
+
+
+def _source_dict(source: Source) -> dict:
+    out = {"publisher": source.publisher}
+    for key in ("title", "url", "archive"):
+        if getattr(source, key):
+            out[key] = getattr(source, key)
+    if source.date:
+        out["date"] = source.date.iso
+    return out
+
+
+def _when_properties(timed: TimedEvent) -> dict:
+    when = timed.event.when
+    if when.is_span:
+        return {"start": when.start.iso, "end": when.end.iso if when.end else None}
+    return {"date": when.start.iso}
+
+
+def place_feature(place: Place) -> dict:
+    properties = {"id": place.id, "feature": "place", "name": place.name, "kind": place.kind}
+    if place.country:
+        properties["country"] = place.country
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": _lonlat(place.lat, place.lon)},
+            "properties": properties}
+
+
+def event_feature(timed: TimedEvent) -> dict:
+    event = timed.event
+    properties = {"id": event.id, "feature": "event", "title": event.title, "kind": event.kind,
+                  **_when_properties(timed), "approximate": event.when.approximate,
+                  "confidence": event.confidence, "sources": [_source_dict(s) for s in event.sources]}
+    if timed.place:
+        properties["place"] = timed.place.id
+    if timed.geometry.is_route:
+        properties["route_mode"] = timed.geometry.mode
+        properties["route_approximate"] = timed.geometry.approximate
+    if event.tags:
+        properties["tags"] = list(event.tags)
+    return {"type": "Feature", "geometry": geojson_geometry(timed.geometry), "properties": properties}
+
+
+def data_geojson(model: StoryModel) -> bytes:
+    features = [place_feature(p) for p in model.places]
+    features += [event_feature(t) for t in model.events if t.geometry is not None]
+    collection = {"type": "FeatureCollection", "features": features}
+    return (json.dumps(collection, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _cell(value: str) -> str:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def _csv_row(timed: TimedEvent) -> dict:
+    event, when = timed.event, timed.event.when
+    point = timed.geometry.points[0] if timed.geometry and not timed.geometry.is_route else None
+    sources = event.sources
+    return {
+        "id": event.id, "title": _cell(event.title),
+        "date": "" if when.is_span else when.start.iso,
+        "start": when.start.iso if when.is_span else "",
+        "end": when.end.iso if when.is_span and when.end else "",
+        "approximate": "true" if when.approximate else "false",
+        "place": event.place or "",
+        "lat": f"{point[0]:.6f}".rstrip("0").rstrip(".") if point else "",
+        "lon": f"{point[1]:.6f}".rstrip("0").rstrip(".") if point else "",
+        "route_mode": event.route.mode if event.route else "",
+        "kind": event.kind, "confidence": event.confidence,
+        "tags": _cell(";".join(event.tags)), "description": _cell(event.description or ""),
+        # Several sources: one line each inside the cell, aligned across the source columns.
+        **{f"source_{key}": _cell("\n".join(_source_field(s, key) for s in sources))
+           for key in ("publisher", "title", "url", "date", "archive")},
+    }
+
+
+def _source_field(source: Source, key: str) -> str:
+    value = getattr(source, key)
+    return value.iso if key == "date" and value else (value or "")
+
+
+def events_csv(model: StoryModel) -> bytes:
+    """One row per event, UTF-8 with a byte-order mark so spreadsheet programs detect the encoding."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for timed in model.events:
+        writer.writerow(_csv_row(timed))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _kml_coordinates(points) -> str:
+    return " ".join(f"{lon:.6f},{lat:.6f}" for lat, lon in points)
+
+
+def _kml_geometry(parent: ET.Element, geometry: Geometry) -> None:
+    if not geometry.is_route:
+        ET.SubElement(ET.SubElement(parent, "Point"), "coordinates").text = _kml_coordinates(geometry.points)
+        return
+    parts = split_at_antimeridian(list(geometry.points))
+    holder = parent if len(parts) == 1 else ET.SubElement(parent, "MultiGeometry")
+    for part in parts:
+        line = ET.SubElement(holder, "LineString")
+        ET.SubElement(line, "tessellate").text = "1"
+        ET.SubElement(line, "coordinates").text = _kml_coordinates(part)
+
+
+def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
+    event = timed.event
+    text = i18n.strings(language)
+    mark = ET.SubElement(folder, "Placemark", id=f"event-{event.id}")
+    ET.SubElement(mark, "name").text = event.title
+    lines = [i18n.format_when(event.when, language), text[f"confidence_{event.confidence}"]]
+    lines += [f"{text['source']}: " + ", ".join(filter(None, (s.publisher, s.title, s.url))) for s in event.sources]
+    ET.SubElement(mark, "description").text = "\n".join(lines)
+    ET.SubElement(mark, "styleUrl").text = f"#confidence-{event.confidence}"
+    if event.when.is_span:
+        span = ET.SubElement(mark, "TimeSpan")
+        ET.SubElement(span, "begin").text = event.when.start.iso
+        if event.when.end:
+            ET.SubElement(span, "end").text = event.when.end.iso
+    else:
+        ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = event.when.start.iso
+    _kml_geometry(mark, timed.geometry)
+
+
+def data_kml(model: StoryModel) -> bytes:
+    """The same features for Google Earth, with KML times so its time slider works."""
+    kml = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
+    document = ET.SubElement(kml, "Document")
+    ET.SubElement(document, "name").text = model.story.title
+    for level, colour in (("high", "ff2b39c0"), ("moderate", "ff2b39c0"), ("low", "802b39c0")):
+        style = ET.SubElement(document, "Style", id=f"confidence-{level}")
+        ET.SubElement(ET.SubElement(style, "LineStyle"), "color").text = colour
+        ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = colour
+    places = ET.SubElement(document, "Folder")
+    ET.SubElement(places, "name").text = "Places"
+    for place in model.places:
+        mark = ET.SubElement(places, "Placemark", id=f"place-{place.id}")
+        ET.SubElement(mark, "name").text = place.name
+        ET.SubElement(mark, "description").text = i18n.strings(model.story.language)[f"place_{place.kind}"]
+        _kml_geometry(mark, Geometry(((place.lat, place.lon),)))
+    events = ET.SubElement(document, "Folder")
+    ET.SubElement(events, "name").text = "Events"
+    for timed in model.events:
+        if timed.geometry is not None:
+            _kml_event(events, timed, model.story.language)
+    ET.indent(kml, space=" ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="utf-8") + b"\n"

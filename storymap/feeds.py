@@ -1,0 +1,90 @@
+"""The Atom feed of all stories and each story's oEmbed document.
+
+Both need absolute addresses to be fully useful outside the site; when the
+build is given --base-url they get them, otherwise links stay relative to
+the site (valid Atom, resolved against the feed's own address).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+import xml.etree.ElementTree as ET
+
+from . import markdown
+from .model import StoryModel
+
+ATOM = "http://www.w3.org/2005/Atom"
+EMBED_WIDTH, EMBED_HEIGHT = 800, 600
+
+
+def site_url(base_url: str | None, path: str) -> str:
+    return (base_url.rstrip("/") + "/" + path) if base_url else path
+
+
+def _stable_id(name: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"storymap:{name}").urn
+
+
+def _timestamp(day) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _entry(feed: ET.Element, model: StoryModel, base_url: str | None) -> None:
+    story = model.story
+    entry = ET.SubElement(feed, "entry")
+    ET.SubElement(entry, "id").text = _stable_id(f"story/{story.id}")
+    ET.SubElement(entry, "title").text = story.title
+    ET.SubElement(entry, "link", rel="alternate", type="text/html", href=site_url(base_url, f"{story.id}/"))
+    ET.SubElement(entry, "published").text = _timestamp(story.published)
+    ET.SubElement(entry, "updated").text = _timestamp(model.last_changed)
+    if story.byline:
+        ET.SubElement(ET.SubElement(entry, "author"), "name").text = story.byline
+    ET.SubElement(entry, "summary", type="text").text = markdown.plain(story.summary)
+    if story.corrections:
+        lines = [f"{c.date.isoformat()}: {c.text}" for c in sorted(story.corrections, key=lambda c: c.date)]
+        ET.SubElement(entry, "content", type="text").text = "Corrections:\n" + "\n".join(lines)
+
+
+def atom_feed(models: list[StoryModel], site_title: str, base_url: str | None) -> bytes:
+    """One entry per story; an entry's updated time moves with updates and corrections."""
+    ET.register_namespace("", ATOM)
+    feed = ET.Element("feed", xmlns=ATOM)
+    ET.SubElement(feed, "id").text = _stable_id("feed")
+    ET.SubElement(feed, "title").text = site_title
+    ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=site_url(base_url, "feed.xml"))
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=site_url(base_url, ""))
+    newest = max((m.last_changed for m in models), default=None)
+    ET.SubElement(feed, "updated").text = _timestamp(newest) if newest else "1970-01-01T00:00:00Z"
+    ET.SubElement(ET.SubElement(feed, "author"), "name").text = site_title
+    for model in models:
+        _entry(feed, model, base_url)
+    ET.indent(feed, space=" ")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode() + b"\n"
+
+
+def embed_iframe(model: StoryModel, base_url: str | None, relative_to_story: bool = True) -> str:
+    """The iframe code an editor pastes into an article."""
+    from markupsafe import escape
+
+    src = site_url(base_url, f"{model.story.id}/embed.html") if base_url else (
+        "embed.html" if relative_to_story else f"{model.story.id}/embed.html")
+    return (f'<iframe src="{escape(src)}" title="{escape(model.story.title)}" width="100%" '
+            f'height="{EMBED_HEIGHT}" style="border:0;max-width:100%" loading="lazy" '
+            f'allow="fullscreen" referrerpolicy="strict-origin-when-cross-origin"></iframe>')
+
+
+def oembed(model: StoryModel, site_title: str, base_url: str | None) -> bytes:
+    document = {
+        "version": "1.0",
+        "type": "rich",
+        "title": model.story.title,
+        "provider_name": site_title,
+        "html": embed_iframe(model, base_url),
+        "width": EMBED_WIDTH,
+        "height": EMBED_HEIGHT,
+    }
+    if model.story.byline:
+        document["author_name"] = model.story.byline
+    if base_url:
+        document["provider_url"] = site_url(base_url, "")
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,318 @@
+"""Field types: how one YAML value is read, checked and described.
+
+Each type turns a node into a value or records a Problem, and describes
+itself as JSON Schema, so validation and the published schemas come from the
+same declarations.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import Problems, did_you_mean
+from .model import PartialDate
+from .yamlio import Mapping, Node, Scalar, Sequence, describe_kind
+
+
+class _Invalid:
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Any = _Invalid()  # a value that failed; its problem is already recorded
+
+ID_PATTERN = re.compile(r"^[a-z0-9-]{1,80}$")
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+DATE_HINT = "write dates as YYYY-MM-DD; for a vague date such as 'mid-August 2023' write `date: 2023-08` plus `approximate: true`"
+
+
+@dataclass
+class Context:
+    """What reading one file needs beyond its nodes."""
+
+    problems: Problems
+    story_dir: Path | None = None  # media paths are checked inside it
+    places: dict | None = None  # id -> Place, to check place references
+    route_ids: set[str] | None = None  # files found in data/routes
+    default_id: str | None = None  # an event's id when the file does not give one
+
+
+class FieldType:
+    """Base: a scalar read as text; subclasses narrow it."""
+
+    description = "text"
+
+    def read(self, node: Node, ctx: Context) -> Any:
+        if not isinstance(node, Scalar):
+            ctx.problems.add(node.mark, f"expected {self.description}, found {describe_kind(node)}")
+            return INVALID
+        if node.is_null:
+            ctx.problems.add(node.mark, f"expected {self.description}, found an empty value")
+            return INVALID
+        return self.parse(node, ctx)
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        return node.value
+
+    def schema(self) -> dict:
+        return {"type": "string"}
+
+
+class Text(FieldType):
+    def __init__(self, max_length: int | None = None):
+        self.max_length = max_length
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        text = node.value.strip()
+        if not text:
+            ctx.problems.add(node.mark, "expected text, found only spaces")
+            return INVALID
+        if self.max_length and len(text) > self.max_length:
+            ctx.problems.add(node.mark, f"text is too long ({len(text)} characters; at most {self.max_length})",
+                             "move the detail into description")
+            return INVALID
+        return text
+
+    def schema(self) -> dict:
+        return {"type": "string", "minLength": 1, **({"maxLength": self.max_length} if self.max_length else {})}
+
+
+class Markdown(Text):
+    description = "Markdown text"
+
+
+class Identifier(FieldType):
+    description = "an id (lowercase letters, digits and -)"
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        if not ID_PATTERN.match(node.value):
+            suggestion = re.sub(r"[^a-z0-9-]+", "-", node.value.lower()).strip("-")[:80]
+            ctx.problems.add(node.mark, f"'{node.value}' is not a valid id: use 1-80 lowercase letters, digits and -",
+                             f"for example '{suggestion}'" if suggestion else "")
+            return INVALID
+        return node.value
+
+    def schema(self) -> dict:
+        return {"type": "string", "pattern": ID_PATTERN.pattern}
+
+
+class Choice(FieldType):
+    def __init__(self, choices: tuple[str, ...]):
+        self.choices = choices
+        self.description = "one of " + ", ".join(choices)
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        if node.value not in self.choices:
+            hint = did_you_mean(node.value, self.choices) or f"use one of: {', '.join(self.choices)}"
+            ctx.problems.add(node.mark, f"'{node.value}' is not one of {', '.join(self.choices)}", hint)
+            return INVALID
+        return node.value
+
+    def schema(self) -> dict:
+        return {"enum": list(self.choices)}
+
+
+class Flag(FieldType):
+    description = "true or false"
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        word = node.value.lower()
+        if word in ("true", "false"):
+            return word == "true"
+        ctx.problems.add(node.mark, f"expected true or false, found '{node.value}'", "write true or false")
+        return INVALID
+
+    def schema(self) -> dict:
+        return {"type": "boolean"}
+
+
+class Number(FieldType):
+    description = "a number"
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        try:
+            value = float(node.value)
+        except ValueError:
+            ctx.problems.add(node.mark, f"expected a number, found '{node.value}'",
+                             "write decimal degrees such as 42.4217, not degrees-minutes-seconds")
+            return INVALID
+        if not math.isfinite(value):
+            ctx.problems.add(node.mark, f"expected a finite number, found '{node.value}'")
+            return INVALID
+        return value
+
+    def schema(self) -> dict:
+        return {"type": "number"}
+
+
+class Integer(FieldType):
+    def __init__(self, low: int, high: int):
+        self.low, self.high = low, high
+        self.description = f"a whole number from {low} to {high}"
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        if not re.fullmatch(r"[+-]?\d+", node.value) or not self.low <= int(node.value) <= self.high:
+            ctx.problems.add(node.mark, f"expected {self.description}, found '{node.value}'")
+            return INVALID
+        return int(node.value)
+
+    def schema(self) -> dict:
+        return {"type": "integer", "minimum": self.low, "maximum": self.high}
+
+
+class DateValue(FieldType):
+    """An ISO date; with allow_partial, also YYYY-MM (a month) and YYYY (a year)."""
+
+    def __init__(self, allow_partial: bool):
+        self.allow_partial = allow_partial
+        self.description = "a date (YYYY-MM-DD, YYYY-MM or YYYY)" if allow_partial else "a date (YYYY-MM-DD)"
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        match = DATE_PATTERN.match(node.value.strip())
+        hint = DATE_HINT if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05"
+        if not match:
+            ctx.problems.add(node.mark, f"'{node.value}' is not an ISO date", hint)
+            return INVALID
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError:
+            ctx.problems.add(node.mark, f"'{node.value}' is not a real calendar date", hint)
+            return INVALID
+        if day is None and not self.allow_partial:
+            ctx.problems.add(node.mark, f"'{node.value}' needs a day here", hint)
+            return INVALID
+        return PartialDate(year, month, day) if self.allow_partial else dt.date(year, month, day)
+
+    def schema(self) -> dict:
+        pattern = r"^\d{4}(-\d{2}(-\d{2})?)?$" if self.allow_partial else r"^\d{4}-\d{2}-\d{2}$"
+        return {"type": "string", "pattern": pattern}
+
+
+class WebAddress(FieldType):
+    description = "an http(s) address"
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        url = node.value.strip()
+        if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
+            ctx.problems.add(node.mark, f"'{url}' is not an http(s) address",
+                             "links must start with https:// or http://")
+            return INVALID
+        return url
+
+    def schema(self) -> dict:
+        return {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}
+
+
+class Custom(FieldType):
+    """A scalar checked by a function that returns (value, message, hint)."""
+
+    def __init__(self, description: str, check: Callable[[str], tuple[Any, str, str]], schema: dict):
+        self.description = description
+        self._check = check
+        self._schema = schema
+
+    def parse(self, node: Scalar, ctx: Context) -> Any:
+        value, message, hint = self._check(node.value.strip())
+        if message:
+            ctx.problems.add(node.mark, message, hint)
+            return INVALID
+        return value
+
+    def schema(self) -> dict:
+        return dict(self._schema)
+
+
+class ListOf(FieldType):
+    def __init__(self, item: "FieldType | Record", min_items: int = 0):
+        self.item = item
+        self.min_items = min_items
+        self.description = "a list"
+
+    def read(self, node: Node, ctx: Context) -> Any:
+        if not isinstance(node, Sequence):
+            example = f"[{node.value}]" if isinstance(node, Scalar) and not node.is_null else "- item lines"
+            ctx.problems.add(node.mark, f"expected a list, found {describe_kind(node)}", f"write {example}")
+            return INVALID
+        if len(node.items) < self.min_items:
+            ctx.problems.add(node.mark, f"the list needs at least {self.min_items} item(s)")
+            return INVALID
+        values = [self.item.read(item, ctx) for item in node.items]
+        return INVALID if any(v is INVALID for v in values) else tuple(values)
+
+    def schema(self) -> dict:
+        out = {"type": "array", "items": self.item.schema()}
+        if self.min_items:
+            out["minItems"] = self.min_items
+        return out
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType | "Record"
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass
+class Record(FieldType):
+    """A mapping with declared keys; build() turns the checked values into a model object."""
+
+    name: str
+    fields: tuple[Field, ...]
+    build: Callable[[dict, Mapping, Context], Any]
+    doc: str = ""
+    extra_schema: dict = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"a mapping ({self.name})"
+
+    def read(self, node: Node, ctx: Context) -> Any:
+        if not isinstance(node, Mapping):
+            ctx.problems.add(node.mark, f"expected {self.description}, found {describe_kind(node)}",
+                             "write it as 'key: value' lines")
+            return INVALID
+        declared = {f.name: f for f in self.fields}
+        before = len(ctx.problems)
+        values: dict[str, Any] = {}
+        for key, value_node in node.items:
+            spec = declared.get(key.value)
+            if spec is None:
+                hint = did_you_mean(key.value, declared) or f"the keys of {self.name} are: {', '.join(declared)}"
+                ctx.problems.add(key.mark, f"unknown key '{key.value}' in {self.name}", hint)
+                continue
+            values[key.value] = spec.type.read(value_node, ctx)
+        for spec in self.fields:
+            if spec.required and spec.name not in values:
+                ctx.problems.add(node.mark, f"missing required key '{spec.name}' in {self.name}",
+                                 spec.doc and f"{spec.name}: {spec.doc}")
+        result = self.build(values, node, ctx)
+        return INVALID if len(ctx.problems) > before else result
+
+    def schema(self) -> dict:
+        out: dict[str, Any] = {"type": "object"}
+        if self.doc:
+            out["description"] = self.doc
+        out["properties"] = {}
+        for spec in self.fields:
+            prop = spec.type.schema()
+            if spec.doc:
+                prop = {"description": spec.doc, **prop}
+            out["properties"][spec.name] = prop
+        required = [f.name for f in self.fields if f.required]
+        if required:
+            out["required"] = required
+        out["additionalProperties"] = False
+        out.update(self.extra_schema)
+        return out
+
+
+def present(values: dict, *names: str) -> bool:
+    """All the named keys were given and read without problems."""
+    return all(n in values and values[n] is not INVALID for n in names)

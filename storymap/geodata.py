@@ -1,0 +1,136 @@
+"""Geodata: route files read with geopandas, event geometries, the 180th meridian.
+
+The only module that uses geopandas. Every geometry leaving it is in EPSG:4326
+as (lat, lon) pairs; route longitudes are unwrapped so that a line across the
+180th meridian stays continuous on the map, and split_at_antimeridian() cuts
+such a line for GeoJSON output as RFC 7946 (3.1.9) asks.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from .errors import Mark, Problems, display_path
+from .model import Event, Geometry, LatLon, Place
+
+WGS84 = "EPSG:4326"
+LatLonPair = tuple[float, float]
+
+
+def read_route_file(path: Path, problems: Problems) -> Geometry | None:
+    """A route file (any format geopandas reads) as one line through its parts, in order."""
+    import geopandas  # imported here: ~1 s, paid only by stories that use route files
+
+    shown = Mark(display_path(path))
+    try:
+        frame = geopandas.read_file(path)
+    except Exception as err:  # GDAL's errors have no common base class
+        problems.add(shown, f"cannot read route file: {str(err).splitlines()[0]}",
+                     "save it as GeoJSON with one LineString feature")
+        return None
+    if frame.crs is None:
+        problems.add(shown, "route file has no coordinate reference system",
+                     "save it in WGS84 (EPSG:4326); GeoJSON always is")
+        return None
+    if not frame.crs.equals(WGS84):
+        frame = frame.to_crs(WGS84)
+    points: list[LatLonPair] = []
+    for geom in frame.geometry:
+        if geom is None or geom.is_empty:
+            continue
+        if geom.geom_type not in ("LineString", "MultiLineString"):
+            problems.add(shown, f"route file holds a {geom.geom_type}; a route must be a line",
+                         "draw the route as a LineString")
+            return None
+        parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
+        for part in parts:
+            points.extend((round(y, 6), round(x, 6)) for x, y, *_ in part.coords)
+    if len(points) < 2:
+        problems.add(shown, "route file has no line with at least two points")
+        return None
+    approximate = bool(frame.get("approximate", [False])[0]) if "approximate" in frame.columns else False
+    return Geometry(tuple(_dedupe(unwrap(points))), approximate=approximate)
+
+
+def _dedupe(points: list[LatLonPair]) -> list[LatLonPair]:
+    """Drop a point repeated where two parts join (e.g. at a split on the 180th meridian)."""
+    out: list[LatLonPair] = []
+    for point in points:
+        if not out or out[-1] != point:
+            out.append(point)
+    return out
+
+
+def unwrap(points: list[LatLonPair]) -> list[LatLonPair]:
+    """Shift longitudes by 360 where needed so consecutive points never jump more than 180 degrees."""
+    out: list[LatLonPair] = []
+    for lat, lon in points:
+        if out:
+            previous = out[-1][1]
+            lon += 360 * round((previous - lon) / 360)
+        out.append((lat, lon))
+    return out
+
+
+def split_at_antimeridian(points: list[LatLonPair]) -> list[list[LatLonPair]]:
+    """An unwrapped line as parts within [-180, 180], cut where it crosses the 180th meridian."""
+    parts: list[list[LatLonPair]] = [[]]
+    for index, (lat, lon) in enumerate(points):
+        if index:
+            prev_lat, prev_lon = points[index - 1]
+            band_before, band_after = _band(prev_lon), _band(lon)
+            if band_after != band_before:
+                # The meridian crossed: 180 + 360k between the two bands.
+                meridian = 180 + 360 * min(band_before, band_after)
+                share = (meridian - prev_lon) / (lon - prev_lon)
+                cross_lat = round(prev_lat + share * (lat - prev_lat), 6)
+                parts[-1].append((cross_lat, meridian))
+                parts.append([(cross_lat, meridian)])
+        parts[-1].append((lat, lon))
+    return [[(lat, _normalise(lon, part)) for lat, lon in part] for part in parts]
+
+
+def _band(lon: float) -> int:
+    """Which 360-degree band a longitude lies in: 0 for [-180, 180], 1 for (180, 540], ..."""
+    return math.ceil((lon - 180) / 360)
+
+
+def _normalise(lon: float, part: list[LatLonPair]) -> float:
+    """Bring a part's longitudes back into [-180, 180], keeping its ends on the meridian's side."""
+    interior = [p_lon for _, p_lon in part if (p_lon - 180) % 360 != 0] or [part[0][1]]
+    shift = 360 * _band(sum(interior) / len(interior))
+    return round(lon - shift, 6)
+
+
+def event_geometry(event: Event, places: dict[str, Place], routes: dict[str, Geometry]) -> Geometry | None:
+    """Where the event is drawn; None for an event without a place (timeline and list only)."""
+    if event.place:
+        place = places[event.place]
+        return Geometry(((place.lat, place.lon),))
+    if event.at:
+        return Geometry(((event.at.lat, event.at.lon),))
+    if event.route is None:
+        return None
+    if event.route.geometry:
+        line = routes[event.route.geometry]
+        return Geometry(line.points, mode=event.route.mode, approximate=line.approximate)
+    points = [(p.lat, p.lon) if isinstance(p, LatLon) else (places[p].lat, places[p].lon) for p in event.route.via]
+    return Geometry(tuple(unwrap(points)), mode=event.route.mode)
+
+
+def read_routes(needed: set[str], route_files: dict[str, Path], problems: Problems) -> dict[str, Geometry]:
+    """The route files the stories use, each read once."""
+    routes: dict[str, Geometry] = {}
+    for route_id in sorted(needed):
+        geometry = read_route_file(route_files[route_id], problems)
+        if geometry is not None:
+            routes[route_id] = geometry
+    return routes
+
+
+def bounds(points: list[LatLonPair]) -> tuple[LatLonPair, LatLonPair] | None:
+    """South-west and north-east corners around the points."""
+    if not points:
+        return None
+    lats, lons = [p[0] for p in points], [p[1] for p in points]
+    return (min(lats), min(lons)), (max(lats), max(lons))

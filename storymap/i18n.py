@@ -1,0 +1,137 @@
+"""Interface strings and date formats, in one place so a newsroom can translate them.
+
+Dates are formatted with Babel (CLDR data, the same data browsers' Intl uses),
+so the server-rendered list and the page's slider label agree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_skeleton
+
+from .model import PartialDate, When
+
+# English is the fallback for any string a translation lacks.
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "approximately": "c. {date}",
+        "since": "since {date}",
+        "span": "{start} – {end}",
+        "play": "Play",
+        "pause": "Pause",
+        "timeline": "Timeline",
+        "timeline_date": "Date shown on the map",
+        "events_shown": "{shown} of {total} events shown",
+        "events": "Events",
+        "event_list_intro": "Every event of the story, in timeline order. Choose one to show it on the map.",
+        "not_on_map": "Not on the map",
+        "show_on_map": "Show on map",
+        "sources": "Sources",
+        "source": "Source",
+        "archived_copy": "archived copy",
+        "confidence": "Confidence",
+        "confidence_high": "High confidence",
+        "confidence_moderate": "Moderate confidence",
+        "confidence_low": "Low confidence",
+        "confidence_low_legend": "Low confidence (dashed, faded)",
+        "kind_observation": "Observation",
+        "kind_shipment": "Shipment",
+        "kind_meeting": "Meeting",
+        "kind_statement": "Statement",
+        "kind_movement": "Movement",
+        "kind_other": "Other",
+        "place_port": "Port",
+        "place_railhead": "Railhead",
+        "place_depot": "Depot",
+        "place_base": "Base",
+        "place_border-crossing": "Border crossing",
+        "place_city": "City",
+        "place_site": "Site",
+        "mode_sea": "Sea route",
+        "mode_rail": "Rail route",
+        "mode_road": "Road route",
+        "mode_air": "Air route",
+        "approximate_route": "approximate line",
+        "legend": "Legend",
+        "published": "Published",
+        "updated": "Updated",
+        "by": "By",
+        "stories": "Stories",
+        "site_title": "Story maps",
+        "downloads": "Download the data",
+        "download_geojson": "Map data (GeoJSON)",
+        "download_csv": "Events (CSV spreadsheet)",
+        "download_kml": "Google Earth (KML)",
+        "data_license": "Data licence: {license}",
+        "embed": "Embed this map",
+        "embed_help": "Copy this code into your article's HTML.",
+        "open_story": "Open the full story",
+        "corrections": "Corrections",
+        "credit": "Credit",
+        "close": "Close",
+        "map_label": "Map of the story's places and events",
+        "media": "Image",
+        "skip_to_list": "Skip to the list of events",
+        "no_events": "This story has no events yet.",
+        "tiles_failed": "Background map could not load; places and events are still shown.",
+    },
+}
+
+# Date formats follow the page language; plain "en" reads "5 Oct 2023", a form
+# that is unambiguous worldwide, instead of CLDR's US default "Oct 5, 2023".
+DATE_LOCALES = {"en": "en_GB"}
+
+
+def strings(language: str) -> dict[str, str]:
+    base = language.split("-")[0].lower()
+    merged = dict(STRINGS["en"])
+    merged.update(STRINGS.get(base, {}))
+    merged.update(STRINGS.get(language, {}))
+    return merged
+
+
+@lru_cache(maxsize=None)
+def is_known_language(tag: str) -> bool:
+    try:
+        Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError, TypeError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _territories() -> frozenset[str]:
+    return frozenset(code for code in Locale("en").territories if code.isalpha() and len(code) == 2)
+
+
+def is_country_code(code: str) -> bool:
+    return code in _territories()
+
+
+def date_locale(language: str) -> str:
+    """The Babel locale used for dates; its '-' form is what the page's Intl uses."""
+    return DATE_LOCALES.get(language, language.replace("-", "_"))
+
+
+def format_day(day: dt.date, language: str) -> str:
+    return format_skeleton("yMMMd", day, locale=date_locale(language))
+
+
+def format_partial(value: PartialDate, language: str) -> str:
+    """A date honest about its precision: '5 Oct 2023', 'Oct 2023' or '2023'."""
+    skeleton = {"day": "yMMMd", "month": "yMMM", "year": "y"}[value.precision]
+    return format_skeleton(skeleton, value.first_day(), locale=date_locale(language))
+
+
+def format_when(when: When, language: str) -> str:
+    text = strings(language)
+    start = format_partial(when.start, language)
+    if not when.is_span:
+        label = start
+    elif when.end is None:
+        label = text["since"].format(date=start)
+    else:
+        label = text["span"].format(start=start, end=format_partial(when.end, language))
+    return text["approximately"].format(date=label) if when.approximate else label

@@ -1,0 +1,161 @@
+"""Find and read every input file: the shared gazetteer, then each story and its events.
+
+Everything is read and checked before anything is written; problems from all
+files are collected into one list.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlio
+from .errors import Mark, Problems, display_path
+from .fields import INVALID, ID_PATTERN, Context, ListOf
+from .model import Event, Place, Story
+from .validate import EVENT, PLACE, STORY, story_from_values
+from .yamlio import Mapping, Sequence, describe_kind
+
+EVENT_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class Inputs:
+    stories: list[Story] = field(default_factory=list)
+    places: dict[str, Place] = field(default_factory=dict)  # the shared gazetteer
+    route_files: dict[str, Path] = field(default_factory=dict)  # route id -> file
+
+
+def story_dirs(stories_dir: Path) -> list[Path]:
+    """Story folders in name order; names starting with _ or . are drafts and not built."""
+    if not stories_dir.is_dir():
+        return []
+    return sorted(p for p in stories_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+
+
+def read_places(path: Path, problems: Problems) -> dict[str, Place]:
+    """A places file: a list of places; duplicate ids are problems."""
+    if not path.exists():
+        return {}
+    node = yamlio.load(path, problems)
+    if node is None:
+        return {}
+    places = ListOf(PLACE).read(node, Context(problems))
+    return index_places(places if places is not INVALID else _valid_items(node, problems), problems)
+
+
+def _valid_items(node, problems: Problems) -> list[Place]:
+    """Places that are valid even though others in the file are not (to check references further)."""
+    if not isinstance(node, Sequence):
+        return []
+    scratch = Problems()
+    items = (PLACE.read(item, Context(scratch)) for item in node.items)
+    return [p for p in items if p is not INVALID]
+
+
+def index_places(places, problems: Problems) -> dict[str, Place]:
+    out: dict[str, Place] = {}
+    for place in places:
+        if place.id in out:
+            first = out[place.id].mark
+            problems.add(place.mark, f"duplicate place id '{place.id}' (first defined at line {first.line})",
+                         "give each place its own id")
+            continue
+        out[place.id] = place
+    return out
+
+
+def find_route_files(data_dir: Path, problems: Problems) -> dict[str, Path]:
+    routes_dir = data_dir / "routes"
+    found: dict[str, Path] = {}
+    if not routes_dir.is_dir():
+        return found
+    for path in sorted(routes_dir.iterdir()):
+        if path.name.startswith(".") or path.is_dir() or path.suffix.lower() in (".md", ".txt"):
+            continue
+        if path.suffix.lower() in (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx"):
+            continue  # parts of a shapefile, read through its .shp
+        if path.stem in found:
+            problems.add(Mark(display_path(path)), f"two route files are named '{path.stem}'",
+                         f"rename one; the other is {found[path.stem].name}")
+            continue
+        found[path.stem] = path
+    return found
+
+
+def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems) -> Inputs:
+    inputs = Inputs()
+    inputs.places = read_places(data_dir / "places.yaml", problems)
+    inputs.route_files = find_route_files(data_dir, problems)
+    for directory in story_dirs(stories_dir):
+        story = read_story(directory, inputs, problems)
+        if story is not None:
+            inputs.stories.append(story)
+    return inputs
+
+
+def read_story(directory: Path, inputs: Inputs, problems: Problems) -> Story | None:
+    story_file = directory / "story.yaml"
+    shown = display_path(directory)
+    before = len(problems)
+    if not ID_PATTERN.match(directory.name):
+        problems.add(Mark(shown), f"story folder name '{directory.name}' is not a valid story id",
+                     "rename the folder with lowercase letters, digits and -")
+    if not story_file.is_file():
+        problems.add(Mark(shown), "story folder has no story.yaml",
+                     "add story.yaml (python build.py new story <id> writes one)")
+        return None
+    node = yamlio.load(story_file, problems)
+    values = STORY.read(node, Context(problems, story_dir=directory)) if node is not None else INVALID
+    places = dict(inputs.places)
+    if values is not INVALID:
+        places.update(index_places(values.get("places", ()), problems))
+    events = read_events(directory, Context(problems, directory, places, set(inputs.route_files)))
+    if values is INVALID or len(problems) > before:
+        return None
+    return story_from_values(directory.name, values, node, directory, events)
+
+
+def read_events(directory: Path, ctx: Context) -> list[Event]:
+    events_dir = directory / "events"
+    events: list[Event] = []
+    if not events_dir.is_dir():
+        return events
+    files = sorted(p for p in events_dir.iterdir()
+                   if p.suffix.lower() in EVENT_SUFFIXES and not p.name.startswith(".") and p.is_file())
+    for path in files:
+        events.extend(read_event_file(path, ctx))
+    check_duplicate_ids(events, ctx.problems)
+    return events
+
+
+def read_event_file(path: Path, ctx: Context) -> list[Event]:
+    """One file holds one event (a mapping) or several (a list of mappings)."""
+    node = yamlio.load(path, ctx.problems)
+    if node is None:
+        return []
+    stem_id = path.stem if ID_PATTERN.match(path.stem) else None
+    if isinstance(node, Mapping):
+        ctx.default_id = stem_id
+        items = [EVENT.read(node, ctx)]
+    elif isinstance(node, Sequence):
+        items = []
+        for number, item in enumerate(node.items, start=1):
+            ctx.default_id = f"{stem_id}-{number}" if stem_id else None
+            items.append(EVENT.read(item, ctx))
+    else:
+        ctx.problems.add(node.mark, f"an event file must hold a mapping or a list of mappings, "
+                         f"found {describe_kind(node)}", "start with 'title: ...' lines, or '- title: ...' for a list")
+        return []
+    ctx.default_id = None
+    return [e for e in items if e is not INVALID]
+
+
+def check_duplicate_ids(events: list[Event], problems: Problems) -> None:
+    first: dict[str, Event] = {}
+    for event in events:
+        if event.id in first:
+            other = first[event.id].mark
+            problems.add(event.mark, f"duplicate event id '{event.id}' (also used at {other.path}:{other.line})",
+                         "give each event its own id:")
+        else:
+            first[event.id] = event

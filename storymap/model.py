@@ -1,0 +1,216 @@
+"""The story as typed, immutable values: what validation hands to the later stages.
+
+Coordinates are (lat, lon) everywhere in the model, as journalists write them;
+GeoJSON's [lon, lat] order appears only in geodata files and exports.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import Mark
+
+PLACE_KINDS = ("port", "railhead", "depot", "base", "border-crossing", "city", "site")
+EVENT_KINDS = ("observation", "shipment", "meeting", "statement", "movement", "other")
+CONFIDENCE_LEVELS = ("high", "moderate", "low")
+ROUTE_MODES = ("sea", "rail", "road", "air")
+TIMELINE_MODES = ("cumulative", "window")
+DEFAULT_WINDOW_DAYS = 14
+DEFAULT_BASEMAP = "OpenStreetMap.Mapnik"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A day, a month or a year, as an ISO date written with 1, 2 or 3 parts."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    @property
+    def iso(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def first_day(self) -> dt.date:
+        """A month or year starts at the first day of that period (spec, timeline rules)."""
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        """The last day the period covers: used for the end of a span."""
+        if self.day:
+            return dt.date(self.year, self.month, self.day)
+        month = self.month or 12
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
+
+    @classmethod
+    def from_date(cls, day: dt.date) -> "PartialDate":
+        return cls(day.year, day.month, day.day)
+
+
+@dataclass(frozen=True)
+class When:
+    """A dated event (end is None, is_span False) or a span (end None while ongoing)."""
+
+    start: PartialDate
+    end: PartialDate | None = None
+    is_span: bool = False
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class LatLon:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    country: str | None = None
+    aliases: tuple[str, ...] = ()
+    note: str | None = None
+    mark: Mark = field(default=Mark(""), compare=False)
+
+
+@dataclass(frozen=True)
+class Source:
+    publisher: str
+    title: str | None = None
+    url: str | None = None
+    date: PartialDate | None = None
+    archive: str | None = None
+
+
+@dataclass(frozen=True)
+class Media:
+    src: str  # a path inside the story folder, or an http(s) URL
+    alt: str
+    credit: str | None = None
+
+    @property
+    def is_remote(self) -> bool:
+        return self.src.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    mode: str
+    via: tuple[str | LatLon, ...] = ()  # place ids or coordinates
+    geometry: str | None = None  # a route id: a file in data/routes/
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    when: When
+    sources: tuple[Source, ...]
+    kind: str = "observation"
+    confidence: str = "moderate"
+    description: str | None = None
+    place: str | None = None
+    at: LatLon | None = None
+    route: RouteSpec | None = None
+    media: tuple[Media, ...] = ()
+    tags: tuple[str, ...] = ()
+    mark: Mark = field(default=Mark(""), compare=False)
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    center: LatLon | None = None
+    zoom: int | None = None
+    basemap: str = DEFAULT_BASEMAP
+
+
+@dataclass(frozen=True)
+class TimelineSettings:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    mode: str = "cumulative"
+    window_days: int = DEFAULT_WINDOW_DAYS
+
+
+@dataclass(frozen=True)
+class Correction:
+    date: dt.date
+    text: str
+
+
+@dataclass(frozen=True)
+class Story:
+    id: str
+    title: str
+    summary: str
+    published: dt.date
+    directory: Path
+    events: tuple[Event, ...] = ()
+    byline: str | None = None
+    updated: dt.date | None = None
+    language: str = "en"
+    map: MapSettings = MapSettings()
+    timeline: TimelineSettings = TimelineSettings()
+    places: tuple[Place, ...] = ()
+    license: str | None = None
+    corrections: tuple[Correction, ...] = ()
+    mark: Mark = field(default=Mark(""), compare=False)
+
+
+# --- after geodata resolution -------------------------------------------------
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where an event is drawn: one point, or a route's line.
+
+    Route longitudes are unwrapped (consecutive points never jump by more than
+    180 degrees) so a line across the 180th meridian draws continuously.
+    """
+
+    points: tuple[tuple[float, float], ...]  # (lat, lon)
+    mode: str | None = None  # set for routes
+    approximate: bool = False  # the line is a sketch, not a surveyed path
+
+    @property
+    def is_route(self) -> bool:
+        return self.mode is not None
+
+
+@dataclass(frozen=True)
+class TimedEvent:
+    """An event with its place in the timeline and on the map."""
+
+    event: Event
+    geometry: Geometry | None  # None: on the timeline, not on the map
+    visible_from: dt.date
+    visible_until: dt.date | None  # None: stays visible to the end
+    place: Place | None = None  # the named place it happens at, if any
+
+
+@dataclass(frozen=True)
+class StoryModel:
+    """Everything the render stage needs for one story, in timeline order."""
+
+    story: Story
+    events: tuple[TimedEvent, ...]
+    places: tuple[Place, ...]  # places the events use: the infrastructure layer
+    start: dt.date
+    end: dt.date
+
+    @property
+    def last_changed(self) -> dt.date:
+        dates = [self.story.published, self.story.updated] + [c.date for c in self.story.corrections]
+        return max(d for d in dates if d)

@@ -1,0 +1,94 @@
+"""The data the page's JavaScript reads: one compact JSON document per story.
+
+It goes into the page once, inside <script type="application/json">, escaped
+so that no text in it can close the script element or start markup. Events
+are stored column by column (one list per field) to keep 10,000-event pages
+small. The text readers see (dates, descriptions, sources) is rendered on the
+server into the event list; the script shows it by cloning those DOM nodes.
+
+    timeline: start/end (ISO), days, mode, windowDays
+    places:   columns id, name, kind, lat, lon  (the infrastructure layer)
+    routes:   [{mode, approximate, path: [[lat, lon], ...]}]
+    events:   columns id, title, kind, confidence, date (ISO start), span (0/1),
+              from/until (visible days, counted from timeline start; until null
+              = to the end), geo (null: not on the map; n: places[n];
+              [lat, lon]: a point; {"route": n}: routes[n])
+"""
+from __future__ import annotations
+
+import json
+
+from . import i18n
+from .model import EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, StoryModel
+
+FORMAT_VERSION = 1
+COORD_DIGITS = 5  # about a metre
+
+# Strings the script needs; the rest of the interface is rendered on the server.
+SCRIPT_STRINGS = ("play", "pause", "events_shown", "close", "not_on_map", "tiles_failed", "legend",
+                  "confidence_low_legend", "approximate_route")
+
+
+def page_data(model: StoryModel) -> dict:
+    story = model.story
+    strings = i18n.strings(story.language)
+    place_index = {place.id: n for n, place in enumerate(model.places)}
+    routes: list[dict] = []
+    columns: dict[str, list] = {name: [] for name in
+                                ("id", "title", "kind", "confidence", "date", "span", "from", "until", "geo")}
+    for timed in model.events:
+        event = timed.event
+        columns["id"].append(event.id)
+        columns["title"].append(event.title)
+        columns["kind"].append(event.kind)
+        columns["confidence"].append(event.confidence)
+        columns["date"].append(event.when.start.iso)
+        columns["span"].append(int(event.when.is_span))
+        columns["from"].append((timed.visible_from - model.start).days)
+        columns["until"].append(None if timed.visible_until is None else (timed.visible_until - model.start).days)
+        geo = timed.geometry
+        if geo is None:
+            columns["geo"].append(None)
+        elif geo.is_route:
+            columns["geo"].append({"route": len(routes)})
+            routes.append({"mode": geo.mode, "approximate": geo.approximate,
+                           "path": [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)] for lat, lon in geo.points]})
+        elif timed.place is not None:
+            columns["geo"].append(place_index[timed.place.id])
+        else:
+            lat, lon = geo.points[0]
+            columns["geo"].append([round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)])
+    return {
+        "version": FORMAT_VERSION,
+        "id": story.id,
+        "title": story.title,
+        "language": story.language,
+        "dateLocale": i18n.date_locale(story.language).replace("_", "-"),
+        "timeline": {"start": model.start.isoformat(), "end": model.end.isoformat(),
+                     "days": (model.end - model.start).days, "mode": story.timeline.mode,
+                     "windowDays": story.timeline.window_days},
+        "strings": {key: strings[key] for key in SCRIPT_STRINGS},
+        "legendLabels": {
+            "places": {kind: strings[f"place_{kind}"] for kind in PLACE_KINDS},
+            "modes": {mode: strings[f"mode_{mode}"] for mode in ROUTE_MODES},
+            "kinds": {kind: strings[f"kind_{kind}"] for kind in EVENT_KINDS},
+        },
+        "places": {
+            "id": [p.id for p in model.places], "name": [p.name for p in model.places],
+            "kind": [p.kind for p in model.places],
+            "lat": [round(p.lat, COORD_DIGITS) for p in model.places],
+            "lon": [round(p.lon, COORD_DIGITS) for p in model.places],
+        },
+        "routes": routes,
+        "events": columns,
+    }
+
+
+_SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",
+                   0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def script_json(data: dict) -> str:
+    """JSON safe inside <script type="application/json">: no '<', '>', '&', U+2028 or U+2029."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.translate(_SCRIPT_ESCAPES)

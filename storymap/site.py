@@ -1,0 +1,87 @@
+"""The pipeline: read and check every input, resolve geodata, model, render, write.
+
+Nothing is written unless every stage found no problem, so a failed build
+leaves the previous site untouched.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import exports, feeds, geodata, render, schema, timeline
+from .errors import Problems
+from .load import Inputs, read_inputs
+from .model import Place, Story, StoryModel, TimedEvent
+from .write import check_output_dir, write_site
+
+SITE_TITLE = "Story maps"
+
+
+@dataclass
+class BuildResult:
+    problems: Problems
+    models: list[StoryModel] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def story_model(story: Story, shared_places: dict[str, Place], routes: dict) -> StoryModel:
+    places = {**shared_places, **{p.id: p for p in story.places}}
+    ordered = timeline.in_order(story.events, story.timeline)
+    timed: list[TimedEvent] = []
+    used: set[str] = set()
+    for event in ordered:
+        first, last = timeline.visible_interval(event, story.timeline)
+        if event.place:
+            used.add(event.place)
+        if event.route:
+            used.update(p for p in event.route.via if isinstance(p, str))
+        timed.append(TimedEvent(event, geodata.event_geometry(event, places, routes), first, last,
+                                places.get(event.place) if event.place else None))
+    start, end = timeline.timeline_range(((t.visible_from, t.visible_until) for t in timed), story.timeline,
+                                         story.published)
+    return StoryModel(story, tuple(timed), tuple(places[p] for p in sorted(used)), start, end)
+
+
+def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
+    needed = {e.route.geometry for s in inputs.stories for e in s.events if e.route and e.route.geometry}
+    routes = geodata.read_routes(needed & set(inputs.route_files), inputs.route_files, problems)
+    if problems:
+        return []
+    return [story_model(story, inputs.places, routes) for story in inputs.stories]
+
+
+def check(stories_dir: Path, data_dir: Path) -> BuildResult:
+    """Read and check everything; write nothing."""
+    problems = Problems()
+    inputs = read_inputs(stories_dir, data_dir, problems)
+    models = resolve(inputs, problems) if not problems else []
+    return BuildResult(problems, models)
+
+
+def render_site(models: list[StoryModel], base_url: str | None) -> dict[str, bytes]:
+    files = dict(render.assets())
+    files["index.html"] = render.index_page(models, base_url)
+    files["feed.xml"] = feeds.atom_feed(models, SITE_TITLE, base_url)
+    for name, data in schema.schema_files().items():
+        files[f"schema/{name}"] = data
+    for model in models:
+        prefix = model.story.id + "/"
+        files[prefix + "index.html"] = render.story_page(model, base_url)
+        files[prefix + "embed.html"] = render.embed_page(model, base_url)
+        files[prefix + "data.geojson"] = exports.data_geojson(model)
+        files[prefix + "events.csv"] = exports.events_csv(model)
+        files[prefix + "data.kml"] = exports.data_kml(model)
+        files[prefix + "oembed.json"] = feeds.oembed(model, SITE_TITLE, base_url)
+        for media in {m.src for t in model.events for m in t.event.media if not m.is_remote}:
+            files[prefix + media] = (model.story.directory / media).read_bytes()
+    return files
+
+
+def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None = None) -> BuildResult:
+    check_output_dir(out_dir)  # a wrong --out is reported before any work
+    result = check(stories_dir, data_dir)
+    if result.problems:
+        return result
+    result.files = render_site(result.models, base_url)
+    write_site(result.files, out_dir)
+    return result

@@ -1,0 +1,89 @@
+// The page's scripting interface: window.storymap, the URL hash and, inside
+// an iframe, postMessage in both directions (see the story-format spec).
+
+function createApi(app) {
+  return Object.freeze({
+    version: 1,
+    // Move the timeline; returns the date moved to (kept within the timeline).
+    setDate: function (date) {
+      var day = app.timeline.dayOf(date);
+      if (isNaN(day)) { throw new RangeError('storymap.setDate: not a date: ' + date); }
+      app.setDay(day, 'api');
+      return app.timeline.iso(app.timeline.day);
+    },
+    date: function () { return app.timeline.iso(app.timeline.day); },
+    // Ids of the events drawn on the map for the current date, in timeline order.
+    visibleEvents: function () {
+      return app.data.visible.map(function (index) { return app.timeline.ids[index]; });
+    },
+    // Move to an event, pan to it and open its details; false for an unknown id.
+    focus: function (id) { return app.focus(String(id), 'api'); }
+  });
+}
+
+// "#date=2023-10-05" or "#event=<id>" -> {date} / {event}; null for anything else.
+function readHash(hash) {
+  var match = /^#(date|event)=(.+)$/.exec(hash || '');
+  if (!match) { return null; }
+  var value = decodeURIComponent(match[2]);
+  return match[1] === 'date' ? { date: value } : { event: value };
+}
+
+// Keeps the address bar in step with the reader's moves, without adding
+// history entries; writes at most every 250 ms (browsers throttle bursts).
+function HashWriter() {
+  this.pending = null;
+  this.timer = null;
+}
+
+HashWriter.prototype.write = function (hash) {
+  this.pending = hash;
+  if (this.timer) { return; }
+  var self = this;
+  this.timer = setTimeout(function () {
+    self.timer = null;
+    if (self.pending && location.hash !== self.pending) {
+      history.replaceState(history.state, '', self.pending);
+    }
+  }, 250);
+};
+
+HashWriter.prototype.flush = function () {
+  if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+  if (this.pending && location.hash !== this.pending) { history.replaceState(history.state, '', this.pending); }
+};
+
+function inFrame() {
+  try { return window.parent !== window; } catch (err) { return true; }
+}
+
+// postMessage: the host may send storymap:setDate / storymap:focus; the frame
+// reports its date and its content height so the host can size the iframe.
+function connectFrame(app) {
+  if (!inFrame()) { return; }
+  window.addEventListener('message', function (event) {
+    var message = event.data;
+    if (!message || typeof message !== 'object' || typeof message.type !== 'string') { return; }
+    if (message.type === 'storymap:setDate' && typeof message.date === 'string') {
+      var day = app.timeline.dayOf(message.date);
+      if (!isNaN(day)) { app.setDay(day, 'message'); }
+    } else if (message.type === 'storymap:focus' && typeof message.id === 'string') {
+      app.focus(message.id, 'message');
+    }
+  });
+  var postDate = function (iso) { window.parent.postMessage({ type: 'storymap:date', date: iso }, '*'); };
+  app.onDate(postDate);
+  postDate(app.timeline.iso(app.timeline.day));  // the opening date, so a host knows where the frame is
+  var lastHeight = -1;
+  var report = function () {
+    var height = Math.ceil(document.documentElement.scrollHeight);
+    if (height !== lastHeight) {
+      lastHeight = height;
+      window.parent.postMessage({ type: 'storymap:height', height: height }, '*');
+    }
+  };
+  if (window.ResizeObserver) { new ResizeObserver(report).observe(document.body); }
+  window.addEventListener('load', report);
+  document.addEventListener('toggle', report, true);  // the events list opening or closing
+  report();
+}

@@ -1,0 +1,182 @@
+// The controls around the map: legend, timeline bar, event list and details.
+
+var PLAY_TICK_MS = 120;
+
+function buildLegend(data, strings) {
+  var items = [], seen = {};
+  var labels = data.legendLabels;
+  data.places.kind.forEach(function (kind) {
+    if (seen['p' + kind]) { return; }
+    seen['p' + kind] = 1;
+    items.push([labels.places[kind], function (ctx) { (PLACE_SYMBOLS[kind] || PLACE_SYMBOLS.site)(ctx, 14, 9); }]);
+  });
+  data.routes.forEach(function (route) {
+    if (seen['r' + route.mode]) { return; }
+    seen['r' + route.mode] = 1;
+    items.push([labels.modes[route.mode], function (ctx) { drawRouteLine(ctx, [[2, 9], [24, 9]], route.mode, 1); }]);
+  });
+  data.events.kind.forEach(function (kind, i) {
+    if (seen['k' + kind] || data.events.geo[i] === null) { return; }
+    seen['k' + kind] = 1;
+    items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, kind, 'high'); }]);
+  });
+  if (data.events.confidence.some(function (c, i) { return c === 'low' && data.events.geo[i] !== null; })) {
+    items.push([strings.confidence_low_legend, function (ctx) { drawEventPoint(ctx, 14, 9, 'other', 'low'); }]);
+  }
+  var list = el('ul', { className: 'sm-legend-list' }, items.map(function (item) {
+    return el('li', {}, [legendSymbol(item[1]), el('span', { text: item[0] })]);
+  }));
+  var details = el('details', { className: 'sm-legend' }, [el('summary', { text: strings.legend }), list]);
+  if (window.matchMedia && window.matchMedia('(min-width: 700px)').matches) { details.open = true; }
+  var control = L.control({ position: 'bottomleft' });
+  control.onAdd = function () {
+    L.DomEvent.disableClickPropagation(details);
+    L.DomEvent.disableScrollPropagation(details);
+    return details;
+  };
+  return control;
+}
+
+// The timeline bar: slider, play/pause, date label, count and announcements.
+function TimelineBar(root, timeline, strings, locale, onInput) {
+  this.root = root;
+  this.timeline = timeline;
+  this.strings = strings;
+  this.format = dayFormatter(locale);
+  this.slider = root.querySelector('.timeline-slider');
+  this.playButton = root.querySelector('.timeline-play');
+  this.dateLabel = root.querySelector('.timeline-date');
+  this.countLabel = root.querySelector('.timeline-count');
+  this.announcer = root.querySelector('.timeline-announce');
+  this.timer = null;
+  this.announceTimer = null;
+  var self = this;
+  this.slider.addEventListener('input', function () { self.stop(); onInput(+self.slider.value); });
+  this.playButton.addEventListener('click', function () { if (self.timer) { self.stop(); } else { self.play(onInput); } });
+}
+
+TimelineBar.prototype.label = function (day) {
+  return this.format.format(new Date(this.timeline.startMs + day * DAY_MS));
+};
+
+TimelineBar.prototype.show = function (day, shownCount) {
+  var text = this.label(day);
+  var count = fillIn(this.strings.events_shown, { shown: shownCount, total: this.timeline.locatedTotal });
+  this.slider.value = day;
+  this.slider.setAttribute('aria-valuetext', text);
+  this.dateLabel.textContent = text;
+  this.countLabel.textContent = count;
+  var announcer = this.announcer, playing = !!this.timer;
+  clearTimeout(this.announceTimer);
+  if (!playing) {
+    this.announceTimer = setTimeout(function () { announcer.textContent = text + ': ' + count; }, 600);
+  }
+};
+
+TimelineBar.prototype.play = function (onInput) {
+  var timeline = this.timeline, self = this;
+  var step = Math.max(1, Math.ceil(timeline.days / 240));  // a whole play takes at most ~30 s
+  if (+this.slider.value >= timeline.days) { onInput(0); }
+  this.playButton.textContent = this.strings.pause;
+  this.playButton.setAttribute('aria-pressed', 'true');
+  this.timer = setInterval(function () {
+    var next = Math.min(timeline.days, +self.slider.value + step);
+    onInput(next);
+    if (next >= timeline.days) { self.stop(); }
+  }, PLAY_TICK_MS);
+};
+
+TimelineBar.prototype.stop = function () {
+  if (!this.timer) { return; }
+  clearInterval(this.timer);
+  this.timer = null;
+  this.playButton.textContent = this.strings.play;
+  this.playButton.setAttribute('aria-pressed', 'false');
+};
+
+// The server-rendered event list: selection, and a marker where the map's date falls.
+function EventList(root, timeline) {
+  this.root = root;
+  this.timeline = timeline;
+  this.items = {};
+  this.ended = {};
+  this.selectedId = null;
+  var nodes = root ? root.querySelectorAll('li.event') : [];
+  for (var i = 0; i < nodes.length; i++) { this.items[nodes[i].getAttribute('data-id')] = nodes[i]; }
+  this.marker = el('li', { className: 'event-now', 'aria-hidden': 'true' });
+}
+
+EventList.prototype.item = function (id) { return this.items[id] || null; };
+
+// Events after the marker have not happened yet at the map's date (CSS dims
+// them), so a jump moves one element; only ended spans and window events
+// change class one by one.
+EventList.prototype.show = function (day, visibleFlags) {
+  if (!this.root) { return; }
+  var next = this.timeline.firstAfter(day), list = this.root.querySelector('.event-list');
+  var before = next < 0 ? null : this.items[this.timeline.ids[next]];
+  if (list && this.marker.nextSibling !== before) { list.insertBefore(this.marker, before); }
+  for (var i = 0; i < this.timeline.ids.length; i++) {
+    var ended = this.timeline.from[i] <= day && !visibleFlags[i];
+    if (!!this.ended[i] !== ended) {
+      this.ended[i] = ended;
+      var node = this.items[this.timeline.ids[i]];
+      if (node) { node.classList.toggle('is-ended', ended); }
+    }
+  }
+};
+
+EventList.prototype.select = function (id, scroll) {
+  var old = this.item(this.selectedId), node = this.item(id);
+  if (old) { old.classList.remove('is-selected'); old.removeAttribute('aria-current'); }
+  this.selectedId = id;
+  if (!node) { return; }
+  node.classList.add('is-selected');
+  node.setAttribute('aria-current', 'true');
+  if (scroll) { scrollWithin(node); }
+};
+
+// Scroll the list's own panel (not the page) so the item shows.
+function scrollWithin(node) {
+  var panel = node.closest('.events-panel, .embed-events');
+  if (!panel || panel.scrollHeight <= panel.clientHeight) { return; }
+  var top = node.offsetTop - panel.offsetTop;
+  if (top < panel.scrollTop || top + node.offsetHeight > panel.scrollTop + panel.clientHeight) {
+    panel.scrollTop = Math.max(0, top - 16);
+  }
+}
+
+// An event's details as a copy of its list entry: the text was rendered
+// (and escaped) by the build, so the script never turns text into HTML.
+function detailsNode(listItem, strings) {
+  var box = el('div', { className: 'sm-details' });
+  if (!listItem) { return box; }
+  var copy = listItem.cloneNode(true);
+  copy.removeAttribute('id');
+  while (copy.firstChild) { box.appendChild(copy.firstChild); }
+  return box;
+}
+
+// A panel on the map for events that have no place (they cannot have a popup).
+function PlacelessPanel(map, strings) {
+  var box = el('div', { className: 'sm-placeless', role: 'region', 'aria-label': strings.not_on_map });
+  var close = el('button', { type: 'button', className: 'sm-placeless-close', 'aria-label': strings.close, text: '×' });
+  var body = el('div');
+  box.appendChild(close);
+  box.appendChild(body);
+  this.box = box;
+  this.body = body;
+  var control = L.control({ position: 'topright' }), self = this;
+  control.onAdd = function () { L.DomEvent.disableClickPropagation(box); return box; };
+  control.addTo(map);
+  close.addEventListener('click', function () { self.hide(); });
+  this.hide();
+}
+
+PlacelessPanel.prototype.show = function (node) {
+  this.body.textContent = '';
+  this.body.appendChild(node);
+  this.box.hidden = false;
+};
+
+PlacelessPanel.prototype.hide = function () { this.box.hidden = true; };

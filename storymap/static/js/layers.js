@@ -1,0 +1,297 @@
+// Drawing the story on the map: one canvas for places, routes and events.
+// One canvas keeps a 10,000-event jump to a single redraw; Leaflet's own
+// vector layers would add and remove one layer object per event.
+
+var KIND_COLOURS = {
+  observation: '#b2182b', shipment: '#d95f02', meeting: '#5e3c99',
+  statement: '#1b7837', movement: '#2166ac', other: '#4d4d4d'
+};
+var MODE_STYLES = {
+  sea: { colour: '#1f6fb4', width: 3, dash: [10, 6] },
+  rail: { colour: '#3b2a1a', width: 5, dash: null, ties: true },
+  road: { colour: '#c05000', width: 3.5, dash: null },
+  air: { colour: '#7b3294', width: 2.5, dash: [2, 6] }
+};
+var HALO = '#ffcc00';
+
+// Place symbols, drawn around (x, y); shared by the map and the legend.
+var PLACE_SYMBOLS = {
+  port: function (ctx, x, y) { square(ctx, x, y, 6, '#1d4e89'); ctx.fillStyle = '#fff'; ctx.fillRect(x - 1, y - 4, 2, 8); ctx.fillRect(x - 4, y + 1, 8, 2); },
+  railhead: function (ctx, x, y) { square(ctx, x, y, 6, '#5b3a1e'); ctx.fillStyle = '#fff'; ctx.fillRect(x - 5, y - 2, 10, 1.5); ctx.fillRect(x - 5, y + 1, 10, 1.5); },
+  depot: function (ctx, x, y) { polygon(ctx, [[x, y - 7], [x + 7, y + 5], [x - 7, y + 5]], '#8c2d04'); },
+  base: function (ctx, x, y) { polygon(ctx, starPoints(x, y, 7.5, 3.2), '#222'); },
+  'border-crossing': function (ctx, x, y) { polygon(ctx, [[x, y - 7], [x + 7, y], [x, y + 7], [x - 7, y]], '#6a3d9a'); },
+  city: function (ctx, x, y) { circle(ctx, x, y, 4, '#555', '#fff', 1.5); },
+  site: function (ctx, x, y) { circle(ctx, x, y, 5.5, '#fff', '#222', 2.5); circle(ctx, x, y, 1.8, '#222'); }
+};
+
+function square(ctx, x, y, half, fill) {
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(x - half - 1.5, y - half - 1.5, 2 * half + 3, 2 * half + 3);
+  ctx.fillStyle = fill;
+  ctx.fillRect(x - half, y - half, 2 * half, 2 * half);
+}
+
+function polygon(ctx, points, fill) {
+  ctx.beginPath();
+  points.forEach(function (p, i) { if (i) { ctx.lineTo(p[0], p[1]); } else { ctx.moveTo(p[0], p[1]); } });
+  ctx.closePath();
+  ctx.lineWidth = 3; ctx.strokeStyle = '#fff'; ctx.lineJoin = 'round'; ctx.stroke();
+  ctx.fillStyle = fill; ctx.fill();
+}
+
+function starPoints(x, y, outer, inner) {
+  var points = [];
+  for (var i = 0; i < 10; i++) {
+    var r = i % 2 ? inner : outer, a = Math.PI / 5 * i - Math.PI / 2;
+    points.push([x + r * Math.cos(a), y + r * Math.sin(a)]);
+  }
+  return points;
+}
+
+function circle(ctx, x, y, r, fill, stroke, width) {
+  ctx.beginPath();
+  ctx.arc(x, y, r, 0, 2 * Math.PI);
+  if (fill) { ctx.fillStyle = fill; ctx.fill(); }
+  if (stroke) { ctx.lineWidth = width || 1; ctx.strokeStyle = stroke; ctx.stroke(); }
+}
+
+function drawEventPoint(ctx, x, y, kind, confidence) {
+  var colour = KIND_COLOURS[kind] || KIND_COLOURS.other;
+  if (confidence === 'low') {
+    circle(ctx, x, y, 7, 'rgba(255,255,255,0.85)');
+    ctx.setLineDash([3, 2]);
+    circle(ctx, x, y, 6, null, colour, 2.5);
+    ctx.setLineDash([]);
+  } else {
+    circle(ctx, x, y, 7, colour, '#fff', 2);
+  }
+}
+
+function drawRouteLine(ctx, points, mode, alpha) {
+  var style = MODE_STYLES[mode] || MODE_STYLES.road;
+  ctx.save();
+  ctx.globalAlpha = alpha;
+  ctx.lineCap = 'round'; ctx.lineJoin = 'round';
+  tracePath(ctx, points);
+  ctx.strokeStyle = style.colour; ctx.lineWidth = style.width;
+  ctx.setLineDash(style.dash || []);
+  ctx.stroke();
+  if (style.ties) {  // a railway: light dashes inside a dark line
+    ctx.strokeStyle = '#fff'; ctx.lineWidth = style.width - 2.5; ctx.setLineDash([6, 6]);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+  drawArrows(ctx, points, style.colour);
+  ctx.restore();
+}
+
+function tracePath(ctx, points) {
+  ctx.beginPath();
+  for (var i = 0; i < points.length; i++) {
+    if (i) { ctx.lineTo(points[i][0], points[i][1]); } else { ctx.moveTo(points[i][0], points[i][1]); }
+  }
+}
+
+// Arrowheads every ~150 px along the line and at its end: the direction of travel.
+function drawArrows(ctx, points, colour) {
+  var spacing = 150, travelled = 0, next = spacing / 2;
+  for (var i = 1; i < points.length; i++) {
+    var ax = points[i - 1][0], ay = points[i - 1][1], bx = points[i][0], by = points[i][1];
+    var length = Math.hypot(bx - ax, by - ay);
+    while (length > 0 && next <= travelled + length) {
+      var share = (next - travelled) / length;
+      arrowhead(ctx, ax + share * (bx - ax), ay + share * (by - ay), Math.atan2(by - ay, bx - ax), colour);
+      next += spacing;
+    }
+    travelled += length;
+  }
+  var n = points.length;
+  if (n > 1) {
+    arrowhead(ctx, points[n - 1][0], points[n - 1][1],
+      Math.atan2(points[n - 1][1] - points[n - 2][1], points[n - 1][0] - points[n - 2][0]), colour);
+  }
+}
+
+function arrowhead(ctx, x, y, angle, colour) {
+  ctx.save();
+  ctx.translate(x, y); ctx.rotate(angle);
+  polygon(ctx, [[2, 0], [-8, -5.5], [-8, 5.5]], colour);
+  ctx.restore();
+}
+
+// The layer: a Leaflet renderer (so Leaflet positions the canvas during pans
+// and zoom animations) that draws from the story's data instead of paths.
+var StoryCanvas = L.Renderer.extend({
+  options: { padding: 0.3 },
+
+  initialize: function (story, options) {
+    L.Renderer.prototype.initialize.call(this, options);
+    this._story = story;
+    this._projected = null;
+    this._hits = [];
+  },
+
+  _initContainer: function () {
+    this._container = L.DomUtil.create('canvas', 'sm-canvas');
+    this._container.setAttribute('aria-hidden', 'true');
+    this._ctx = this._container.getContext('2d');
+  },
+
+  _destroyContainer: function () {
+    L.DomUtil.remove(this._container);
+    delete this._ctx;
+    delete this._container;
+  },
+
+  _updatePaths: function () {},
+
+  _onZoomEnd: function () { this._projected = null; },
+
+  _update: function () {
+    if (this._map._animatingZoom && this._bounds) { return; }
+    L.Renderer.prototype._update.call(this);
+    var size = this._bounds.getSize(), ratio = window.devicePixelRatio || 1;
+    L.DomUtil.setPosition(this._container, this._bounds.min);
+    this._container.width = Math.round(size.x * ratio);
+    this._container.height = Math.round(size.y * ratio);
+    this._container.style.width = size.x + 'px';
+    this._container.style.height = size.y + 'px';
+    this._ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.redraw();
+  },
+
+  redraw: function () {
+    if (!this._map || !this._ctx) { return; }
+    if (!this._projected) { this._project(); }
+    var size = this._bounds.getSize();
+    this._ctx.clearRect(0, 0, size.x, size.y);
+    this._hits = [];
+    this._drawRoutes();
+    this._drawPlaces();
+    this._drawPoints();
+  },
+
+  // World pixel positions at the current zoom, computed once per zoom level.
+  _project: function () {
+    var map = this._map, zoom = map.getZoom(), story = this._story;
+    var places = story.places, project = function (lat, lon) { var p = map.project([lat, lon], zoom); return [p.x, p.y]; };
+    this._projected = {
+      places: places.lat.map(function (lat, i) { return project(lat, places.lon[i]); }),
+      routes: story.routes.map(function (route) { return route.path.map(function (p) { return project(p[0], p[1]); }); }),
+      points: story.events.geo.map(function (geo) { return Array.isArray(geo) ? project(geo[0], geo[1]) : null; })
+    };
+  },
+
+  // Canvas position of a projected point.
+  _toCanvas: function (projected) {
+    var origin = this._map.getPixelOrigin(), min = this._bounds.min;
+    return [projected[0] - origin.x - min.x, projected[1] - origin.y - min.y];
+  },
+
+  _drawRoutes: function () {
+    var story = this._story, ctx = this._ctx, self = this;
+    story.visible.forEach(function (index) {
+      var geo = story.events.geo[index];
+      if (!geo || geo.route === undefined) { return; }
+      var points = self._projected.routes[geo.route].map(self._toCanvas, self);
+      var route = story.routes[geo.route], faded = story.events.confidence[index] === 'low';
+      if (index === story.selected) {
+        ctx.save(); tracePath(ctx, points); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
+        ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
+      }
+      drawRouteLine(ctx, points, route.mode, faded ? 0.45 : (route.approximate ? 0.8 : 1));
+      self._hits.push({ index: index, line: points });
+    });
+  },
+
+  _drawPlaces: function () {
+    var story = this._story, ctx = this._ctx, labels = [], self = this;
+    story.places.id.forEach(function (id, i) {
+      var xy = self._toCanvas(self._projected.places[i]);
+      (PLACE_SYMBOLS[story.places.kind[i]] || PLACE_SYMBOLS.site)(ctx, xy[0], xy[1]);
+      self._hits.push({ place: i, x: xy[0], y: xy[1], r: 8 });
+      labels.push({ text: story.places.name[i], x: xy[0] + 10, y: xy[1] + 4 });
+    });
+    drawLabels(ctx, labels);
+  },
+
+  // Event points; several visible events at one spot are spread on a small ring.
+  _drawPoints: function () {
+    var story = this._story, ctx = this._ctx, self = this, spots = {}, order = [];
+    story.visible.forEach(function (index) {
+      var xy = self._pointOf(index);
+      if (!xy) { return; }
+      var key = Math.round(xy[0]) + ',' + Math.round(xy[1]);
+      if (!spots[key]) { spots[key] = { x: xy[0], y: xy[1], members: [] }; order.push(key); }
+      spots[key].members.push(index);
+    });
+    order.forEach(function (key) {
+      var spot = spots[key], n = spot.members.length, ring = n > 1 ? 7 + 2 * Math.min(n, 8) : 0;
+      spot.members.forEach(function (index, k) {
+        var angle = 2 * Math.PI * k / n - Math.PI / 2;
+        var x = spot.x + ring * Math.cos(angle), y = spot.y + ring * Math.sin(angle);
+        if (index === story.selected) { circle(ctx, x, y, 12, null, HALO, 5); }
+        drawEventPoint(ctx, x, y, story.events.kind[index], story.events.confidence[index]);
+        self._hits.push({ index: index, x: x, y: y, r: 9 });
+      });
+    });
+  },
+
+  _pointOf: function (index) {
+    var geo = this._story.events.geo[index];
+    if (typeof geo === 'number') { return this._toCanvas(this._projected.places[geo]); }
+    if (Array.isArray(geo)) { return this._toCanvas(this._projected.points[index]); }
+    return null;
+  },
+
+  // What is under a container point: {index} for an event, {place} for a place.
+  hitTest: function (containerPoint) {
+    var layerPoint = this._map.containerPointToLayerPoint(containerPoint);
+    var x = layerPoint.x - this._bounds.min.x, y = layerPoint.y - this._bounds.min.y;
+    for (var i = this._hits.length - 1; i >= 0; i--) {  // topmost first
+      var hit = this._hits[i];
+      if (hit.line ? distanceToLine(x, y, hit.line) <= 7 : Math.hypot(hit.x - x, hit.y - y) <= hit.r) {
+        return hit;
+      }
+    }
+    return null;
+  }
+});
+
+function distanceToLine(x, y, points) {
+  var best = Infinity;
+  for (var i = 1; i < points.length; i++) {
+    var ax = points[i - 1][0], ay = points[i - 1][1], dx = points[i][0] - ax, dy = points[i][1] - ay;
+    var share = dx || dy ? clamp(((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy), 0, 1) : 0;
+    best = Math.min(best, Math.hypot(ax + share * dx - x, ay + share * dy - y));
+  }
+  return best;
+}
+
+// Place names with a white halo; a label that would overlap one already drawn is left out.
+function drawLabels(ctx, labels) {
+  var taken = [];
+  ctx.save();
+  ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
+  labels.forEach(function (label) {
+    var width = ctx.measureText(label.text).width;
+    var box = [label.x, label.y - 11, label.x + width, label.y + 3];
+    if (taken.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; })) { return; }
+    taken.push(box);
+    ctx.strokeText(label.text, label.x, label.y);
+    ctx.fillText(label.text, label.x, label.y);
+  });
+  ctx.restore();
+}
+
+// A small canvas with one legend symbol, drawn by the same code as the map.
+function legendSymbol(draw) {
+  var ratio = window.devicePixelRatio || 1, canvas = el('canvas', { width: 28 * ratio, height: 18 * ratio, 'aria-hidden': 'true' });
+  canvas.style.width = '28px'; canvas.style.height = '18px';
+  var ctx = canvas.getContext('2d');
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  draw(ctx);
+  return canvas;
+}

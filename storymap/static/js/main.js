@@ -1,0 +1,178 @@
+// Start: read the page's data, attach to folium's map, wire everything up.
+
+function StoryApp(map, data) {
+  this.map = map;
+  this.data = data;
+  this.strings = data.strings;
+  this.timeline = new Timeline(data);
+  this.dateListeners = [];
+  this.hash = new HashWriter();
+  data.visible = [];
+  data.selected = -1;
+  this.canvas = new StoryCanvas(data).addTo(map);
+  var listNode = document.querySelector('.event-list');
+  this.list = new EventList(listNode ? listNode.parentNode : null, this.timeline);
+  var self = this;
+  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.strings, data.dateLocale,
+    function (day) { self.setDay(day, 'reader'); });
+  buildLegend(data, this.strings).addTo(map);
+  this.placeless = new PlacelessPanel(map, this.strings);
+  this.popup = L.popup({ maxWidth: 320, className: 'sm-popup', autoPanPadding: [16, 16] });
+  map.on('click', this.onMapClick, this);
+  map.on('mousemove', this.onMapHover, this);
+  map.on('popupclose', function (e) { if (e.popup === self.popup) { self.select(-1); } });
+  if (listNode) { listNode.addEventListener('click', function (e) { self.onListClick(e); }); }
+  window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
+  watchTiles(map, this.strings);
+  applyView(map, data.view);
+}
+
+StoryApp.prototype.onDate = function (listener) { this.dateListeners.push(listener); };
+
+StoryApp.prototype.setDay = function (day, cause) {
+  var timeline = this.timeline, flags = new Uint8Array(timeline.ids.length), visible = [];
+  day = clamp(Math.round(day), 0, timeline.days);
+  var changed = day !== timeline.day || !this.started;
+  timeline.day = day;
+  this.started = true;
+  for (var i = 0; i < flags.length; i++) {
+    if (timeline.isVisible(i, day)) {
+      flags[i] = 1;
+      if (timeline.located[i]) { visible.push(i); }
+    }
+  }
+  this.data.visible = visible;
+  if (this.data.selected >= 0 && !flags[this.data.selected]) { this.map.closePopup(this.popup); this.select(-1); }
+  this.canvas.redraw();
+  this.bar.show(day, visible.length);
+  this.list.show(day, flags);
+  if (cause !== 'start') { this.hash.write('#date=' + timeline.iso(day)); }
+  if (changed) {
+    var iso = timeline.iso(day);
+    this.dateListeners.forEach(function (listener) { listener(iso); });
+  }
+};
+
+StoryApp.prototype.focus = function (id, cause) {
+  var index = this.timeline.indexById[id];
+  if (index === undefined) { return false; }
+  this.setDay(this.timeline.eventDay(index), cause);
+  this.select(index, true);
+  this.panTo(index);
+  this.hash.write('#event=' + encodeURIComponent(id));
+  return true;
+};
+
+StoryApp.prototype.select = function (index, openDetails) {
+  if (this.data.selected === index && !openDetails) { return; }
+  this.data.selected = index;
+  this.canvas.redraw();
+  var id = index >= 0 ? this.timeline.ids[index] : null;
+  this.list.select(id, !!openDetails);
+  if (!openDetails || index < 0) { return; }
+  var details = detailsNode(this.list.item(id), this.strings), where = this.anchorOf(index);
+  if (where) {
+    this.placeless.hide();
+    this.popup.setLatLng(where).setContent(details);
+    if (!this.map.hasLayer(this.popup)) { this.popup.openOn(this.map); }
+  } else {
+    this.map.closePopup(this.popup);
+    this.placeless.show(details);
+  }
+};
+
+// Where an event's popup points: its place or point, or the middle of its route.
+StoryApp.prototype.anchorOf = function (index) {
+  var geo = this.data.events.geo[index];
+  if (geo === null) { return null; }
+  if (typeof geo === 'number') { return [this.data.places.lat[geo], this.data.places.lon[geo]]; }
+  if (Array.isArray(geo)) { return geo; }
+  var path = this.data.routes[geo.route].path;
+  return path[Math.floor((path.length - 1) / 2)];
+};
+
+StoryApp.prototype.panTo = function (index) {
+  var geo = this.data.events.geo[index], animate = !prefersReducedMotion();
+  if (geo === null) { return; }
+  if (geo.route !== undefined) {
+    this.map.fitBounds(L.latLngBounds(this.data.routes[geo.route].path), { padding: [40, 40], animate: animate });
+  } else {
+    this.map.setView(this.anchorOf(index), Math.max(this.map.getZoom(), 6), { animate: animate });
+  }
+};
+
+StoryApp.prototype.onMapClick = function (e) {
+  var hit = this.canvas.hitTest(e.containerPoint);
+  if (!hit) { return; }
+  if (hit.index !== undefined) {
+    this.select(hit.index, true);
+    this.popup.setLatLng(e.latlng);
+    this.hash.write('#event=' + encodeURIComponent(this.timeline.ids[hit.index]));
+  } else {
+    var places = this.data.places, label = this.data.legendLabels.places[places.kind[hit.place]];
+    L.popup({ className: 'sm-popup' }).setLatLng([places.lat[hit.place], places.lon[hit.place]])
+      .setContent(el('div', { className: 'sm-place' }, [el('strong', { text: places.name[hit.place] }), el('br'), label]))
+      .openOn(this.map);
+  }
+};
+
+StoryApp.prototype.onMapHover = function (e) {
+  if (this.hoverFrame) { return; }
+  var self = this;
+  this.hoverFrame = requestAnimationFrame(function () {
+    self.hoverFrame = null;
+    self.map.getContainer().style.cursor = self.canvas.hitTest(e.containerPoint) ? 'pointer' : '';
+  });
+};
+
+StoryApp.prototype.onListClick = function (e) {
+  var link = e.target.closest && e.target.closest('.event-title a');
+  if (!link) { return; }
+  e.preventDefault();
+  this.focus(link.closest('li.event').getAttribute('data-id'), 'reader');
+};
+
+StoryApp.prototype.openHash = function (hash, cause) {
+  var state = readHash(hash);
+  if (state && state.event !== undefined && this.focus(state.event, cause)) { return true; }
+  if (state && state.date !== undefined) {
+    var day = this.timeline.dayOf(state.date);
+    if (!isNaN(day)) { this.setDay(day, cause); return true; }
+  }
+  return false;
+};
+
+// folium opens the map at the story's center and zoom, or fits everything;
+// when only one of the two is given, keep the fitted value for the other.
+function applyView(map, view) {
+  if (!view) { return; }
+  if (view.center && view.zoom === null) { map.setView(view.center, map.getZoom(), { animate: false }); }
+  if (!view.center && view.zoom !== null) { map.setZoom(view.zoom, { animate: false }); }
+}
+
+// Offline or blocked tiles: say so once, quietly, instead of a blank grey map.
+function watchTiles(map, strings) {
+  map.eachLayer(function (layer) {
+    if (!(layer instanceof L.TileLayer)) { return; }
+    layer.once('tileerror', function () {
+      var note = L.control({ position: 'bottomright' });
+      note.onAdd = function () { return el('p', { className: 'sm-tiles-failed', text: strings.tiles_failed }); };
+      note.addTo(map);
+    });
+  });
+}
+
+function start() {
+  var dataNode = document.getElementById('storymap-data');
+  var map = window['map_' + 'storymap'];  // the Leaflet map folium created (render.MAP_NAME)
+  if (!dataNode || !map) { return; }
+  var app = new StoryApp(map, JSON.parse(dataNode.textContent));
+  if (!app.openHash(location.hash, 'start')) { app.setDay(0, 'start'); }
+  app.hash.flush();
+  window.storymap = createApi(app);
+  connectFrame(app);
+  document.documentElement.classList.add('storymap-ready');
+  document.dispatchEvent(new CustomEvent('storymap:ready'));
+}
+
+start();

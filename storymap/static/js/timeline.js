@@ -1,0 +1,56 @@
+// The timeline's state. The visibility rules themselves live in the build
+// (storymap/timeline.py): each event arrives with the first and last day it
+// is visible, counted from the timeline's start, and this only compares.
+function Timeline(data) {
+  var events = data.events;
+  this.startMs = parseIsoDay(data.timeline.start);
+  this.days = data.timeline.days;
+  this.ids = events.id;
+  this.from = events.from;
+  this.until = events.until;
+  this.located = events.geo.map(function (geo) { return geo !== null; });
+  this.indexById = {};
+  for (var i = 0; i < this.ids.length; i++) { this.indexById[this.ids[i]] = i; }
+  this.locatedTotal = this.located.filter(Boolean).length;
+  this.day = 0;
+}
+
+Timeline.prototype.isVisible = function (index, day) {
+  var until = this.until[index];
+  return this.from[index] <= day && (until === null || day <= until);
+};
+
+// Indexes of the events visible on `day`, in timeline order; only those drawn
+// on the map when locatedOnly is set.
+Timeline.prototype.visibleIndexes = function (day, locatedOnly) {
+  var out = [];
+  for (var i = 0; i < this.ids.length; i++) {
+    if ((!locatedOnly || this.located[i]) && this.isVisible(i, day)) { out.push(i); }
+  }
+  return out;
+};
+
+Timeline.prototype.iso = function (day) {
+  return isoFromMs(this.startMs + day * DAY_MS);
+};
+
+// A date (YYYY-MM-DD, YYYY-MM or YYYY) as a day on this timeline, kept within
+// its range; NaN when the text is not a date.
+Timeline.prototype.dayOf = function (text) {
+  var ms = parseIsoDay(text);
+  if (isNaN(ms)) { return NaN; }
+  return clamp(Math.round((ms - this.startMs) / DAY_MS), 0, this.days);
+};
+
+// The day an event starts on this timeline, for focus().
+Timeline.prototype.eventDay = function (index) {
+  return clamp(this.from[index], 0, this.days);
+};
+
+// First event after the day: where the list's "now" marker goes.
+Timeline.prototype.firstAfter = function (day) {
+  for (var i = 0; i < this.ids.length; i++) {
+    if (this.from[i] > day) { return i; }
+  }
+  return -1;
+};

@@ -1,0 +1,54 @@
+// Small helpers shared by the page's modules. Text always goes in through
+// textContent or attributes, never as HTML.
+var DAY_MS = 86400000;
+var ISO_DAY = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
+
+function el(tag, attrs, children) {
+  var node = document.createElement(tag);
+  var name;
+  for (name in attrs || {}) {
+    if (attrs[name] === null || attrs[name] === undefined) { continue; }
+    if (name === 'text') { node.textContent = attrs[name]; }
+    else if (name === 'className') { node.className = attrs[name]; }
+    else { node.setAttribute(name, attrs[name]); }
+  }
+  (children || []).forEach(function (child) {
+    node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+  });
+  return node;
+}
+
+// "2023-10-05", "2023-10" or "2023" to a UTC time at the first day of the period.
+function parseIsoDay(text) {
+  var match = ISO_DAY.exec(String(text || '').trim());
+  if (!match) { return NaN; }
+  var year = +match[1], month = match[2] ? +match[2] : 1, day = match[3] ? +match[3] : 1;
+  var ms = Date.UTC(year, month - 1, day);
+  var check = new Date(ms);
+  if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) { return NaN; }
+  return ms;
+}
+
+function isoFromMs(ms) {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+function clamp(value, low, high) {
+  return Math.min(Math.max(value, low), high);
+}
+
+function fillIn(template, values) {
+  return template.replace(/\{(\w+)\}/g, function (whole, key) {
+    return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+  });
+}
+
+function dayFormatter(locale) {
+  var options = { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' };
+  try { return new Intl.DateTimeFormat(locale, options); }
+  catch (err) { return new Intl.DateTimeFormat('en-GB', options); }
+}
+
+function prefersReducedMotion() {
+  return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+}

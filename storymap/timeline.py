@@ -1,0 +1,61 @@
+"""The timeline rules, in one place: when each event is visible.
+
+The page's JavaScript does not re-implement these rules: it receives each
+event's visible interval from here and only compares the current day with it.
+
+- A dated event is visible from its date on (cumulative) or on `window_days`
+  days starting with its date (window): window_days 1 shows it on that day only.
+- A span is visible from its start to its end, both days included, in both
+  modes; an ongoing span (no end) stays visible.
+- A month or year date starts at the first day of its period; the end of a
+  span written as a month or year lasts to the period's last day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+from .model import Event, StoryModel, TimedEvent, TimelineSettings
+
+
+def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date, dt.date | None]:
+    """First and last day the event is visible; None as the last day means 'to the end'."""
+    when = event.when
+    first = when.start.first_day()
+    if when.is_span:
+        return first, when.end.last_day() if when.end else None
+    if settings.mode == "window":
+        return first, first + dt.timedelta(days=settings.window_days - 1)
+    return first, None
+
+
+def timeline_range(intervals: Iterable[tuple[dt.date, dt.date | None]], settings: TimelineSettings,
+                   fallback: dt.date) -> tuple[dt.date, dt.date]:
+    """The slider's first and last day: the story's settings, else the events' dates."""
+    intervals = list(intervals)
+    firsts = [first for first, _ in intervals]
+    lasts = firsts + [last for _, last in intervals if last is not None]
+    start = settings.start or (min(firsts) if firsts else fallback)
+    end = settings.end or (max(lasts) if lasts else start)
+    return start, max(start, end)
+
+
+def in_order(events: Iterable[Event], settings: TimelineSettings) -> list[Event]:
+    """Timeline order: by first visible day, then as written (files by name, then position)."""
+    indexed = list(enumerate(events))
+    indexed.sort(key=lambda pair: (visible_interval(pair[1], settings)[0], pair[0]))
+    return [event for _, event in indexed]
+
+
+def is_visible(timed: TimedEvent, day: dt.date) -> bool:
+    return timed.visible_from <= day and (timed.visible_until is None or day <= timed.visible_until)
+
+
+def clamp(model: StoryModel, day: dt.date) -> dt.date:
+    return min(max(day, model.start), model.end)
+
+
+def visible_events(model: StoryModel, day: dt.date) -> list[str]:
+    """Ids of the events drawn on the map on `day`, in timeline order (window.storymap.visibleEvents)."""
+    day = clamp(model, day)
+    return [t.event.id for t in model.events if t.geometry is not None and is_visible(t, day)]

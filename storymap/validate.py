@@ -1,0 +1,313 @@
+"""The story format's records: YAML nodes to model values, collecting every problem.
+
+The declarations below are the single source of truth for what a story,
+an event and a place may contain; schema.py publishes them as JSON Schema.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import basemaps, i18n
+from .errors import Mark, did_you_mean
+from .fields import (INVALID, Choice, Context, Custom, DateValue, Field, Flag, Identifier, Integer, ListOf,
+                     Markdown, Number, Record, Text, WebAddress, present)
+from .model import (CONFIDENCE_LEVELS, DEFAULT_BASEMAP, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, TIMELINE_MODES,
+                    Correction, Event, LatLon, MapSettings, Media, Place, RouteSpec, Source, Story,
+                    TimelineSettings, When)
+from .yamlio import Mapping, Scalar
+
+
+def _mark_of(node: Mapping, key: str) -> Mark:
+    value = node.get(key)
+    return value.mark if value is not None else node.mark
+
+
+def check_coordinates(values: dict, node: Mapping, ctx: Context) -> LatLon | Any:
+    """lat/lon ranges, with a hint when swapping the two would make them valid."""
+    if not present(values, "lat", "lon"):
+        return INVALID
+    lat, lon = values["lat"], values["lon"]
+    swap_fixes = -90 <= lon <= 90 and -180 <= lat <= 180
+    hint = f"latitude and longitude look swapped: write lat: {lon}, lon: {lat}" if swap_fixes else ""
+    if not -90 <= lat <= 90:
+        ctx.problems.add(_mark_of(node, "lat"), f"latitude {lat} is outside -90 to 90", hint)
+    if not -180 <= lon <= 180:
+        ctx.problems.add(_mark_of(node, "lon"), f"longitude {lon} is outside -180 to 180", hint)
+    return LatLon(lat, lon)
+
+
+COORDINATES = Record("coordinates", (
+    Field("lat", Number(), True, "latitude in decimal degrees, -90 to 90 (north is positive)"),
+    Field("lon", Number(), True, "longitude in decimal degrees, -180 to 180 (east is positive)"),
+), check_coordinates, "A point written as {lat: 42.42, lon: 130.60}.")
+
+
+def _country(text: str) -> tuple[Any, str, str]:
+    if re.fullmatch(r"[A-Z]{2}", text) and i18n.is_country_code(text):
+        return text, "", ""
+    return None, f"'{text}' is not an ISO 3166-1 alpha-2 country code", "write two capital letters, e.g. KP, RU, NO"
+
+
+def _build_place(values: dict, node: Mapping, ctx: Context) -> Place | Any:
+    point = check_coordinates(values, node, ctx)
+    if point is INVALID or not present(values, "id", "name", "kind"):
+        return INVALID
+    return Place(id=values["id"], name=values["name"], kind=values["kind"], lat=point.lat, lon=point.lon,
+                 country=values.get("country"), aliases=values.get("aliases", ()), note=values.get("note"),
+                 mark=_mark_of(node, "id"))
+
+
+PLACE = Record("place", (
+    Field("id", Identifier(), True, "how events refer to the place, e.g. tumangang-rail"),
+    Field("name", Text(200), True, "the name shown on the map"),
+    Field("kind", Choice(PLACE_KINDS), True, "the symbol it gets on the map"),
+    Field("lat", Number(), True, "latitude in decimal degrees"),
+    Field("lon", Number(), True, "longitude in decimal degrees"),
+    Field("country", Custom("a country code", _country, {"type": "string", "pattern": "^[A-Z]{2}$"}),
+          doc="ISO 3166-1 alpha-2 code, written as a string"),
+    Field("aliases", ListOf(Text(200)), doc="other names for the place"),
+    Field("note", Text(), doc="source and precision of the coordinates"),
+), _build_place, "A named place of the gazetteer.")
+
+
+def _build_source(values: dict, node: Mapping, ctx: Context) -> Source | Any:
+    if not present(values, "publisher"):
+        return INVALID
+    return Source(values["publisher"], values.get("title"), values.get("url"), values.get("date"),
+                  values.get("archive"))
+
+
+SOURCE = Record("source", (
+    Field("publisher", Text(300), True, "who reported it, e.g. CSIS Beyond Parallel"),
+    Field("title", Text(500), doc="the report's title"),
+    Field("url", WebAddress(), doc="link to the report (http or https)"),
+    Field("date", DateValue(allow_partial=True), doc="publication date"),
+    Field("archive", WebAddress(), doc="link to an archived copy"),
+), _build_source, "Who reported the event.")
+
+
+def _build_media(values: dict, node: Mapping, ctx: Context) -> Media | Any:
+    src = values.get("src")
+    if isinstance(src, str) and not re.match(r"^https?://", src, re.IGNORECASE):
+        mark = _mark_of(node, "src")
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
+            ctx.problems.add(mark, f"'{src}' is not an http(s) address or a file in the story",
+                             "write a path such as media/photo.jpg, or an https:// link")
+        elif ctx.story_dir is not None:
+            story = ctx.story_dir.resolve()
+            target = (story / src).resolve()
+            if story not in target.parents or not target.is_file():
+                ctx.problems.add(mark, f"media file '{src}' does not exist in the story folder",
+                                 f"put the file in {ctx.story_dir.name}/media/ and write src: media/<file name>")
+    if not present(values, "src", "alt"):
+        return INVALID
+    return Media(values["src"], values["alt"], values.get("credit"))
+
+
+MEDIA = Record("media", (
+    Field("src", Text(), True, "a file inside the story folder (media/...) or an https:// link"),
+    Field("alt", Text(500), True, "what the image shows, for readers who cannot see it"),
+    Field("credit", Text(300), doc="who made the image"),
+), _build_media, "An image shown with the event.")
+
+
+def _read_via_item(node, ctx: Context):
+    if isinstance(node, Mapping):
+        return COORDINATES.read(node, ctx)
+    place_id = Identifier().read(node, ctx)
+    if place_id is not INVALID:
+        check_place_ref(place_id, node.mark, ctx)
+    return place_id
+
+
+class ViaItem(Identifier):
+    description = "a place id or {lat, lon}"
+
+    def read(self, node, ctx):  # type: ignore[override]
+        return _read_via_item(node, ctx)
+
+    def schema(self) -> dict:
+        return {"oneOf": [Identifier().schema(), COORDINATES.schema()]}
+
+
+def _build_route(values: dict, node: Mapping, ctx: Context) -> RouteSpec | Any:
+    has_via, has_geometry = node.get("via") is not None, node.get("geometry") is not None
+    if has_via == has_geometry:
+        ctx.problems.add(node.mark, "a route needs either via (a list of points) or geometry (a route file), "
+                         + ("not both" if has_via else "and has neither"),
+                         "write via: [place-a, place-b] or geometry: <file name in data/routes without extension>")
+        return INVALID
+    geometry = values.get("geometry")
+    if isinstance(geometry, str) and ctx.route_ids is not None and geometry not in ctx.route_ids:
+        ctx.problems.add(_mark_of(node, "geometry"), f"no route file '{geometry}' in data/routes",
+                         did_you_mean(geometry, ctx.route_ids) or "add the file data/routes/<id>.geojson")
+    if not present(values, "mode"):
+        return INVALID
+    return RouteSpec(values["mode"], values.get("via", ()), geometry)
+
+
+ROUTE = Record("route", (
+    Field("mode", Choice(ROUTE_MODES), True, "how things moved: sea, rail, road or air"),
+    Field("via", ListOf(ViaItem(), min_items=2), doc="the points in order: place ids or {lat, lon}"),
+    Field("geometry", Identifier(), doc="a line file in data/routes/, named without its extension"),
+), _build_route, "A movement along a line.")
+
+
+def check_place_ref(place_id: str, mark: Mark, ctx: Context) -> None:
+    if ctx.places is None or place_id in ctx.places:
+        return
+    by_alias = {alias.lower(): p.id for p in ctx.places.values() for alias in (p.name, *p.aliases)}
+    hint = (f"did you mean '{by_alias[place_id.lower()]}'?" if place_id.lower() in by_alias
+            else did_you_mean(place_id, ctx.places) or "add it to data/places.yaml or to the story's places:")
+    ctx.problems.add(mark, f"unknown place id '{place_id}'", hint)
+
+
+def _build_when(values: dict, node: Mapping, ctx: Context) -> When | Any:
+    has = {key: node.get(key) is not None for key in ("date", "start", "end")}
+    if has["date"] and has["start"]:
+        ctx.problems.add(_mark_of(node, "start"), "an event has either date or start, not both",
+                         "use date: for one day, month or year; start: and end: for a span")
+        return INVALID
+    if has["date"] and has["end"]:
+        ctx.problems.add(_mark_of(node, "end"), "end goes with start, not with date",
+                         "write start: and end: for a span")
+        return INVALID
+    if not (has["date"] or has["start"]):
+        ctx.problems.add(node.mark, "missing required key 'date' in event",
+                         "add date: YYYY-MM-DD, or start: (and end:) for a span")
+        return INVALID
+    approximate = values.get("approximate", False)
+    if has["date"]:
+        return When(values["date"], approximate=approximate) if present(values, "date") else INVALID
+    if not present(values, "start") or values.get("end") is INVALID:
+        return INVALID
+    start, end = values["start"], values.get("end")
+    if end is not None and end.last_day() < start.first_day():
+        ctx.problems.add(_mark_of(node, "end"), f"end {end.iso} is before start {start.iso}",
+                         "swap start and end, or correct the year")
+        return INVALID
+    return When(start, end, is_span=True, approximate=approximate)
+
+
+def _build_event(values: dict, node: Mapping, ctx: Context) -> Event | Any:
+    when = _build_when(values, node, ctx)
+    wheres = [k for k in ("place", "at", "route") if node.get(k) is not None]
+    if len(wheres) > 1:
+        ctx.problems.add(_mark_of(node, wheres[1]), f"an event has at most one of place, at and route; "
+                         f"this one has {' and '.join(wheres)}", "keep one; describe the others in description")
+    if isinstance(values.get("place"), str):
+        check_place_ref(values["place"], _mark_of(node, "place"), ctx)
+    event_id = values.get("id", ctx.default_id)
+    if event_id is None:
+        ctx.problems.add(node.mark, "missing required key 'id' in event",
+                         "rename the file to a valid id (e.g. tumangang-railcars.yaml) or add id:")
+    if when is INVALID or event_id in (None, INVALID) or not present(values, "title", "sources"):
+        return INVALID
+    return Event(id=event_id, title=values["title"], when=when, sources=values["sources"],
+                 kind=values.get("kind", "observation"), confidence=values.get("confidence", "moderate"),
+                 description=values.get("description"), place=values.get("place"), at=values.get("at"),
+                 route=values.get("route"), media=values.get("media", ()), tags=values.get("tags", ()),
+                 mark=_mark_of(node, "id") if "id" in values else node.mark)
+
+
+EVENT = Record("event", (
+    Field("id", Identifier(), doc="unique in the story; default: the file name without .yaml"),
+    Field("title", Text(200), True, "a short headline, plain text, at most 200 characters"),
+    Field("date", DateValue(allow_partial=True), doc="when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),
+    Field("start", DateValue(allow_partial=True), doc="the first day of a span"),
+    Field("end", DateValue(allow_partial=True), doc="the last day of a span; leave out while ongoing"),
+    Field("approximate", Flag(), doc="true when the date is approximate, e.g. 'mid-August'"),
+    Field("place", Identifier(), doc="a place id from data/places.yaml or the story's places"),
+    Field("at", COORDINATES, doc="a point written as {lat: .., lon: ..}"),
+    Field("route", ROUTE, doc="a movement along a line"),
+    Field("kind", Choice(EVENT_KINDS), doc="default: observation"),
+    Field("description", Markdown(), doc="Markdown; raw HTML is not allowed"),
+    Field("confidence", Choice(CONFIDENCE_LEVELS), doc="how sure we are; default: moderate"),
+    Field("sources", ListOf(SOURCE, min_items=1), True, "who reported it; at least one"),
+    Field("media", ListOf(MEDIA), doc="images with alt text"),
+    Field("tags", ListOf(Text(100)), doc="words to group events"),
+), _build_event, "One event of a story.", extra_schema={
+    "oneOf": [{"required": ["date"], "not": {"anyOf": [{"required": ["start"]}, {"required": ["end"]}]}},
+              {"required": ["start"], "not": {"required": ["date"]}}],
+})
+
+
+def _basemap(name: str) -> tuple[Any, str, str]:
+    problem = basemaps.basemap_problem(name)
+    return (name, "", "") if problem is None else (None, *problem)
+
+
+def _language(tag: str) -> tuple[Any, str, str]:
+    if i18n.is_known_language(tag):
+        return tag, "", ""
+    return None, f"'{tag}' is not a known BCP 47 language tag", "write e.g. en, de, ru or pt-BR"
+
+
+def _build_map(values: dict, node: Mapping, ctx: Context) -> MapSettings | Any:
+    return MapSettings(values.get("center"), values.get("zoom"), values.get("basemap", DEFAULT_BASEMAP))
+
+
+MAP = Record("map", (
+    Field("center", COORDINATES, doc="where the map opens; default: fit all features"),
+    Field("zoom", Integer(0, 20), doc="the opening zoom level; default: fit all features"),
+    Field("basemap", Custom("a basemap name", _basemap, {"type": "string"}),
+          doc=f"an xyzservices provider name; default {DEFAULT_BASEMAP}"),
+), _build_map, "How the map opens.")
+
+
+def _build_timeline(values: dict, node: Mapping, ctx: Context) -> TimelineSettings | Any:
+    mode = values.get("mode", "cumulative")
+    if node.get("window_days") is not None and mode != "window":
+        ctx.problems.add(_mark_of(node, "window_days"), "window_days only applies with mode: window",
+                         "add mode: window, or remove window_days")
+    start, end = values.get("start"), values.get("end")
+    if start and end and start is not INVALID and end is not INVALID and end < start:
+        ctx.problems.add(_mark_of(node, "end"), f"timeline end {end} is before start {start}")
+    return TimelineSettings(start, end, mode, values.get("window_days", TimelineSettings.window_days))
+
+
+TIMELINE = Record("timeline", (
+    Field("start", DateValue(allow_partial=False), doc="first day of the slider; default: first event"),
+    Field("end", DateValue(allow_partial=False), doc="last day of the slider; default: last event"),
+    Field("mode", Choice(TIMELINE_MODES), doc="cumulative (events stay) or window (events fade out)"),
+    Field("window_days", Integer(1, 3660), doc="with mode: window, how many days an event stays"),
+), _build_timeline, "The timeline slider.")
+
+
+CORRECTION = Record("correction", (
+    Field("date", DateValue(allow_partial=False), True, "when the correction was made"),
+    Field("text", Text(), True, "what was corrected"),
+), lambda v, n, c: Correction(v["date"], v["text"]) if present(v, "date", "text") else INVALID,
+    "A correction shown on the page and in the feed.")
+
+
+def _build_story(values: dict, node: Mapping, ctx: Context) -> dict | Any:
+    published, updated = values.get("published"), values.get("updated")
+    if published not in (None, INVALID) and updated not in (None, INVALID) and updated < published:
+        ctx.problems.add(_mark_of(node, "updated"), f"updated {updated} is before published {published}")
+    return values  # read_story() adds the events and builds the Story
+
+
+STORY = Record("story", (
+    Field("title", Text(200), True, "the story's headline, plain text"),
+    Field("summary", Markdown(), True, "one or two sentences, Markdown"),
+    Field("byline", Text(300), doc="who wrote it"),
+    Field("published", DateValue(allow_partial=False), True, "first publication, YYYY-MM-DD"),
+    Field("updated", DateValue(allow_partial=False), doc="last update, YYYY-MM-DD"),
+    Field("language", Custom("a language tag", _language, {"type": "string"}), doc="BCP 47; default en"),
+    Field("map", MAP),
+    Field("timeline", TIMELINE),
+    Field("places", ListOf(PLACE), doc="places only this story uses; they override shared ones"),
+    Field("license", Text(100), doc="licence of the data downloads, e.g. CC-BY-4.0"),
+    Field("corrections", ListOf(CORRECTION)),
+), _build_story, "A story: its metadata, map and timeline.")
+
+
+def story_from_values(story_id: str, values: dict, node: Mapping, directory, events) -> Story:
+    return Story(id=story_id, title=values["title"], summary=values["summary"], published=values["published"],
+                 directory=directory, events=tuple(events), byline=values.get("byline"),
+                 updated=values.get("updated"), language=values.get("language", "en"),
+                 map=values.get("map", MapSettings()), timeline=values.get("timeline", TimelineSettings()),
+                 places=values.get("places", ()), license=values.get("license"),
+                 corrections=values.get("corrections", ()), mark=node.mark)

@@ -1,0 +1,178 @@
+"""YAML files to plain nodes that remember where they were written.
+
+Nothing here builds Python objects from YAML: files are composed (never
+constructed) by libyaml, so tags such as !!python/object are never executed,
+and every scalar stays the text the journalist typed. The validator decides
+what that text means (StrictYAML's idea), which is why `country: NO` stays
+"NO" instead of becoming false. Anchors and aliases are refused: composed
+nodes share aliased children, so refusing the second visit keeps an alias
+bomb from expanding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Union
+
+import yaml
+
+from .errors import Mark, Problems, display_path
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_CORE = "tag:yaml.org,2002:"
+ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+NULL_WORDS = {"", "~", "null", "Null", "NULL"}
+
+
+@dataclass(frozen=True)
+class Scalar:
+    value: str
+    mark: Mark
+    plain: bool = True  # written without quotes or block style
+
+    @property
+    def is_null(self) -> bool:
+        return self.plain and self.value in NULL_WORDS
+
+
+@dataclass(frozen=True)
+class Mapping:
+    items: tuple[tuple[Scalar, "Node"], ...]
+    mark: Mark
+
+    def keys(self) -> list[str]:
+        return [k.value for k, _ in self.items]
+
+    def get(self, key: str) -> "Node | None":
+        for k, v in self.items:
+            if k.value == key:
+                return v
+        return None
+
+    def key_node(self, key: str) -> Scalar | None:
+        for k, _ in self.items:
+            if k.value == key:
+                return k
+        return None
+
+
+@dataclass(frozen=True)
+class Sequence:
+    items: tuple["Node", ...]
+    mark: Mark
+
+
+Node = Union[Scalar, Mapping, Sequence]
+
+_SYNTAX_HINTS = {
+    "mapping values are not allowed here": "a value that contains ': ' needs quotes around it",
+    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    "could not find expected ':'": "each line in a mapping needs 'key: value'; quote text that spans lines",
+    "found undefined alias": "anchors and aliases (&name, *name) are not supported; write the value out",
+    "expected a single document": "one file holds one YAML document; remove the extra '---'",
+}
+
+
+def describe_kind(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping (key: value lines)"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "an empty value" if node.is_null else f"the text '{node.value}'"
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """The file's text, or None after recording why it cannot be read."""
+    shown = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.add(Mark(shown), f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
+                         "split the events into several files")
+            return None
+        data = path.read_bytes()
+    except OSError as err:
+        problems.add(Mark(shown), f"cannot read file: {err.strerror or err}", "check the file's permissions")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        problems.add(Mark(shown, line, col), f"file is not UTF-8 text (byte 0x{data[err.start]:02x})",
+                     "save the file as UTF-8 in your editor")
+        return None
+
+
+def load(path: Path, problems: Problems) -> Node | None:
+    """Read one YAML file into nodes; None (with problems recorded) when unusable."""
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return parse(text, display_path(path), problems)
+
+
+def parse(text: str, shown_path: str, problems: Problems) -> Node | None:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = Mark(shown_path, mark.line + 1, mark.column + 1) if mark else Mark(shown_path)
+        problem = err.problem or err.context or "cannot parse"
+        hint = next((h for key, h in _SYNTAX_HINTS.items() if key in problem), "")
+        problems.add(where, f"YAML syntax error: {problem}", hint)
+        return None
+    except yaml.YAMLError as err:  # reader errors (e.g. control characters) carry a position too
+        position = getattr(err, "position", None)
+        line = text.count("\n", 0, position) + 1 if position is not None else 1
+        col = position - (text.rfind("\n", 0, position) + 1) + 1 if position is not None else 1
+        problems.add(Mark(shown_path, line, col), f"YAML syntax error: {getattr(err, 'reason', err)}",
+                     "remove control characters from the file")
+        return None
+    if root is None:
+        problems.add(Mark(shown_path), "file is empty", "write the fields as 'key: value' lines")
+        return None
+    before = len(problems)
+    node = _convert(root, shown_path, problems, set())
+    return node if len(problems) == before else None
+
+
+def _convert(node: yaml.Node, path: str, problems: Problems, seen: set[int]) -> Node:
+    mark = Mark(path, node.start_mark.line + 1, node.start_mark.column + 1)
+    if id(node) in seen:
+        problems.add(mark, "YAML anchors and aliases (&name, *name) are not supported",
+                     "write the value out in full")
+        return Scalar("", mark)
+    seen.add(id(node))
+    if node.tag not in ALLOWED_TAGS:
+        problems.add(mark, f"YAML tag '{node.tag.replace(_CORE, '!!')}' is not allowed",
+                     "remove the tag; values are read as plain text")
+        return Scalar("", mark)
+    if isinstance(node, yaml.ScalarNode):
+        return Scalar(node.value, mark, plain=node.style is None)
+    if isinstance(node, yaml.SequenceNode):
+        return Sequence(tuple(_convert(item, path, problems, seen) for item in node.value), mark)
+    return _convert_mapping(node, mark, path, problems, seen)
+
+
+def _convert_mapping(node: yaml.MappingNode, mark: Mark, path: str, problems: Problems,
+                     seen: set[int]) -> Mapping:
+    items: list[tuple[Scalar, Node]] = []
+    first_seen: dict[str, Mark] = {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, path, problems, seen)
+        value = _convert(value_node, path, problems, seen)
+        if not isinstance(key, Scalar):
+            problems.add(key.mark, "a key must be a plain word", "write keys as 'name: value'")
+            continue
+        if key.value in first_seen:
+            first = first_seen[key.value]
+            problems.add(key.mark, f"duplicate key '{key.value}' (first written at line {first.line})",
+                         "keep one of them; YAML would silently use only the last")
+            continue
+        first_seen[key.value] = key.mark
+        items.append((key, value))
+    return Mapping(tuple(items), mark)

@@ -97,9 +97,8 @@ def display_path(path: Path | str) -> str:
     return str(path) if rel.startswith("..") else rel
 
 
-def source_excerpt(problem: Problem, lines_by_path: dict[str, list[str]]) -> str:
-    """The offending line with a caret under the column, as StrictYAML shows it."""
-    lines = lines_by_path.get(problem.mark.path)
+def source_excerpt(problem: Problem, lines: list[str]) -> str:
+    """The offending line (from the file's lines) with a caret under the column, as StrictYAML shows it."""
     if not lines or not (1 <= problem.mark.line <= len(lines)):
         return ""
     line = lines[problem.mark.line - 1].rstrip("\r\n").expandtabs(1)

@@ -9,7 +9,7 @@ import datetime as dt
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_skeleton
+from babel.dates import format_interval, format_skeleton
 
 from .model import PartialDate, When
 
@@ -132,6 +132,11 @@ def format_when(when: When, language: str) -> str:
         label = start
     elif when.end is None:
         label = text["since"].format(date=start)
+    elif when.start.precision == when.end.precision:
+        # CLDR knows how to shorten a range: "3–20 Sept 2023", "Sept – Oct 2023".
+        skeleton = {"day": "yMMMd", "month": "yMMM", "year": "y"}[when.start.precision]
+        label = format_interval(when.start.first_day(), when.end.first_day(), skeleton,
+                                locale=date_locale(language))
     else:
         label = text["span"].format(start=start, end=format_partial(when.end, language))
     return text["approximately"].format(date=label) if when.approximate else label

@@ -37,8 +37,7 @@ def story_model(story: Story, shared_places: dict[str, Place], routes: dict) -> 
             used.update(p for p in event.route.via if isinstance(p, str))
         timed.append(TimedEvent(event, geodata.event_geometry(event, places, routes), first, last,
                                 places.get(event.place) if event.place else None))
-    start, end = timeline.timeline_range(((t.visible_from, t.visible_until) for t in timed), story.timeline,
-                                         story.published)
+    start, end = timeline.timeline_range(story.events, story.timeline, story.published)
     return StoryModel(story, tuple(timed), tuple(places[p] for p in sorted(used)), start, end)
 
 

@@ -29,12 +29,17 @@ def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date,
     return first, None
 
 
-def timeline_range(intervals: Iterable[tuple[dt.date, dt.date | None]], settings: TimelineSettings,
+def timeline_range(events: Iterable[Event], settings: TimelineSettings,
                    fallback: dt.date) -> tuple[dt.date, dt.date]:
-    """The slider's first and last day: the story's settings, else the events' dates."""
-    intervals = list(intervals)
-    firsts = [first for first, _ in intervals]
-    lasts = firsts + [last for _, last in intervals if last is not None]
+    """The slider's first and last day: the story's settings, else the first and last event dates.
+
+    An event's dates are its date, or a span's start and end; a window does not
+    stretch the timeline.
+    """
+    firsts, lasts = [], []
+    for event in events:
+        firsts.append(event.when.start.first_day())
+        lasts.append(event.when.end.last_day() if event.when.is_span and event.when.end else firsts[-1])
     start = settings.start or (min(firsts) if firsts else fallback)
     end = settings.end or (max(lasts) if lasts else start)
     return start, max(start, end)

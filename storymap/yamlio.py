@@ -68,7 +68,7 @@ class Sequence:
 Node = Union[Scalar, Mapping, Sequence]
 
 _SYNTAX_HINTS = {
-    "mapping values are not allowed here": "a value that contains ': ' needs quotes around it",
+    "mapping values are not allowed": "a value that contains ': ' needs quotes around it",
     "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
     "could not find expected ':'": "each line in a mapping needs 'key: value'; quote text that spans lines",
     "found undefined alias": "anchors and aliases (&name, *name) are not supported; write the value out",
@@ -136,23 +136,38 @@ def parse(text: str, shown_path: str, problems: Problems) -> Node | None:
         problems.add(Mark(shown_path), "file is empty", "write the fields as 'key: value' lines")
         return None
     before = len(problems)
-    node = _convert(root, shown_path, problems, set())
+    try:
+        node = _convert(root, shown_path, problems, set())
+    except _AliasFound:
+        _report_aliases(text, shown_path, problems)
+        return None
     return node if len(problems) == before else None
+
+
+class _AliasFound(Exception):
+    """A node was reached twice: the file uses an alias."""
+
+
+def _report_aliases(text: str, shown_path: str, problems: Problems) -> None:
+    """Each alias where it is written (composed nodes only know their anchor's position)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            problems.add(Mark(shown_path, mark.line + 1, mark.column + 1),
+                         "YAML anchors and aliases (&name, *name) are not supported", "write the value out in full")
 
 
 def _convert(node: yaml.Node, path: str, problems: Problems, seen: set[int]) -> Node:
     mark = Mark(path, node.start_mark.line + 1, node.start_mark.column + 1)
     if id(node) in seen:
-        problems.add(mark, "YAML anchors and aliases (&name, *name) are not supported",
-                     "write the value out in full")
-        return Scalar("", mark)
+        raise _AliasFound()
     seen.add(id(node))
     if node.tag not in ALLOWED_TAGS:
         problems.add(mark, f"YAML tag '{node.tag.replace(_CORE, '!!')}' is not allowed",
                      "remove the tag; values are read as plain text")
         return Scalar("", mark)
     if isinstance(node, yaml.ScalarNode):
-        return Scalar(node.value, mark, plain=node.style is None)
+        return Scalar(node.value, mark, plain=node.style in (None, ""))  # libyaml says "" for plain
     if isinstance(node, yaml.SequenceNode):
         return Sequence(tuple(_convert(item, path, problems, seen) for item in node.value), mark)
     return _convert_mapping(node, mark, path, problems, seen)

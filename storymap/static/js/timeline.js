@@ -20,7 +20,7 @@ Timeline.prototype.isVisible = function (index, day) {
   return this.from[index] <= day && (until === null || day <= until);
 };
 
-// Indexes of the events visible on `day`, in timeline order; only those drawn
+// Indexes of the events visible on the day, in timeline order; only those drawn
 // on the map when locatedOnly is set.
 Timeline.prototype.visibleIndexes = function (day, locatedOnly) {
   var out = [];

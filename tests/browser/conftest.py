@@ -1,0 +1,147 @@
+"""Browser tests: built sites served on 127.0.0.1, driven in Debian's headless Chromium.
+
+Every request that leaves 127.0.0.1 is aborted, so basemap tiles fail as they
+do offline. With CI=true a missing Chromium fails the run; elsewhere the
+browser tests are skipped with a message saying how to run them.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from storymap import site
+
+from ..conftest import FIXTURES, REPO
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SITES = {
+    "tiny": (FIXTURES / "tiny" / "stories", FIXTURES / "tiny" / "data"),
+    "rules": (FIXTURES / "rules" / "stories", FIXTURES / "rules" / "data"),
+    "xss": (FIXTURES / "xss" / "stories", FIXTURES / "xss" / "data"),
+    "example": (REPO / "stories", REPO / "data"),
+}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; browser tests must run in CI")
+        pytest.skip(message + " to run the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@dataclass
+class Server:
+    root: Path
+    httpd: http.server.ThreadingHTTPServer
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_port}/"
+
+
+def serve(root: Path) -> Server:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return Server(root, httpd)
+
+
+@pytest.fixture(scope="session")
+def sites(tmp_path_factory):
+    """Each fixture site built once and served on its own port."""
+    servers = {}
+    for name, (stories, data) in SITES.items():
+        out = tmp_path_factory.mktemp(name) / "site"
+        result = site.build(stories, data, out)
+        assert not result.problems, [p.as_text() for p in result.problems]
+        servers[name] = serve(out)
+    yield servers
+    for server in servers.values():
+        server.httpd.shutdown()
+
+
+@dataclass
+class Watch:
+    """What a page reported: console errors, uncaught errors, local 404s, dialogs."""
+
+    local_prefix: str
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def on_console(self, message) -> None:
+        if message.type != "error":
+            return
+        where = message.location.get("url", "") if message.location else ""
+        # Blocked tiles log "Failed to load resource" for their outside URL: expected offline.
+        if "Failed to load resource" in message.text and where and not where.startswith(self.local_prefix):
+            return
+        self.console_errors.append(f"{message.text} ({where})")
+
+    def problems(self) -> list[str]:
+        return self.console_errors + self.page_errors + self.bad_responses + self.dialogs
+
+
+@pytest.fixture
+def open_page(browser, sites):
+    """open_page(site, path, width=1280, height=800) -> (page, watch); fails the test on page errors."""
+    contexts, watches = [], []
+
+    def opener(site_name: str, path: str, width: int = 1280, height: int = 800, wait_ready: bool = True):
+        server = sites[site_name]
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        watch = Watch(server.url)
+        watches.append(watch)
+
+        def route(request_route):
+            host = urlparse(request_route.request.url).hostname
+            if host == "127.0.0.1":
+                request_route.continue_()
+            else:
+                request_route.abort()
+
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("console", watch.on_console)
+        page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+        page.on("response", lambda r: r.status >= 400 and watch.bad_responses.append(f"{r.status} {r.url}"))
+        page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
+        page.goto(server.url + path)
+        if wait_ready:
+            page.wait_for_function("window.storymap !== undefined", timeout=10_000)
+        return page, watch
+
+    yield opener
+    for context in contexts:
+        context.close()
+    problems = [p for w in watches for p in w.problems()]
+    assert problems == [], "the page reported problems"

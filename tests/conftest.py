@@ -1,0 +1,67 @@
+"""Shared fixtures: small story folders written into tmp_path, and the repository paths."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+STORY_YAML = """\
+title: Test story
+summary: A test.
+published: 2023-10-18
+"""
+
+PLACES_YAML = """\
+- {id: north-port, name: North Port, kind: port, lat: 42.25, lon: 130.29, aliases: [Najin]}
+- {id: east-depot, name: East Depot, kind: depot, lat: 45.89, lon: 40.04}
+"""
+
+EVENT_YAML = """\
+title: Something happened
+date: 2023-10-05
+place: north-port
+sources:
+  - publisher: Example News
+"""
+
+
+class Project:
+    """A stories/ and data/ tree in a temporary folder, written file by file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.stories = root / "stories"
+        self.data = root / "data"
+        self.out = root / "site"
+        self.stories.mkdir()
+        self.data.mkdir()
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def story(self, story_id: str = "test-story", story_yaml: str = STORY_YAML,
+              events: dict[str, str] | None = None) -> Path:
+        self.write(f"stories/{story_id}/story.yaml", story_yaml)
+        for name, text in (events if events is not None else {"first.yaml": EVENT_YAML}).items():
+            self.write(f"stories/{story_id}/events/{name}", text)
+        return self.stories / story_id
+
+    def places(self, text: str = PLACES_YAML) -> Path:
+        return self.write("data/places.yaml", text)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Project:
+    """An empty project; the working folder is its root so paths print short."""
+    monkeypatch.chdir(tmp_path)
+    return Project(tmp_path)

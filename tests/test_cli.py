@@ -1,0 +1,125 @@
+"""The command line: exit codes, messages as path:line:col, output left untouched on failure."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from click.testing import CliRunner
+
+from storymap import write
+from storymap.cli import main
+
+from .conftest import EVENT_YAML, FIXTURES, REPO
+
+TINY = FIXTURES / "tiny"
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def tiny_args(out):
+    return ["--stories", str(TINY / "stories"), "--data", str(TINY / "data"), "--out", str(out)]
+
+
+def test_build_succeeds_and_says_what_it_built(tmp_path):
+    result = run(*tiny_args(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    assert "Built 1 story (4 events) into" in result.output
+    assert (tmp_path / "site" / "tiny-story" / "index.html").is_file()
+    assert (tmp_path / "site" / write.MARKER).is_file()
+
+
+def test_explicit_build_command(tmp_path):
+    result = run("build", *tiny_args(tmp_path / "site"))
+    assert result.exit_code == 0 and (tmp_path / "site" / "index.html").is_file()
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    for name in ("one", "two"):
+        assert run(*tiny_args(tmp_path / name)).exit_code == 0
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes() for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes() for p in (tmp_path / "two").rglob("*") if p.is_file()}
+    assert one.keys() == two.keys() and len(one) > 15
+    assert [str(k) for k in one if one[k] != two[k]] == []
+
+
+def test_problems_exit_1_and_leave_the_site_untouched(project):
+    project.places()
+    project.story()
+    assert run("--stories", "stories", "--data", "data", "--out", "site").exit_code == 0
+    before = {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()}
+    project.write("stories/test-story/events/first.yaml", EVENT_YAML.replace("north-port", "north-prot"))
+    project.write("stories/test-story/events/second.yaml", "title: x\ndate: 2023-13-01\nsources: [{publisher: P}]\n")
+    result = run("--stories", "stories", "--data", "data", "--out", "site")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert ("stories/test-story/events/first.yaml:3:8: unknown place id 'north-prot' "
+            "(hint: did you mean 'north-port'?)") in lines
+    assert any(line.startswith("stories/test-story/events/second.yaml:2:7: '2023-13-01' is not a real") for line in lines)
+    assert "2 problems in 2 files" in lines
+    assert "Nothing was written; site is unchanged." in lines
+    assert {p: p.read_bytes() for p in project.out.rglob("*") if p.is_file()} == before
+    assert not [p for p in project.root.iterdir() if p.name.startswith(".site.")]  # no temp dirs left
+
+
+def test_problem_shows_the_line_with_a_caret(project):
+    project.places()
+    project.story(events={"e.yaml": EVENT_YAML.replace("north-port", "north-prot")})
+    result = run("check")
+    assert "    place: north-prot\n           ^\n" in result.output
+
+
+def test_check_writes_nothing(project):
+    project.places()
+    project.story()
+    result = run("check")
+    assert result.exit_code == 0 and "No problems: 1 stories, 1 events." in result.output
+    assert not project.out.exists()
+
+
+def test_check_github_annotations(project):
+    project.places()
+    project.story(events={"e.yaml": EVENT_YAML + "colour: red\n"})
+    result = run("check", "--format", "github")
+    assert result.exit_code == 1
+    assert ("::error file=stories/test-story/events/e.yaml,line=6,col=1::unknown key 'colour' in event "
+            "(hint: the keys of event are:") in result.output
+
+
+def test_no_colour_unless_a_terminal(project):
+    project.places()
+    project.story(events={"e.yaml": EVENT_YAML + "colour: red\n"})
+    assert "\x1b[" not in run("check").output
+    assert "\x1b[" not in run("check", env={"NO_COLOR": "1"}).output
+
+
+def test_usage_errors_exit_2(project):
+    assert run("--nonsense").exit_code == 2
+    assert run("check", "--format", "xml").exit_code == 2
+    project.write("notes.txt", "mine")
+    result = run("--out", ".")
+    assert result.exit_code == 2
+    assert "refusing to replace" in result.output and "Hint: choose an empty or new folder" in result.output
+    assert (project.root / "notes.txt").read_text() == "mine"
+
+
+def test_missing_stories_folder_builds_an_empty_site(project):
+    result = run("--stories", "nowhere")
+    assert result.exit_code == 0 and "Built 0 stories" in result.output
+
+
+def test_real_process_exit_codes_and_no_traceback(tmp_path):
+    ok = subprocess.run([sys.executable, str(REPO / "build.py"), *tiny_args(tmp_path / "site")],
+                        capture_output=True, text=True, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    bad_story = tmp_path / "stories" / "bad"
+    (bad_story / "events").mkdir(parents=True)
+    (bad_story / "story.yaml").write_text("title: [\n")
+    bad = subprocess.run([sys.executable, str(REPO / "build.py"), "--stories", "stories", "--out", "site2"],
+                         capture_output=True, text=True, cwd=tmp_path)
+    assert bad.returncode == 1
+    assert bad.stderr.startswith("stories/bad/story.yaml:2:1: YAML syntax error")
+    assert "Traceback" not in bad.stderr
+    usage = subprocess.run([sys.executable, str(REPO / "build.py"), "--bogus"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "No such option" in usage.stderr

@@ -1,0 +1,109 @@
+"""Stages 5 and 6, page data and render: escaping, structure, no CDN, determinism."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from storymap import markdown, pagedata, render, site
+
+from .conftest import FIXTURES
+
+TINY = FIXTURES / "tiny"
+
+
+@pytest.fixture(scope="module")
+def tiny_model():
+    result = site.check(TINY / "stories", TINY / "data")
+    assert not result.problems
+    return result.models[0]
+
+
+def test_script_json_escapes_everything_that_could_end_the_script():
+    text = pagedata.script_json({"t": "</script><script>alert(1)</script> & <!-- \u2028\u2029 >"})
+    for bad in ("<", ">", "&", "\u2028", "\u2029"):
+        assert bad not in text
+    assert json.loads(text)["t"] == "</script><script>alert(1)</script> & <!-- \u2028\u2029 >"
+
+
+def test_page_data_columns(tiny_model):
+    data = pagedata.page_data(tiny_model)
+    events = data["events"]
+    assert events["id"] == ["arrival", "rail-leg", "sea-leg", "statement"]
+    assert data["timeline"] == {"start": "2023-09-01", "end": "2023-10-02", "days": 31,
+                                "mode": "cumulative", "windowDays": 14}
+    assert events["from"] == [0, 0, 2, 31] and events["until"] == [None, None, 19, None]
+    assert events["geo"][0] == data["places"]["id"].index("north-port")
+    assert events["geo"][1] == {"route": 0} and events["geo"][3] is None
+    assert data["routes"][0]["mode"] == "rail" and data["routes"][0]["approximate"] is True
+    assert set(data["places"]["id"]) == {"north-port", "south-pier"}  # only places events use
+
+
+def test_markdown_has_no_raw_html_and_only_web_links():
+    html = markdown.block("<b>x</b> [a](javascript:alert(1)) [b](data:text/html,x) [c](https://ok.org) "
+                          "![i](javascript:x)")
+    assert "<b>" not in html and "&lt;b&gt;" in html
+    assert 'href="javascript' not in html and 'href="data' not in html
+    assert '<a href="https://ok.org" rel="noopener noreferrer">c</a>' in html
+
+
+def test_markdown_inline_and_plain():
+    assert markdown.inline("**a** _b_") == "<strong>a</strong> <em>b</em>"
+    assert markdown.plain("**a** [b](https://x.org) `c`") == "a b c"
+
+
+def test_map_skeleton_is_folium_without_cdn_and_with_stable_ids(tiny_model):
+    html, script = render.map_skeleton(tiny_model)
+    assert 'id="map_storymap"' in html
+    assert "var map_storymap = L.map(" in script
+    assert "tile.openstreetmap.org" in script and "OpenStreetMap" in script  # tiles and attribution
+    assert "fitBounds" in script
+    assert not re.search(r"[0-9a-f]{32}", script), "branca's random ids must not reach the page"
+    assert render.map_skeleton(tiny_model) == (html, script)
+
+
+def test_pages_load_nothing_from_a_cdn_and_no_jquery_or_bootstrap(tiny_model):
+    for page in (render.story_page(tiny_model, None), render.embed_page(tiny_model, None),
+                 render.index_page([tiny_model], None)):
+        text = page.decode()
+        assert not re.search(r'(src|href)="(https?:)?//(?!example\.org)', text.replace("https://www.openstreetmap.org", "")), \
+            "assets must come from the site itself"
+        for banned in ("jquery", "bootstrap", "font-awesome", "fontawesome", "cdn.jsdelivr", "unpkg.com"):
+            assert banned not in text.lower()
+
+
+def test_story_page_has_everything_the_reader_needs(tiny_model):
+    text = render.story_page(tiny_model, None).decode()
+    for needed in ('<h1>A tiny story</h1>', 'class="timeline-slider"', 'class="timeline-play"',
+                   'id="event-arrival"', 'href="data.geojson"', 'href="events.csv"', 'href="data.kml"',
+                   "Data licence: CC-BY-4.0", "An earlier version gave the wrong day", "High confidence",
+                   "Example News", '<script type="application/json" id="storymap-data">',
+                   "OpenStreetMap</a> contributors", 'rel="alternate" type="application/json+oembed"'):
+        assert needed in text, needed
+    assert text.count('<script type="application/json"') == 1
+
+
+def test_embed_page_has_map_timeline_and_no_page_chrome(tiny_model):
+    text = render.embed_page(tiny_model, None).decode()
+    assert 'id="map_storymap"' in text and 'class="timeline-slider"' in text
+    assert "story-header" not in text and "downloads" not in text
+
+
+def test_index_lists_stories_newest_first(tiny_model):
+    import dataclasses
+
+    older = dataclasses.replace(tiny_model, story=dataclasses.replace(
+        tiny_model.story, id="older", title="Older story", published=tiny_model.story.published.replace(year=2020)))
+    text = render.index_page([older, tiny_model], None).decode()
+    assert text.index("A tiny story") < text.index("Older story")
+    assert 'href="older/"' in text
+
+
+def test_assets_are_served_from_the_site(tiny_model):
+    files = render.assets()
+    assert {"assets/leaflet.js", "assets/leaflet.css", "assets/storymap.js", "assets/storymap.css",
+            "favicon.ico"} <= set(files)
+    script = files["assets/storymap.js"].decode()
+    assert ".innerHTML" not in script and "insertAdjacentHTML" not in script and "`" not in script
+    assert len(files["assets/storymap.js"]) < 60_000 and len(files["assets/storymap.css"]) < 20_000

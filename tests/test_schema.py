@@ -1,0 +1,75 @@
+"""JSON Schemas generated from the validator's declarations accept good files and reject unknown keys."""
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+import yaml
+
+from storymap import schema
+
+from .conftest import FIXTURES, REPO
+
+SCHEMAS = schema.schemas()
+
+
+def load_yaml(path):
+    # Editors read YAML 1.2 (dates stay text); BaseLoader keeps every scalar a string, so coerce numbers.
+    return _numbers(yaml.load(path.read_text("utf-8"), Loader=yaml.BaseLoader))
+
+
+def _numbers(value):
+    if isinstance(value, dict):
+        return {k: _numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_numbers(v) for v in value]
+    if value in ("true", "false"):
+        return value == "true"
+    try:
+        return int(value) if value.lstrip("-").isdigit() else float(value)
+    except ValueError:
+        return value
+
+
+def example_files():
+    stories = sorted((FIXTURES / "tiny" / "stories").glob("*/")) + sorted((REPO / "stories").glob("*/"))
+    for story in stories:
+        yield "story.schema.json", story / "story.yaml"
+        for event in sorted((story / "events").glob("*.yaml")):
+            yield "event.schema.json", event
+    for places in (FIXTURES / "tiny" / "data" / "places.yaml", REPO / "data" / "places.yaml"):
+        if places.exists():
+            yield "places.schema.json", places
+
+
+@pytest.mark.parametrize("name, path", list(example_files()), ids=lambda v: str(v).rsplit("/", 3)[-1])
+def test_schema_accepts_every_example(name, path):
+    jsonschema.validate(load_yaml(path), SCHEMAS[name], cls=jsonschema.Draft202012Validator)
+
+
+def test_schemas_are_valid_json_schema():
+    for body in SCHEMAS.values():
+        jsonschema.Draft202012Validator.check_schema(body)
+
+
+@pytest.mark.parametrize("name, document", [
+    ("story.schema.json", {"title": "t", "summary": "s", "published": "2023-10-18", "colour": "red"}),
+    ("event.schema.json", {"title": "t", "date": "2023-10-05", "sources": [{"publisher": "p"}], "wher": "x"}),
+    ("event.schema.json", [{"title": "t", "date": "2023-10-05", "sources": [{"publisher": "p", "urll": "x"}]}]),
+    ("places.schema.json", [{"id": "a", "name": "A", "kind": "city", "lat": 1, "lon": 2, "population": 3}]),
+])
+def test_schema_rejects_unknown_keys(name, document):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(document, SCHEMAS[name], cls=jsonschema.Draft202012Validator)
+
+
+def test_schema_rejects_date_and_start_together():
+    event = {"title": "t", "date": "2023-10-05", "start": "2023-10-01", "sources": [{"publisher": "p"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(event, SCHEMAS["event.schema.json"], cls=jsonschema.Draft202012Validator)
+
+
+def test_schema_files_are_json():
+    for name, data in schema.schema_files().items():
+        assert json.loads(data)["$id"] == name

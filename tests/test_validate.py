@@ -1,0 +1,353 @@
+"""Stage 2, validate: every bad-file case of the spec has its own message, with a position.
+
+Each test writes a small project and checks the problems `check` collects.
+"""
+from __future__ import annotations
+
+import pytest
+
+from storymap import site
+from storymap.model import PartialDate
+
+from .conftest import EVENT_YAML, STORY_YAML
+
+
+def problems_of(project):
+    result = site.check(project.stories, project.data)
+    return result.problems.sorted(), result
+
+
+def only_problem(project):
+    problems, _ = problems_of(project)
+    assert len(problems) == 1, [p.as_text() for p in problems]
+    return problems[0]
+
+
+def event_project(project, event_text: str, name: str = "e.yaml"):
+    project.places()
+    project.story(events={name: event_text})
+    return project
+
+
+def test_a_valid_story_has_no_problems(project):
+    event_project(project, EVENT_YAML)
+    problems, result = problems_of(project)
+    assert problems == []
+    (model,) = result.models
+    (timed,) = model.events
+    assert timed.event.id == "e"
+    assert timed.event.when.start == PartialDate(2023, 10, 5)
+    assert timed.event.confidence == "moderate" and timed.event.kind == "observation"
+
+
+def test_unknown_key_with_did_you_mean(project):
+    event_project(project, EVENT_YAML + "descripton: typo\n")
+    problem = only_problem(project)
+    assert problem.message == "unknown key 'descripton' in event"
+    assert problem.hint == "did you mean 'description'?"
+    assert (problem.mark.path, problem.mark.line, problem.mark.col) == ("stories/test-story/events/e.yaml", 6, 1)
+
+
+def test_missing_required_key(project):
+    event_project(project, "date: 2023-10-05\nsources: [{publisher: X}]\n")
+    problem = only_problem(project)
+    assert problem.message == "missing required key 'title' in event"
+    assert (problem.mark.line, problem.mark.col) == (1, 1)
+
+
+def test_missing_sources(project):
+    event_project(project, "title: T\ndate: 2023-10-05\n")
+    assert only_problem(project).message == "missing required key 'sources' in event"
+
+
+def test_empty_sources_list(project):
+    event_project(project, "title: T\ndate: 2023-10-05\nsources: []\n")
+    assert "at least 1" in only_problem(project).message
+
+
+def test_unknown_place_with_did_you_mean(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "place: north-prot"))
+    problem = only_problem(project)
+    assert problem.message == "unknown place id 'north-prot'"
+    assert problem.hint == "did you mean 'north-port'?"
+    assert (problem.mark.line, problem.mark.col) == (3, 8)
+
+
+def test_place_written_by_its_alias_suggests_the_id(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "place: najin"))
+    assert only_problem(project).hint == "did you mean 'north-port'?"
+
+
+def test_latitude_out_of_range_with_swap_hint(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "at: {lat: 130.6, lon: 42.42}"))
+    problem = only_problem(project)
+    assert problem.message == "latitude 130.6 is outside -90 to 90"
+    assert problem.hint == "latitude and longitude look swapped: write lat: 42.42, lon: 130.6"
+    assert (problem.mark.line, problem.mark.col) == (3, 11)
+
+
+def test_longitude_out_of_range(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "at: {lat: 42, lon: 190}"))
+    problem = only_problem(project)
+    assert problem.message == "longitude 190.0 is outside -180 to 180"
+    assert problem.hint == ""
+
+
+def test_coordinates_must_be_decimal(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "at: {lat: 42°25'N, lon: 130.6}"))
+    problem = only_problem(project)
+    assert problem.message == "expected a number, found '42°25'N'"
+    assert "decimal degrees" in problem.hint
+
+
+@pytest.mark.parametrize("written", ["05/10/2023", "mid-August 2023", "2023-8-5", "October 2023"])
+def test_date_that_is_not_iso(project, written):
+    event_project(project, EVENT_YAML.replace("date: 2023-10-05", f"date: {written}"))
+    problem = only_problem(project)
+    assert problem.message == f"'{written}' is not an ISO date"
+    assert "`date: 2023-08` plus `approximate: true`" in problem.hint
+    assert (problem.mark.line, problem.mark.col) == (2, 7)
+
+
+def test_impossible_calendar_date(project):
+    event_project(project, EVENT_YAML.replace("2023-10-05", "2023-02-30"))
+    assert only_problem(project).message == "'2023-02-30' is not a real calendar date"
+
+
+def test_month_and_year_dates_are_accepted(project):
+    project.places()
+    project.story(events={"a.yaml": EVENT_YAML.replace("2023-10-05", "2023-08") + "approximate: true\n",
+                          "b.yaml": EVENT_YAML.replace("2023-10-05", "2023")})
+    problems, result = problems_of(project)
+    assert problems == []
+    starts = {t.event.id: t.event.when.start for t in result.models[0].events}
+    assert starts == {"a": PartialDate(2023, 8), "b": PartialDate(2023)}
+
+
+def test_both_date_and_start(project):
+    event_project(project, EVENT_YAML + "start: 2023-10-01\n")
+    problem = only_problem(project)
+    assert problem.message == "an event has either date or start, not both"
+    assert problem.mark.line == 6
+
+
+def test_end_before_start(project):
+    event_project(project, EVENT_YAML.replace("date: 2023-10-05", "start: 2023-10-05\nend: 2023-09-30"))
+    problem = only_problem(project)
+    assert problem.message == "end 2023-09-30 is before start 2023-10-05"
+    assert problem.mark.line == 3
+
+
+def test_end_in_the_month_of_start_is_fine(project):
+    event_project(project, EVENT_YAML.replace("date: 2023-10-05", "start: 2023-10-05\nend: 2023-10"))
+    assert problems_of(project)[0] == []
+
+
+def test_two_kinds_of_where(project):
+    event_project(project, EVENT_YAML + "at: {lat: 1, lon: 2}\n")
+    problem = only_problem(project)
+    assert problem.message == "an event has at most one of place, at and route; this one has place and at"
+    assert problem.mark.line == 6
+
+
+def test_duplicate_event_ids_in_a_story(project):
+    project.places()
+    project.story(events={"a.yaml": EVENT_YAML + "id: same\n", "b.yaml": EVENT_YAML + "id: same\n"})
+    problem = only_problem(project)
+    assert problem.message == "duplicate event id 'same' (also used at stories/test-story/events/a.yaml:6)"
+    assert problem.mark.path.endswith("b.yaml")
+
+
+def test_list_files_give_numbered_ids(project):
+    project.places()
+    indented = "\n".join("  " + line for line in EVENT_YAML.splitlines())
+    project.story(events={"batch.yaml": f"-{indented[1:]}\n-{indented[1:]}\n"})
+    problems, result = problems_of(project)
+    assert problems == []
+    assert [t.event.id for t in result.models[0].events] == ["batch-1", "batch-2"]
+
+
+def test_duplicate_keys(project):
+    event_project(project, EVENT_YAML + "title: Again\n")
+    problem = only_problem(project)
+    assert problem.message == "duplicate key 'title' (first written at line 1)"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "www.example.org"])
+def test_non_http_url(project, url):
+    event_project(project, EVENT_YAML + f"  - publisher: B\n    url: '{url}'\n")
+    problem = only_problem(project)
+    assert problem.message == f"'{url}' is not an http(s) address"
+    assert problem.mark.line == 7
+
+
+def test_media_file_that_does_not_exist(project):
+    event_project(project, EVENT_YAML + "media:\n  - {src: media/missing.jpg, alt: A photo}\n")
+    problem = only_problem(project)
+    assert problem.message == "media file 'media/missing.jpg' does not exist in the story folder"
+
+
+def test_media_outside_the_story_is_refused(project):
+    project.write("secret.jpg", b"x")
+    event_project(project, EVENT_YAML + "media:\n  - {src: ../../secret.jpg, alt: A photo}\n")
+    assert "does not exist in the story folder" in only_problem(project).message
+
+
+def test_media_without_alt(project):
+    project.write("stories/test-story/media/photo.jpg", b"jpeg")
+    event_project(project, EVENT_YAML + "media:\n  - {src: media/photo.jpg}\n")
+    problem = only_problem(project)
+    assert problem.message == "missing required key 'alt' in media"
+
+
+def test_media_with_alt_is_fine(project):
+    project.write("stories/test-story/media/photo.jpg", b"jpeg")
+    event_project(project, EVENT_YAML + "media:\n  - {src: media/photo.jpg, alt: Railcars, credit: Planet}\n")
+    assert problems_of(project)[0] == []
+
+
+def test_unreadable_non_utf8_event_file(project):
+    project.places()
+    project.story(events={})
+    project.write("stories/test-story/events/bad.yaml", "title: Tikhor\xe9tsk\n".encode("latin-1"))
+    problem = only_problem(project)
+    assert problem.message.startswith("file is not UTF-8 text")
+
+
+def test_event_file_that_is_not_a_mapping_or_list(project):
+    event_project(project, "just a sentence\n")
+    problem = only_problem(project)
+    assert problem.message.startswith("an event file must hold a mapping or a list of mappings")
+
+
+def test_story_that_is_a_list(project):
+    project.places()
+    project.story(story_yaml="- title: x\n", events={})
+    assert only_problem(project).message == "expected a mapping (story), found a list"
+
+
+def test_field_of_the_wrong_shape(project):
+    event_project(project, EVENT_YAML.replace("sources:\n  - publisher: Example News", "sources: Example News"))
+    problem = only_problem(project)
+    assert problem.message == "expected a list, found the text 'Example News'"
+    assert problem.hint == "write [Example News]"
+
+
+def test_country_no_stays_norway(project):
+    project.places("- {id: oslo, name: Oslo, kind: city, lat: 59.91, lon: 10.75, country: NO}\n")
+    project.story(events={"e.yaml": EVENT_YAML.replace("north-port", "oslo")})
+    problems, result = problems_of(project)
+    assert problems == []
+    assert result.models[0].places[0].country == "NO"
+
+
+def test_unknown_country_code(project):
+    project.places("- {id: x, name: X, kind: city, lat: 1, lon: 2, country: XX}\n")
+    project.story(events={})
+    assert only_problem(project).message == "'XX' is not an ISO 3166-1 alpha-2 country code"
+
+
+def test_unknown_choice_with_did_you_mean(project):
+    event_project(project, EVENT_YAML + "confidence: hgih\n")
+    problem = only_problem(project)
+    assert problem.message == "'hgih' is not one of high, moderate, low"
+    assert problem.hint == "did you mean 'high'?"
+
+
+def test_booleans_are_true_or_false_only(project):
+    event_project(project, EVENT_YAML + "approximate: yes\n")
+    assert only_problem(project).message == "expected true or false, found 'yes'"
+
+
+def test_duplicate_place_ids(project):
+    project.places(PLACES_DUP := "- {id: a, name: A, kind: city, lat: 1, lon: 2}\n"
+                                 "- {id: a, name: B, kind: city, lat: 1, lon: 2}\n")
+    project.story(events={})
+    problem = only_problem(project)
+    assert problem.message == "duplicate place id 'a' (first defined at line 1)"
+    assert problem.mark.line == 2 and PLACES_DUP
+
+
+def test_story_places_override_shared_ones(project):
+    project.places()
+    story = STORY_YAML + "places:\n  - {id: north-port, name: Local Port, kind: port, lat: 1, lon: 2}\n"
+    project.story(story_yaml=story)
+    problems, result = problems_of(project)
+    assert problems == []
+    assert result.models[0].places[0].name == "Local Port"
+
+
+def test_window_days_without_window_mode(project):
+    project.places()
+    project.story(story_yaml=STORY_YAML + "timeline: {window_days: 7}\n")
+    assert only_problem(project).message == "window_days only applies with mode: window"
+
+
+def test_unknown_basemap_and_private_basemap(project):
+    project.places()
+    project.story(story_yaml=STORY_YAML + "map: {basemap: OpenStreetMap.Mapnick}\n")
+    problem = only_problem(project)
+    assert problem.message == "unknown basemap 'OpenStreetMap.Mapnick'"
+    assert problem.hint == "did you mean 'OpenStreetMap.Mapnik'?"
+
+
+def test_basemap_that_needs_a_key(project):
+    project.places()
+    project.story(story_yaml=STORY_YAML + "map: {basemap: Thunderforest.OpenCycleMap}\n")
+    assert "needs a private API key" in only_problem(project).message
+
+
+def test_route_needs_via_or_geometry(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "route: {mode: sea}"))
+    assert only_problem(project).message.startswith("a route needs either via")
+
+
+def test_unknown_route_file(project):
+    project.write("data/routes/east-line.geojson", "{}")
+    event_project(project, EVENT_YAML.replace("place: north-port", "route: {mode: rail, geometry: east-lines}"))
+    problem = only_problem(project)
+    assert problem.message == "no route file 'east-lines' in data/routes"
+    assert problem.hint == "did you mean 'east-line'?"
+
+
+def test_route_via_unknown_place(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "route: {mode: sea, via: [north-port, nowhere]}"))
+    assert only_problem(project).message == "unknown place id 'nowhere'"
+
+
+def test_every_problem_in_every_file_is_reported(project):
+    project.places()
+    project.story(events={
+        "a.yaml": EVENT_YAML.replace("2023-10-05", "yesterday"),
+        "b.yaml": EVENT_YAML.replace("north-port", "nowhere") + "colour: red\n",
+        "c.yaml": "title: [unclosed\n",
+    })
+    project.story("other-story", story_yaml="title: Other\nsummary: S\npublished: 2023-13-01\n", events={})
+    problems, _ = problems_of(project)
+    assert [(p.mark.path.rsplit("/", 1)[-1], p.mark.line) for p in problems] == [
+        ("story.yaml", 3), ("a.yaml", 2), ("b.yaml", 3), ("b.yaml", 6), ("c.yaml", 2)]
+
+
+def test_title_too_long(project):
+    event_project(project, EVENT_YAML.replace("Something happened", "x" * 201))
+    assert only_problem(project).message == "text is too long (201 characters; at most 200)"
+
+
+def test_drafts_are_not_built(project):
+    project.places()
+    project.story()
+    project.story("_draft", events={"e.yaml": "broken: [\n"})
+    problems, result = problems_of(project)
+    assert problems == [] and [m.story.id for m in result.models] == ["test-story"]
+
+
+def test_story_folder_without_story_yaml(project):
+    project.write("stories/lost/events/e.yaml", EVENT_YAML)
+    problem = only_problem(project)
+    assert problem.message == "story folder has no story.yaml"
+
+
+def test_invalid_story_folder_name(project):
+    project.places()
+    project.story("Bad Name")
+    assert "is not a valid story id" in only_problem(project).message

@@ -48,8 +48,16 @@ def read_route_file(path: Path, problems: Problems) -> Geometry | None:
     if len(points) < 2:
         problems.add(shown, "route file has no line with at least two points")
         return None
-    approximate = bool(frame.get("approximate", [False])[0]) if "approximate" in frame.columns else False
-    return Geometry(tuple(_dedupe(unwrap(points))), approximate=approximate)
+    return Geometry(tuple(_dedupe(unwrap(points))), approximate=_marked_approximate(frame))
+
+
+def _marked_approximate(frame) -> bool:
+    """True when any feature says approximate: true (JSON true, or the text 'true'); missing is false."""
+    if "approximate" not in frame.columns:
+        return False
+    # pandas turns a column with missing values into floats (1.0 / NaN), so compare, never bool().
+    return any(value.strip().lower() == "true" if isinstance(value, str) else value == 1
+               for value in frame["approximate"])
 
 
 def _dedupe(points: list[LatLonPair]) -> list[LatLonPair]:

@@ -80,3 +80,16 @@ def test_multilinestring_split_at_the_meridian_is_joined(tmp_path):
         "type": "MultiLineString", "coordinates": [[[170, 60], [180, 61]], [[-180, 61], [-170, 62]]]}}))
     line = geodata.read_route_file(path, Problems())
     assert line.points == ((60, 170), (61, 180), (62, 190))
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([None, False], False), ([None, True], True), (["false"], False), (["no"], False), (["true"], True), ([], False),
+])
+def test_approximate_is_read_from_any_feature_and_only_when_true(tmp_path, values, expected):
+    features = [{"type": "Feature", "properties": ({} if v is None else {"approximate": v}),
+                 "geometry": {"type": "LineString", "coordinates": [[0, n], [1, n]]}} for n, v in enumerate(values)]
+    if not features:
+        features = [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}]
+    path = tmp_path / "line.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    assert geodata.read_route_file(path, Problems()).approximate is expected

@@ -85,11 +85,16 @@ def _stable_ids(element, prefix: str) -> None:
         _stable_ids(child, f"{prefix}_{number}")
 
 
+def view_bounds(model: StoryModel):
+    """Corners around every place and event the story draws."""
+    return bounds([point for t in model.events if t.geometry for point in t.geometry.points]
+                  + [(p.lat, p.lon) for p in model.places])
+
+
 def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
     """folium's map element and the script that creates the map, tiles and view."""
     settings = model.story.map
-    box = bounds([point for t in model.events if t.geometry for point in t.geometry.points]
-                 + [(p.lat, p.lon) for p in model.places])
+    box = view_bounds(model)
     center = [settings.center.lat, settings.center.lon] if settings.center else [20.0, 0.0]
     fmap = folium.Map(location=center, zoom_start=settings.zoom if settings.zoom is not None else 2,
                       tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
@@ -98,7 +103,9 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
     tiles = basemaps.provider(settings.basemap)
     folium.TileLayer(tiles=tiles, control=False).add_to(fmap)
     if box and (settings.center is None or settings.zoom is None):
-        fmap.fit_bounds([list(box[0]), list(box[1])], padding=(24, 24), max_zoom=10)
+        fit = folium.map.FitBounds([list(box[0]), list(box[1])], padding=(24, 24), max_zoom=10)
+        fit.options["animate"] = False  # an animated opening zoom would swallow the page script's refit
+        fmap.add_child(fit)
     fmap._id = MAP_NAME
     _stable_ids(fmap, "layer")
     figure = fmap.get_root()
@@ -147,8 +154,9 @@ def _common(model: StoryModel, root: str, base_url: str | None) -> dict:
     language = story.language
     html, script = map_skeleton(model)
     data = pagedata.page_data(model)
+    box = view_bounds(model)
     data["view"] = {"center": [story.map.center.lat, story.map.center.lon] if story.map.center else None,
-                    "zoom": story.map.zoom}
+                    "zoom": story.map.zoom, "bounds": [list(box[0]), list(box[1])] if box else None}
     return {
         "story": story, "model": model, "t": i18n.strings(language), "root": root,
         "asset": lambda name: asset_url(name, root),

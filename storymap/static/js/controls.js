@@ -28,7 +28,7 @@ function buildLegend(data, strings) {
   }));
   var details = el('details', { className: 'sm-legend' }, [el('summary', { text: strings.legend }), list]);
   if (window.matchMedia && window.matchMedia('(min-width: 700px)').matches) { details.open = true; }
-  var control = L.control({ position: 'bottomleft' });
+  var control = L.control({ position: 'bottomright' });
   control.onAdd = function () {
     L.DomEvent.disableClickPropagation(details);
     L.DomEvent.disableScrollPropagation(details);

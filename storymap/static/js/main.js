@@ -15,16 +15,16 @@ function StoryApp(map, data) {
   var self = this;
   this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.strings, data.dateLocale,
     function (day) { self.setDay(day, 'reader'); });
-  buildLegend(data, this.strings).addTo(map);
+  this.legend = buildLegend(data, this.strings).addTo(map);
   this.placeless = new PlacelessPanel(map, this.strings);
   this.popup = L.popup({ maxWidth: 320, className: 'sm-popup', autoPanPadding: [16, 16] });
   map.on('click', this.onMapClick, this);
   map.on('mousemove', this.onMapHover, this);
-  map.on('popupclose', function (e) { if (e.popup === self.popup) { self.select(-1); } });
+  map.on('popupclose', function (e) { if (e.popup === self.popup && !self.movingDetails) { self.select(-1); } });
   if (listNode) { listNode.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
   watchTiles(map, this.strings);
-  applyView(map, data.view);
+  applyView(map, data.view, this.legend.getContainer());
 }
 
 StoryApp.prototype.onDate = function (listener) { this.dateListeners.push(listener); };
@@ -76,7 +76,9 @@ StoryApp.prototype.select = function (index, openDetails) {
     this.popup.setLatLng(where).setContent(details);
     if (!this.map.hasLayer(this.popup)) { this.popup.openOn(this.map); }
   } else {
+    this.movingDetails = true;  // the popup closes because the details move, not because the reader closed them
     this.map.closePopup(this.popup);
+    this.movingDetails = false;
     this.placeless.show(details);
   }
 };
@@ -143,9 +145,18 @@ StoryApp.prototype.openHash = function (hash, cause) {
 };
 
 // folium opens the map at the story's center and zoom, or fits everything;
-// when only one of the two is given, keep the fitted value for the other.
-function applyView(map, view) {
+// when fitting, fit again leaving room for the legend now that its size is
+// known, and when only one of center and zoom is given, keep the fitted other.
+function applyView(map, view, legend) {
   if (!view) { return; }
+  if (view.bounds && (!view.center || view.zoom === null)) {
+    var size = map.getSize(), room = legend ? legend.offsetWidth + 20 : 0;
+    map.fitBounds(view.bounds, {
+      paddingTopLeft: [30, 30],
+      paddingBottomRight: [room < size.x / 2 ? room : 30, 40],
+      maxZoom: 10, animate: false
+    });
+  }
   if (view.center && view.zoom === null) { map.setView(view.center, map.getZoom(), { animate: false }); }
   if (!view.center && view.zoom !== null) { map.setZoom(view.zoom, { animate: false }); }
 }
@@ -155,7 +166,7 @@ function watchTiles(map, strings) {
   map.eachLayer(function (layer) {
     if (!(layer instanceof L.TileLayer)) { return; }
     layer.once('tileerror', function () {
-      var note = L.control({ position: 'bottomright' });
+      var note = L.control({ position: 'bottomleft' });
       note.onAdd = function () { return el('p', { className: 'sm-tiles-failed', text: strings.tiles_failed }); };
       note.addTo(map);
     });

@@ -75,6 +75,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "media": "Image",
         "skip_to_list": "Skip to the list of events",
         "no_events": "This story has no events yet.",
+        "list_range": "Events {first}–{last} of {total}",
+        "list_pages": "Pages of the event list",
+        "previous_page": "Previous events",
+        "next_page": "Next events",
+        "page_number": "Page {number}",
+        "back_to_map": "Back to the map",
+        "loading": "Loading…",
         "tiles_failed": "Background map could not load; places and events are still shown.",
     },
 }
@@ -119,12 +126,14 @@ def format_day(day: dt.date, language: str) -> str:
     return format_skeleton("yMMMd", day, locale=date_locale(language))
 
 
+@lru_cache(maxsize=65536)
 def format_partial(value: PartialDate, language: str) -> str:
     """A date honest about its precision: '5 Oct 2023', 'Oct 2023' or '2023'."""
     skeleton = {"day": "yMMMd", "month": "yMMM", "year": "y"}[value.precision]
     return format_skeleton(skeleton, value.first_day(), locale=date_locale(language))
 
 
+@lru_cache(maxsize=65536)
 def format_when(when: When, language: str) -> str:
     text = strings(language)
     start = format_partial(when.start, language)

@@ -9,7 +9,8 @@ server into the event list; the script shows it by cloning those DOM nodes.
     timeline: start/end (ISO), days, mode, windowDays
     places:   columns id, name, kind, lat, lon  (the infrastructure layer)
     routes:   [{mode, approximate, path: [[lat, lon], ...]}]
-    events:   columns id, title, kind, confidence, date (ISO start), span (0/1),
+    kinds, confidences: the names that the events' kind and confidence columns number
+    events:   columns id, title, kind, confidence, span (0/1),
               from/until (visible days, counted from timeline start; until null
               = to the end), geo (null: not on the map; n: places[n];
               [lat, lon]: a point; {"route": n}: routes[n])
@@ -19,14 +20,14 @@ from __future__ import annotations
 import json
 
 from . import i18n
-from .model import EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, StoryModel
+from .model import CONFIDENCE_LEVELS, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, StoryModel
 
 FORMAT_VERSION = 1
 COORD_DIGITS = 5  # about a metre
 
 # Strings the script needs; the rest of the interface is rendered on the server.
 SCRIPT_STRINGS = ("play", "pause", "events_shown", "close", "not_on_map", "tiles_failed", "legend",
-                  "confidence_low_legend", "approximate_route")
+                  "confidence_low_legend", "approximate_route", "loading")
 
 
 def page_data(model: StoryModel) -> dict:
@@ -35,14 +36,15 @@ def page_data(model: StoryModel) -> dict:
     place_index = {place.id: n for n, place in enumerate(model.places)}
     routes: list[dict] = []
     columns: dict[str, list] = {name: [] for name in
-                                ("id", "title", "kind", "confidence", "date", "span", "from", "until", "geo")}
+                                ("id", "title", "kind", "confidence", "span", "from", "until", "geo")}
+    kind_number = {kind: n for n, kind in enumerate(EVENT_KINDS)}
+    confidence_number = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
     for timed in model.events:
         event = timed.event
         columns["id"].append(event.id)
         columns["title"].append(event.title)
-        columns["kind"].append(event.kind)
-        columns["confidence"].append(event.confidence)
-        columns["date"].append(event.when.start.iso)
+        columns["kind"].append(kind_number[event.kind])
+        columns["confidence"].append(confidence_number[event.confidence])
         columns["span"].append(int(event.when.is_span))
         columns["from"].append((timed.visible_from - model.start).days)
         columns["until"].append(None if timed.visible_until is None else (timed.visible_until - model.start).days)
@@ -67,6 +69,8 @@ def page_data(model: StoryModel) -> dict:
         "timeline": {"start": model.start.isoformat(), "end": model.end.isoformat(),
                      "days": (model.end - model.start).days, "mode": story.timeline.mode,
                      "windowDays": story.timeline.window_days},
+        "kinds": list(EVENT_KINDS),
+        "confidences": list(CONFIDENCE_LEVELS),
         "strings": {key: strings[key] for key in SCRIPT_STRINGS},
         "legendLabels": {
             "places": {kind: strings[f"place_{kind}"] for kind in PLACE_KINDS},

@@ -1,4 +1,4 @@
-"""Pages: the jinja2 environment (autoescape on) and the folium map skeleton.
+"""Rendering tools: the jinja2 environment (autoescape on), assets and the folium map skeleton.
 
 folium builds the Leaflet map itself: the map, its basemap tiles with their
 attribution, the scale and the opening view. Everything drawn from the story
@@ -10,7 +10,6 @@ site serves Leaflet itself.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,9 +17,9 @@ import folium
 import jinja2
 from markupsafe import Markup
 
-from . import basemaps, feeds, i18n, markdown, pagedata
+from . import basemaps, markdown
 from .geodata import bounds
-from .model import Source, StoryModel, TimedEvent
+from .model import StoryModel
 
 STATIC = Path(__file__).parent / "static"
 # Our page script, as small modules in the order they must run (joined at build time).
@@ -111,79 +110,3 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
     figure = fmap.get_root()
     fmap.render()
     return Markup(figure.html.render().strip()), Markup(figure.script.render().strip())
-
-
-# --- what the templates show ----------------------------------------------------
-
-@dataclass(frozen=True)
-class SourceView:
-    publisher: str
-    title: str | None
-    url: str | None
-    date: str | None
-    archive: str | None
-
-
-@dataclass(frozen=True)
-class EventView:
-    timed: TimedEvent
-    label: str
-    sources: tuple[SourceView, ...]
-    media: tuple[tuple[str, str, str | None], ...]  # (src, alt, credit)
-
-    @property
-    def event(self):
-        return self.timed.event
-
-
-def _source_view(source: Source, language: str) -> SourceView:
-    date = i18n.format_partial(source.date, language) if source.date else None
-    return SourceView(source.publisher, source.title, source.url, date, source.archive)
-
-
-def event_views(model: StoryModel) -> list[EventView]:
-    language = model.story.language
-    return [EventView(t, i18n.format_when(t.event.when, language),
-                      tuple(_source_view(s, language) for s in t.event.sources),
-                      tuple((m.src, m.alt, m.credit) for m in t.event.media))
-            for t in model.events]
-
-
-def _common(model: StoryModel, root: str, base_url: str | None) -> dict:
-    story = model.story
-    language = story.language
-    html, script = map_skeleton(model)
-    data = pagedata.page_data(model)
-    box = view_bounds(model)
-    data["view"] = {"center": [story.map.center.lat, story.map.center.lon] if story.map.center else None,
-                    "zoom": story.map.zoom, "bounds": [list(box[0]), list(box[1])] if box else None}
-    return {
-        "story": story, "model": model, "t": i18n.strings(language), "root": root,
-        "asset": lambda name: asset_url(name, root),
-        "format_day": lambda day: i18n.format_day(day, language),
-        "events": event_views(model), "map_html": html, "map_script": script,
-        "page_json": Markup(pagedata.script_json(data)),
-        "basemap_attribution": Markup(basemaps.provider(story.map.basemap).html_attribution),
-        "embed_code": feeds.embed_iframe(model, base_url),
-        "base_url": base_url,
-    }
-
-
-def story_page(model: StoryModel, base_url: str | None) -> bytes:
-    template = environment().get_template("story.html")
-    return template.render(**_common(model, "../", base_url)).encode("utf-8")
-
-
-def embed_page(model: StoryModel, base_url: str | None) -> bytes:
-    template = environment().get_template("embed.html")
-    return template.render(**_common(model, "../", base_url)).encode("utf-8")
-
-
-def index_page(models: list[StoryModel], base_url: str | None) -> bytes:
-    """Every story, newest first."""
-    newest_first = sorted(models, key=lambda m: (m.story.published, m.story.id), reverse=True)
-    template = environment().get_template("index.html")
-    text = i18n.strings("en")
-    return template.render(models=newest_first, t=text, root="", asset=lambda n: asset_url(n, ""),
-                           format_day=lambda day, lang: i18n.format_day(day, lang),
-                           base_url=base_url).encode("utf-8")

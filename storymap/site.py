@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, feeds, geodata, render, schema, timeline
+from . import exports, feeds, geodata, pages, render, schema, timeline
 from .errors import Problems
 from .load import Inputs, read_inputs
 from .model import Place, Story, StoryModel, TimedEvent
@@ -59,14 +59,14 @@ def check(stories_dir: Path, data_dir: Path) -> BuildResult:
 
 def render_site(models: list[StoryModel], base_url: str | None) -> dict[str, bytes]:
     files = dict(render.assets())
-    files["index.html"] = render.index_page(models, base_url)
+    files["index.html"] = pages.index_page(models, base_url)
     files["feed.xml"] = feeds.atom_feed(models, SITE_TITLE, base_url)
     for name, data in schema.schema_files().items():
         files[f"schema/{name}"] = data
     for model in models:
         prefix = model.story.id + "/"
-        files[prefix + "index.html"] = render.story_page(model, base_url)
-        files[prefix + "embed.html"] = render.embed_page(model, base_url)
+        for name, data in pages.story_files(model, base_url).items():
+            files[prefix + name] = data
         files[prefix + "data.geojson"] = exports.data_geojson(model)
         files[prefix + "events.csv"] = exports.events_csv(model)
         files[prefix + "data.kml"] = exports.data_kml(model)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from storymap import markdown, pagedata, render, site
+from storymap import markdown, pagedata, pages, render, site
 
 from .conftest import FIXTURES
 
@@ -34,6 +34,8 @@ def test_page_data_columns(tiny_model):
     assert data["timeline"] == {"start": "2023-09-01", "end": "2023-10-02", "days": 31,
                                 "mode": "cumulative", "windowDays": 14}
     assert events["from"] == [0, 0, 2, 31] and events["until"] == [None, None, 19, None]
+    assert [data["kinds"][k] for k in events["kind"]] == ["shipment", "movement", "observation", "statement"]
+    assert [data["confidences"][c] for c in events["confidence"]] == ["high", "moderate", "low", "moderate"]
     assert events["geo"][0] == data["places"]["id"].index("north-port")
     assert events["geo"][1] == {"route": 0} and events["geo"][3] is None
     assert data["routes"][0]["mode"] == "rail" and data["routes"][0]["approximate"] is True
@@ -64,8 +66,8 @@ def test_map_skeleton_is_folium_without_cdn_and_with_stable_ids(tiny_model):
 
 
 def test_pages_load_nothing_from_a_cdn_and_no_jquery_or_bootstrap(tiny_model):
-    for page in (render.story_page(tiny_model, None), render.embed_page(tiny_model, None),
-                 render.index_page([tiny_model], None)):
+    files = pages.story_files(tiny_model, None)
+    for page in (files["index.html"], files["embed.html"], pages.index_page([tiny_model], None)):
         text = page.decode()
         assert not re.search(r'(src|href)="(https?:)?//(?!example\.org)', text.replace("https://www.openstreetmap.org", "")), \
             "assets must come from the site itself"
@@ -74,7 +76,7 @@ def test_pages_load_nothing_from_a_cdn_and_no_jquery_or_bootstrap(tiny_model):
 
 
 def test_story_page_has_everything_the_reader_needs(tiny_model):
-    text = render.story_page(tiny_model, None).decode()
+    text = pages.story_files(tiny_model, None)["index.html"].decode()
     for needed in ('<h1>A tiny story</h1>', 'class="timeline-slider"', 'class="timeline-play"',
                    'id="event-arrival"', 'href="data.geojson"', 'href="events.csv"', 'href="data.kml"',
                    "Data licence: CC-BY-4.0", "An earlier version gave the wrong day", "High confidence",
@@ -85,7 +87,7 @@ def test_story_page_has_everything_the_reader_needs(tiny_model):
 
 
 def test_embed_page_has_map_timeline_and_no_page_chrome(tiny_model):
-    text = render.embed_page(tiny_model, None).decode()
+    text = pages.story_files(tiny_model, None)["embed.html"].decode()
     assert 'id="map_storymap"' in text and 'class="timeline-slider"' in text
     assert "story-header" not in text and "downloads" not in text
 
@@ -95,7 +97,7 @@ def test_index_lists_stories_newest_first(tiny_model):
 
     older = dataclasses.replace(tiny_model, story=dataclasses.replace(
         tiny_model.story, id="older", title="Older story", published=tiny_model.story.published.replace(year=2020)))
-    text = render.index_page([older, tiny_model], None).decode()
+    text = pages.index_page([older, tiny_model], None).decode()
     assert text.index("A tiny story") < text.index("Older story")
     assert 'href="older/"' in text
 
@@ -107,3 +109,21 @@ def test_assets_are_served_from_the_site(tiny_model):
     script = files["assets/storymap.js"].decode()
     assert ".innerHTML" not in script and "insertAdjacentHTML" not in script and "`" not in script
     assert len(files["assets/storymap.js"]) < 60_000 and len(files["assets/storymap.css"]) < 20_000
+
+
+def test_long_lists_are_split_into_pages(tiny_model, monkeypatch):
+    monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 3)
+    files = pages.story_files(tiny_model, None)
+    assert sorted(files) == ["embed.html", "events-2.html", "index.html"]
+    first, second = files["index.html"].decode(), files["events-2.html"].decode()
+    assert first.count('<li class="event ') == 3 and second.count('<li class="event ') == 1
+    assert "Events 1–3 of 4" in first and "Events 4–4 of 4" in second
+    assert 'href="events-2.html" rel="next" data-page="2"' in first
+    assert 'href="index.html#events" rel="prev" data-page="1"' in second
+    assert '<ol class="event-list" start="4" data-page="2">' in second
+    assert '"listPageSize":3' in first and "storymap.js" not in second and "storymap-data" not in second
+
+
+def test_a_short_list_is_one_page_without_a_pager(tiny_model):
+    text = pages.story_files(tiny_model, None)["index.html"].decode()
+    assert "event-pager" not in text and '"listPageSize":500' in text

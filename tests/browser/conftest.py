@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from storymap import site
+from storymap import pages, site
 
 from ..conftest import FIXTURES, REPO
 
@@ -75,11 +75,15 @@ def serve(root: Path) -> Server:
 
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory):
-    """Each fixture site built once and served on its own port."""
+    """Each fixture site built once and served on its own port; "paged" is the rules
+    story with a list page size of 3, so its event list spans three pages."""
     servers = {}
-    for name, (stories, data) in SITES.items():
+    for name, (stories, data) in [*SITES.items(), ("paged", SITES["rules"])]:
         out = tmp_path_factory.mktemp(name) / "site"
-        result = site.build(stories, data, out)
+        with pytest.MonkeyPatch.context() as patch:
+            if name == "paged":
+                patch.setattr(pages, "LIST_PAGE_SIZE", 3)
+            result = site.build(stories, data, out)
         assert not result.problems, [p.as_text() for p in result.problems]
         servers[name] = serve(out)
     yield servers

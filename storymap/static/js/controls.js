@@ -94,35 +94,101 @@ TimelineBar.prototype.stop = function () {
   this.playButton.setAttribute('aria-pressed', 'false');
 };
 
-// The server-rendered event list: selection, and a marker where the map's date falls.
-function EventList(root, timeline) {
-  this.root = root;
+// The server-rendered event list, one page of it at a time: selection, and a
+// marker where the map's date falls. Other pages (events-<n>.html) are
+// fetched and swapped in place; without the script their links just work.
+function EventList(panel, timeline, pageSize) {
+  this.panel = panel;
   this.timeline = timeline;
-  this.items = {};
+  this.pageSize = pageSize || timeline.ids.length || 1;
+  this.pages = {};  // page number -> its <ol>, once seen
   this.ended = {};
   this.selectedId = null;
-  var nodes = root ? root.querySelectorAll('li.event') : [];
-  for (var i = 0; i < nodes.length; i++) { this.items[nodes[i].getAttribute('data-id')] = nodes[i]; }
+  this.day = 0;
+  this.flags = null;
   this.marker = el('li', { className: 'event-now', 'aria-hidden': 'true' });
+  this.list = panel ? panel.querySelector('.event-list') : null;
+  this.page = this.list ? +(this.list.getAttribute('data-page') || 1) : 1;
+  if (this.list) { this.pages[this.page] = { list: this.list, pager: panel.querySelector('.event-pager') }; }
+  this.indexItems();
+  var self = this;
+  if (panel) {
+    panel.addEventListener('click', function (e) {
+      var link = e.target.closest && e.target.closest('.event-pager a[data-page]');
+      if (!link) { return; }
+      e.preventDefault();
+      self.showPage(+link.getAttribute('data-page')).then(function () { self.list.focus(); });
+    });
+  }
 }
+
+EventList.prototype.indexItems = function () {
+  this.items = {};
+  var nodes = this.list ? this.list.querySelectorAll('li.event') : [];
+  for (var i = 0; i < nodes.length; i++) { this.items[nodes[i].getAttribute('data-id')] = nodes[i]; }
+  this.ended = {};
+};
 
 EventList.prototype.item = function (id) { return this.items[id] || null; };
 
-// Events after the marker have not happened yet at the map's date (CSS dims
-// them), so a jump moves one element; only ended spans and window events
-// change class one by one.
+EventList.prototype.pageOf = function (index) { return Math.floor(index / this.pageSize) + 1; };
+
+// Resolves once the list shows the page (fetched the first time it is needed).
+EventList.prototype.showPage = function (number) {
+  var self = this;
+  if (!this.list || number === this.page) { return Promise.resolve(); }
+  var known = this.pages[number];
+  var ready = known ? Promise.resolve(known) : fetchListPage(number).then(function (parts) {
+    self.pages[number] = parts;
+    return parts;
+  });
+  return ready.then(function (parts) {
+    var oldPager = self.panel.querySelector('.event-pager');
+    self.list.replaceWith(parts.list);
+    if (oldPager && parts.pager) { oldPager.replaceWith(parts.pager); }
+    self.list = parts.list;
+    self.list.setAttribute('tabindex', '-1');
+    self.page = number;
+    self.indexItems();
+    if (self.flags) { self.show(self.day, self.flags); }
+    self.select(self.selectedId, false);
+  });
+};
+
+// A list page is our own build output: parsed as an inert document (its
+// scripts never run) and its nodes adopted, never assigned as HTML strings.
+function fetchListPage(number) {
+  var url = number === 1 ? 'index.html' : 'events-' + number + '.html';
+  return fetch(url).then(function (response) {
+    if (!response.ok) { throw new Error('list page ' + url + ': ' + response.status); }
+    return response.text();
+  }).then(function (text) {
+    var doc = new DOMParser().parseFromString(text, 'text/html');
+    var list = doc.querySelector('.event-list'), pager = doc.querySelector('.event-pager');
+    return { list: document.adoptNode(list), pager: pager ? document.adoptNode(pager) : null };
+  });
+}
+
+// Events after the marker have not happened yet at the map's date; ended
+// spans and window events get a class. Only this page's items are touched.
 EventList.prototype.show = function (day, visibleFlags) {
-  if (!this.root) { return; }
-  var next = this.timeline.firstAfter(day), list = this.root.querySelector('.event-list');
-  var before = next < 0 ? null : this.items[this.timeline.ids[next]];
-  if (list && this.marker.nextSibling !== before) { list.insertBefore(this.marker, before); }
-  for (var i = 0; i < this.timeline.ids.length; i++) {
-    var ended = this.timeline.from[i] <= day && !visibleFlags[i];
+  this.day = day;
+  this.flags = visibleFlags;
+  if (!this.list) { return; }
+  var timeline = this.timeline, first = (this.page - 1) * this.pageSize;
+  var last = Math.min(timeline.ids.length, first + this.pageSize), next = -1;
+  for (var i = first; i < last; i++) {
+    if (next < 0 && timeline.from[i] > day) { next = i; }
+    var ended = timeline.from[i] <= day && !visibleFlags[i];
     if (!!this.ended[i] !== ended) {
       this.ended[i] = ended;
-      var node = this.items[this.timeline.ids[i]];
+      var node = this.items[timeline.ids[i]];
       if (node) { node.classList.toggle('is-ended', ended); }
     }
+  }
+  var before = next < 0 ? null : this.items[timeline.ids[next]];
+  if (this.marker.parentNode !== this.list || this.marker.nextSibling !== before) {
+    this.list.insertBefore(this.marker, before);
   }
 };
 

@@ -57,14 +57,21 @@ function circle(ctx, x, y, r, fill, stroke, width) {
 }
 
 function drawEventPoint(ctx, x, y, kind, confidence) {
-  var colour = KIND_COLOURS[kind] || KIND_COLOURS.other;
+  drawEventPoints(ctx, [x, y], kind, confidence);
+}
+
+// Many points of one style as one path: one fill and one stroke for all.
+function drawEventPoints(ctx, xy, kind, confidence) {
+  var colour = KIND_COLOURS[kind] || KIND_COLOURS.other, i;
+  var trace = function (r) {
+    ctx.beginPath();
+    for (i = 0; i < xy.length; i += 2) { ctx.moveTo(xy[i] + r, xy[i + 1]); ctx.arc(xy[i], xy[i + 1], r, 0, 2 * Math.PI); }
+  };
   if (confidence === 'low') {
-    circle(ctx, x, y, 7, 'rgba(255,255,255,0.85)');
-    ctx.setLineDash([3, 2]);
-    circle(ctx, x, y, 6, null, colour, 2.5);
-    ctx.setLineDash([]);
+    trace(7); ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fill();
+    trace(6); ctx.setLineDash([3, 2]); ctx.lineWidth = 2.5; ctx.strokeStyle = colour; ctx.stroke(); ctx.setLineDash([]);
   } else {
-    circle(ctx, x, y, 7, colour, '#fff', 2);
+    trace(7); ctx.fillStyle = colour; ctx.fill(); ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke();
   }
 }
 
@@ -93,31 +100,37 @@ function tracePath(ctx, points) {
   }
 }
 
-// Arrowheads every ~150 px along the line and at its end: the direction of travel.
+// Arrowheads every ~150 px along the line and at its end: the direction of
+// travel. All of a line's arrowheads form one path.
 function drawArrows(ctx, points, colour) {
-  var spacing = 150, travelled = 0, next = spacing / 2;
-  for (var i = 1; i < points.length; i++) {
+  var spacing = 150, n = points.length, total = 0, i;
+  for (i = 1; i < n; i++) { total += Math.hypot(points[i][0] - points[i - 1][0], points[i][1] - points[i - 1][1]); }
+  var travelled = 0, next = spacing / 2;
+  ctx.beginPath();
+  for (i = 1; i < n && next < total - 40; i++) {  // none too close to the arrowhead at the end
     var ax = points[i - 1][0], ay = points[i - 1][1], bx = points[i][0], by = points[i][1];
-    var length = Math.hypot(bx - ax, by - ay);
-    while (length > 0 && next <= travelled + length) {
+    var length = Math.hypot(bx - ax, by - ay), angle = Math.atan2(by - ay, bx - ax);
+    while (next <= travelled + length && next < total - 40) {
       var share = (next - travelled) / length;
-      arrowhead(ctx, ax + share * (bx - ax), ay + share * (by - ay), Math.atan2(by - ay, bx - ax), colour);
+      traceArrowhead(ctx, ax + share * (bx - ax), ay + share * (by - ay), angle);
       next += spacing;
     }
     travelled += length;
   }
-  var n = points.length;
   if (n > 1) {
-    arrowhead(ctx, points[n - 1][0], points[n - 1][1],
-      Math.atan2(points[n - 1][1] - points[n - 2][1], points[n - 1][0] - points[n - 2][0]), colour);
+    traceArrowhead(ctx, points[n - 1][0], points[n - 1][1],
+      Math.atan2(points[n - 1][1] - points[n - 2][1], points[n - 1][0] - points[n - 2][0]));
   }
+  ctx.lineWidth = 3; ctx.strokeStyle = '#fff'; ctx.lineJoin = 'round'; ctx.stroke();
+  ctx.fillStyle = colour; ctx.fill();
 }
 
-function arrowhead(ctx, x, y, angle, colour) {
-  ctx.save();
-  ctx.translate(x, y); ctx.rotate(angle);
-  polygon(ctx, [[2, 0], [-8, -5.5], [-8, 5.5]], colour);
-  ctx.restore();
+// A triangle pointing along angle, its tip just past (x, y).
+function traceArrowhead(ctx, x, y, angle) {
+  var cos = Math.cos(angle), sin = Math.sin(angle);
+  var corner = function (u, v) { return [x + u * cos - v * sin, y + u * sin + v * cos]; };
+  var tip = corner(2, 0), left = corner(-8, -5.5), right = corner(-8, 5.5);
+  ctx.moveTo(tip[0], tip[1]); ctx.lineTo(left[0], left[1]); ctx.lineTo(right[0], right[1]); ctx.closePath();
 }
 
 // The layer: a Leaflet renderer (so Leaflet positions the canvas during pans
@@ -216,9 +229,10 @@ var StoryCanvas = L.Renderer.extend({
     drawLabels(ctx, labels);
   },
 
-  // Event points; several visible events at one spot are spread on a small ring.
+  // Event points, drawn style by style; several visible events at one spot
+  // are spread on a small ring.
   _drawPoints: function () {
-    var story = this._story, ctx = this._ctx, self = this, spots = {}, order = [];
+    var story = this._story, ctx = this._ctx, self = this, spots = {}, order = [], styles = {}, halo = null;
     story.visible.forEach(function (index) {
       var xy = self._pointOf(index);
       if (!xy) { return; }
@@ -231,10 +245,16 @@ var StoryCanvas = L.Renderer.extend({
       spot.members.forEach(function (index, k) {
         var angle = 2 * Math.PI * k / n - Math.PI / 2;
         var x = spot.x + ring * Math.cos(angle), y = spot.y + ring * Math.sin(angle);
-        if (index === story.selected) { circle(ctx, x, y, 12, null, HALO, 5); }
-        drawEventPoint(ctx, x, y, story.events.kind[index], story.events.confidence[index]);
+        var style = story.events.kind[index] + ' ' + story.events.confidence[index];
+        (styles[style] = styles[style] || []).push(x, y);
+        if (index === story.selected) { halo = [x, y]; }
         self._hits.push({ index: index, x: x, y: y, r: 9 });
       });
+    });
+    if (halo) { circle(ctx, halo[0], halo[1], 12, null, HALO, 5); }
+    Object.keys(styles).sort().forEach(function (style) {
+      var parts = style.split(' ');
+      drawEventPoints(ctx, styles[style], parts[0], parts[1]);
     });
   },
 

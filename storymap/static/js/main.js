@@ -3,6 +3,8 @@
 function StoryApp(map, data) {
   this.map = map;
   this.data = data;
+  data.events.kind = data.events.kind.map(function (n) { return data.kinds[n]; });
+  data.events.confidence = data.events.confidence.map(function (n) { return data.confidences[n]; });
   this.strings = data.strings;
   this.timeline = new Timeline(data);
   this.dateListeners = [];
@@ -10,8 +12,8 @@ function StoryApp(map, data) {
   data.visible = [];
   data.selected = -1;
   this.canvas = new StoryCanvas(data).addTo(map);
-  var listNode = document.querySelector('.event-list');
-  this.list = new EventList(listNode ? listNode.parentNode : null, this.timeline);
+  var listNode = document.querySelector('.event-list'), panel = listNode ? listNode.parentNode : null;
+  this.list = new EventList(panel, this.timeline, data.listPageSize);
   var self = this;
   this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.strings, data.dateLocale,
     function (day) { self.setDay(day, 'reader'); });
@@ -21,7 +23,7 @@ function StoryApp(map, data) {
   map.on('click', this.onMapClick, this);
   map.on('mousemove', this.onMapHover, this);
   map.on('popupclose', function (e) { if (e.popup === self.popup && !self.movingDetails) { self.select(-1); } });
-  if (listNode) { listNode.addEventListener('click', function (e) { self.onListClick(e); }); }
+  if (panel) { panel.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
   watchTiles(map, this.strings);
   applyView(map, data.view, this.legend.getContainer());
@@ -67,10 +69,26 @@ StoryApp.prototype.select = function (index, openDetails) {
   if (this.data.selected === index && !openDetails) { return; }
   this.data.selected = index;
   this.canvas.redraw();
-  var id = index >= 0 ? this.timeline.ids[index] : null;
+  var id = index >= 0 ? this.timeline.ids[index] : null, self = this;
   this.list.select(id, !!openDetails);
   if (!openDetails || index < 0) { return; }
-  var details = detailsNode(this.list.item(id), this.strings), where = this.anchorOf(index);
+  var item = this.list.item(id);
+  if (item) { this.showDetails(index, detailsNode(item)); return; }
+  // The event is on another page of the list: show its title, then the rest once that page is in.
+  this.showDetails(index, el('div', { className: 'sm-details' }, [
+    el('h3', { className: 'event-title', text: this.data.events.title[index] }),
+    el('p', { text: this.strings.loading })]));
+  this.list.showPage(this.list.pageOf(index)).then(function () {
+    if (self.data.selected !== index) { return; }
+    self.list.select(id, true);
+    var loaded = self.list.item(id);
+    if (loaded) { self.showDetails(index, detailsNode(loaded)); }
+  }, function () { /* e.g. opened from disk, where pages cannot be fetched: the title stays */ });
+};
+
+// Details go in a popup at the event, or in a panel for an event without a place.
+StoryApp.prototype.showDetails = function (index, details) {
+  var where = this.anchorOf(index);
   if (where) {
     this.placeless.hide();
     this.popup.setLatLng(where).setContent(details);

@@ -46,11 +46,3 @@ Timeline.prototype.dayOf = function (text) {
 Timeline.prototype.eventDay = function (index) {
   return clamp(this.from[index], 0, this.days);
 };
-
-// First event after the day: where the list's "now" marker goes.
-Timeline.prototype.firstAfter = function (day) {
-  for (var i = 0; i < this.ids.length; i++) {
-    if (this.from[i] > day) { return i; }
-  }
-  return -1;
-};

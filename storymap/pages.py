@@ -1,0 +1,130 @@
+"""The HTML pages: a story's page, its embed, its event-list pages, and the site index.
+
+The event list is the map's text alternative and what readers without
+JavaScript read, so the server renders it. A long story's list is split into
+pages of LIST_PAGE_SIZE events: the story page carries the first, the others
+are events-<n>.html beside it (plain pages that work without JavaScript, which
+the page script also loads to swap the list in place). A story of up to that
+many events, which is nearly every story, keeps its whole list on one page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from . import basemaps, feeds, i18n, pagedata
+from .model import Source, StoryModel, TimedEvent
+from .render import asset_url, environment, map_skeleton, view_bounds
+
+LIST_PAGE_SIZE = 500
+
+
+@dataclass(frozen=True)
+class SourceView:
+    publisher: str
+    title: str | None
+    url: str | None
+    date: str | None
+    archive: str | None
+
+
+@dataclass(frozen=True)
+class EventView:
+    timed: TimedEvent
+    label: str
+    sources: tuple[SourceView, ...]
+    media: tuple[tuple[str, str, str | None], ...]  # (src, alt, credit)
+
+    @property
+    def event(self):
+        return self.timed.event
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of the event list."""
+
+    number: int
+    count: int  # how many list pages the story has
+    events: list[EventView]
+    first: int  # 1-based position of its first event in the story
+    total: int
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.events) - 1
+
+    @staticmethod
+    def href(number: int) -> str:
+        return "index.html#events" if number == 1 else f"events-{number}.html"
+
+
+@lru_cache(maxsize=4096)
+def _source_view(source: Source, language: str) -> SourceView:
+    date = i18n.format_partial(source.date, language) if source.date else None
+    return SourceView(source.publisher, source.title, source.url, date, source.archive)
+
+
+def event_views(model: StoryModel) -> list[EventView]:
+    language = model.story.language
+    return [EventView(t, i18n.format_when(t.event.when, language),
+                      tuple(_source_view(s, language) for s in t.event.sources),
+                      tuple((m.src, m.alt, m.credit) for m in t.event.media))
+            for t in model.events]
+
+
+def list_pages(model: StoryModel) -> list[ListPage]:
+    views = event_views(model)
+    count = max(1, -(-len(views) // LIST_PAGE_SIZE))
+    return [ListPage(n + 1, count, views[n * LIST_PAGE_SIZE:(n + 1) * LIST_PAGE_SIZE], n * LIST_PAGE_SIZE + 1,
+                     len(views)) for n in range(count)]
+
+
+def _story_context(model: StoryModel, base_url: str | None) -> dict:
+    story = model.story
+    language = story.language
+    return {
+        "story": story, "model": model, "t": i18n.strings(language), "root": "../",
+        "asset": lambda name: asset_url(name, "../"),
+        "format_day": lambda day: i18n.format_day(day, language),
+        "embed_code": feeds.embed_iframe(model, base_url),
+        "basemap_attribution": Markup(basemaps.provider(story.map.basemap).html_attribution),
+    }
+
+
+def _map_context(model: StoryModel) -> dict:
+    story = model.story
+    html, script = map_skeleton(model)
+    data = pagedata.page_data(model)
+    data["listPageSize"] = LIST_PAGE_SIZE
+    box = view_bounds(model)
+    data["view"] = {"center": [story.map.center.lat, story.map.center.lon] if story.map.center else None,
+                    "zoom": story.map.zoom, "bounds": [list(box[0]), list(box[1])] if box else None}
+    return {"map_html": html, "map_script": script, "page_json": Markup(pagedata.script_json(data))}
+
+
+def story_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
+    """index.html, embed.html and events-<n>.html of one story, by file name."""
+    env = environment()
+    context = _story_context(model, base_url)
+    pages = list_pages(model)
+    with_map = {**context, **_map_context(model), "page": pages[0]}
+    files = {
+        "index.html": env.get_template("story.html").render(**with_map),
+        "embed.html": env.get_template("embed.html").render(**with_map),
+    }
+    for page in pages[1:]:
+        files[ListPage.href(page.number)] = env.get_template("event_page.html").render(**context, page=page)
+    return {name: text.encode("utf-8") for name, text in files.items()}
+
+
+def index_page(models: list[StoryModel], base_url: str | None) -> bytes:
+    """Every story, newest first."""
+    newest_first = sorted(models, key=lambda m: (m.story.published, m.story.id), reverse=True)
+    template = environment().get_template("index.html")
+    text = i18n.strings("en")
+    return template.render(models=newest_first, t=text, root="", asset=lambda n: asset_url(n, ""),
+                           format_day=lambda day, lang: i18n.format_day(day, lang),
+                           base_url=base_url).encode("utf-8")

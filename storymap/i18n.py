@@ -35,7 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "confidence_high": "High confidence",
         "confidence_moderate": "Moderate confidence",
         "confidence_low": "Low confidence",
-        "confidence_low_legend": "Low confidence (dashed, faded)",
+        "confidence_low_legend": "Low confidence (hollow, faded)",
         "kind_observation": "Observation",
         "kind_shipment": "Shipment",
         "kind_meeting": "Meeting",

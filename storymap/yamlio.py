@@ -10,9 +10,8 @@ bomb from expanding.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import NamedTuple, Union
 
 import yaml
 
@@ -27,8 +26,8 @@ ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "time
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass(frozen=True)
-class Scalar:
+# Nodes are named tuples for speed: a 10,000-event story has some 200,000 of them.
+class Scalar(NamedTuple):
     value: str
     mark: Mark
     plain: bool = True  # written without quotes or block style
@@ -38,8 +37,7 @@ class Scalar:
         return self.plain and self.value in NULL_WORDS
 
 
-@dataclass(frozen=True)
-class Mapping:
+class Mapping(NamedTuple):
     items: tuple[tuple[Scalar, "Node"], ...]
     mark: Mark
 
@@ -59,8 +57,7 @@ class Mapping:
         return None
 
 
-@dataclass(frozen=True)
-class Sequence:
+class Sequence(NamedTuple):
     items: tuple["Node", ...]
     mark: Mark
 

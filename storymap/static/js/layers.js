@@ -13,6 +13,14 @@ var MODE_STYLES = {
   air: { colour: '#7b3294', width: 2.5, dash: [2, 6] }
 };
 var HALO = '#ffcc00';
+// With more routes than this on screen, routes are drawn plain (solid, no
+// arrowheads): dash patterns cost the most to paint, and a crowded map gains
+// nothing from them. Real stories stay well below it.
+var ROUTE_DETAIL_LIMIT = 150;
+// More events than this at one spot are drawn as one circle with their count.
+var RING_LIMIT = 8;
+// With more points than this on screen, points lose their white outline (cheaper to paint).
+var POINT_DETAIL_LIMIT = 2000;
 
 // Place symbols, drawn around (x, y); shared by the map and the legend.
 var PLACE_SYMBOLS = {
@@ -60,27 +68,61 @@ function drawEventPoint(ctx, x, y, kind, confidence) {
   drawEventPoints(ctx, [x, y], kind, confidence);
 }
 
+// A point drawn once into a small canvas and stamped with drawImage: far
+// cheaper to paint thousands of times than arcs with strokes.
+var SPRITE_SIZE = 20, sprites = {};
+
+function pointSprite(kind, confidence) {
+  var ratio = window.devicePixelRatio || 1, key = kind + ' ' + confidence + ' ' + ratio;
+  if (!sprites[key]) {
+    var canvas = document.createElement('canvas'), half = SPRITE_SIZE / 2;
+    canvas.width = canvas.height = Math.ceil(SPRITE_SIZE * ratio);
+    var ctx = canvas.getContext('2d');
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    drawEventPoints(ctx, [half, half], kind, confidence);
+    sprites[key] = canvas;
+  }
+  return sprites[key];
+}
+
+function stampEventPoints(ctx, xy, kind, confidence) {
+  var sprite = pointSprite(kind, confidence), half = SPRITE_SIZE / 2;
+  for (var i = 0; i < xy.length; i += 2) { ctx.drawImage(sprite, xy[i] - half, xy[i + 1] - half, SPRITE_SIZE, SPRITE_SIZE); }
+}
+
 // Many points of one style as one path: one fill and one stroke for all.
-function drawEventPoints(ctx, xy, kind, confidence) {
+function drawEventPoints(ctx, xy, kind, confidence, plain) {
   var colour = KIND_COLOURS[kind] || KIND_COLOURS.other, i;
   var trace = function (r) {
     ctx.beginPath();
     for (i = 0; i < xy.length; i += 2) { ctx.moveTo(xy[i] + r, xy[i + 1]); ctx.arc(xy[i], xy[i + 1], r, 0, 2 * Math.PI); }
   };
-  if (confidence === 'low') {
-    trace(7); ctx.fillStyle = 'rgba(255,255,255,0.85)'; ctx.fill();
-    trace(6); ctx.setLineDash([3, 2]); ctx.lineWidth = 2.5; ctx.strokeStyle = colour; ctx.stroke(); ctx.setLineDash([]);
+  if (confidence === 'low') {  // hollow: a ring round a white centre
+    trace(5.5); ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fill();
+    ctx.lineWidth = 3; ctx.strokeStyle = colour; ctx.stroke();
   } else {
-    trace(7); ctx.fillStyle = colour; ctx.fill(); ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke();
+    trace(7); ctx.fillStyle = colour; ctx.fill();
+    if (!plain) { ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke(); }
   }
 }
 
 function drawRouteLine(ctx, points, mode, alpha) {
+  drawRouteLines(ctx, [points], mode, alpha);
+}
+
+// Lines of one mode and opacity as one path: a few strokes for any number of routes.
+function drawRouteLines(ctx, lines, mode, alpha, plain) {
   var style = MODE_STYLES[mode] || MODE_STYLES.road;
   ctx.save();
   ctx.globalAlpha = alpha;
+  ctx.beginPath();
+  lines.forEach(function (points) { traceLine(ctx, points); });
+  if (plain) {
+    ctx.strokeStyle = style.colour; ctx.lineWidth = 1; ctx.stroke();  // hairlines paint fastest
+    ctx.restore();
+    return;
+  }
   ctx.lineCap = 'round'; ctx.lineJoin = 'round';
-  tracePath(ctx, points);
   ctx.strokeStyle = style.colour; ctx.lineWidth = style.width;
   ctx.setLineDash(style.dash || []);
   ctx.stroke();
@@ -89,24 +131,30 @@ function drawRouteLine(ctx, points, mode, alpha) {
     ctx.stroke();
   }
   ctx.setLineDash([]);
-  drawArrows(ctx, points, style.colour);
+  ctx.beginPath();
+  lines.forEach(function (points) { traceArrows(ctx, points); });
+  ctx.lineWidth = 3; ctx.strokeStyle = '#fff'; ctx.stroke();
+  ctx.fillStyle = style.colour; ctx.fill();
   ctx.restore();
 }
 
 function tracePath(ctx, points) {
   ctx.beginPath();
+  traceLine(ctx, points);
+}
+
+function traceLine(ctx, points) {
   for (var i = 0; i < points.length; i++) {
     if (i) { ctx.lineTo(points[i][0], points[i][1]); } else { ctx.moveTo(points[i][0], points[i][1]); }
   }
 }
 
 // Arrowheads every ~150 px along the line and at its end: the direction of
-// travel. All of a line's arrowheads form one path.
-function drawArrows(ctx, points, colour) {
+// travel. They are added to the current path, to be painted with others.
+function traceArrows(ctx, points) {
   var spacing = 150, n = points.length, total = 0, i;
   for (i = 1; i < n; i++) { total += Math.hypot(points[i][0] - points[i - 1][0], points[i][1] - points[i - 1][1]); }
   var travelled = 0, next = spacing / 2;
-  ctx.beginPath();
   for (i = 1; i < n && next < total - 40; i++) {  // none too close to the arrowhead at the end
     var ax = points[i - 1][0], ay = points[i - 1][1], bx = points[i][0], by = points[i][1];
     var length = Math.hypot(bx - ax, by - ay), angle = Math.atan2(by - ay, bx - ax);
@@ -121,8 +169,6 @@ function drawArrows(ctx, points, colour) {
     traceArrowhead(ctx, points[n - 1][0], points[n - 1][1],
       Math.atan2(points[n - 1][1] - points[n - 2][1], points[n - 1][0] - points[n - 2][0]));
   }
-  ctx.lineWidth = 3; ctx.strokeStyle = '#fff'; ctx.lineJoin = 'round'; ctx.stroke();
-  ctx.fillStyle = colour; ctx.fill();
 }
 
 // A triangle pointing along angle, its tip just past (x, y).
@@ -202,20 +248,25 @@ var StoryCanvas = L.Renderer.extend({
     return [projected[0] - origin.x - min.x, projected[1] - origin.y - min.y];
   },
 
+  // Routes grouped by mode and opacity, each group painted at once.
   _drawRoutes: function () {
-    var story = this._story, ctx = this._ctx, self = this;
+    var story = this._story, ctx = this._ctx, self = this, groups = {}, keys = [];
     story.visible.forEach(function (index) {
       var geo = story.events.geo[index];
       if (!geo || geo.route === undefined) { return; }
       var points = self._projected.routes[geo.route].map(self._toCanvas, self);
       var route = story.routes[geo.route], faded = story.events.confidence[index] === 'low';
+      var alpha = faded ? 0.45 : (route.approximate ? 0.8 : 1), key = route.mode + ' ' + alpha;
+      if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, lines: [] }; keys.push(key); }
+      groups[key].lines.push(points);
       if (index === story.selected) {
         ctx.save(); tracePath(ctx, points); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
         ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
       }
-      drawRouteLine(ctx, points, route.mode, faded ? 0.45 : (route.approximate ? 0.8 : 1));
       self._hits.push({ index: index, line: points });
     });
+    var plain = this._hits.length > ROUTE_DETAIL_LIMIT;  // the hits so far are this frame's routes
+    keys.sort().forEach(function (key) { drawRouteLines(ctx, groups[key].lines, groups[key].mode, groups[key].alpha, plain); });
   },
 
   _drawPlaces: function () {
@@ -233,6 +284,7 @@ var StoryCanvas = L.Renderer.extend({
   // are spread on a small ring.
   _drawPoints: function () {
     var story = this._story, ctx = this._ctx, self = this, spots = {}, order = [], styles = {}, halo = null;
+    var crowds = [];
     story.visible.forEach(function (index) {
       var xy = self._pointOf(index);
       if (!xy) { return; }
@@ -241,7 +293,9 @@ var StoryCanvas = L.Renderer.extend({
       spots[key].members.push(index);
     });
     order.forEach(function (key) {
-      var spot = spots[key], n = spot.members.length, ring = n > 1 ? 7 + 2 * Math.min(n, 8) : 0;
+      var spot = spots[key], n = spot.members.length;
+      if (n > RING_LIMIT) { crowds.push(spot); return; }
+      var ring = n > 1 ? 7 + 2 * n : 0;
       spot.members.forEach(function (index, k) {
         var angle = 2 * Math.PI * k / n - Math.PI / 2;
         var x = spot.x + ring * Math.cos(angle), y = spot.y + ring * Math.sin(angle);
@@ -252,10 +306,25 @@ var StoryCanvas = L.Renderer.extend({
       });
     });
     if (halo) { circle(ctx, halo[0], halo[1], 12, null, HALO, 5); }
+    var plain = story.visible.length > POINT_DETAIL_LIMIT;
     Object.keys(styles).sort().forEach(function (style) {
       var parts = style.split(' ');
-      drawEventPoints(ctx, styles[style], parts[0], parts[1]);
+      drawEventPoints(ctx, styles[style], parts[0], parts[1], plain);
     });
+    crowds.forEach(function (spot) { self._drawCrowd(spot); });
+  },
+
+  // Many events at one spot: one circle with their number; a click opens the latest.
+  _drawCrowd: function (spot) {
+    var ctx = this._ctx, story = this._story, last = spot.members[spot.members.length - 1];
+    var selected = spot.members.indexOf(story.selected) >= 0;
+    if (selected) { circle(ctx, spot.x, spot.y, 16, null, HALO, 5); }
+    circle(ctx, spot.x, spot.y, 12, KIND_COLOURS[story.events.kind[last]] || KIND_COLOURS.other, '#fff', 2);
+    ctx.fillStyle = '#fff'; ctx.font = '700 11px system-ui, sans-serif';
+    ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+    ctx.fillText(spot.members.length > 99 ? '99+' : String(spot.members.length), spot.x, spot.y + 0.5);
+    ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic';
+    this._hits.push({ index: selected ? story.selected : last, x: spot.x, y: spot.y, r: 13 });
   },
 
   _pointOf: function (index) {

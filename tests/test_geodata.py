@@ -65,6 +65,7 @@ def test_unreadable_route_file(tmp_path):
     assert problems.items[0].message.startswith("cannot read route file")
 
 
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_route_file_without_crs(tmp_path):
     frame = geopandas.GeoDataFrame(geometry=[LineString([(0, 0), (1, 1)])])
     path = tmp_path / "nocrs.shp"

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: site test serve check bench golden chromium clean
+.PHONY: site test serve check bench golden docs-schema chromium clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ test: $(TEST_STAMP) chromium
 # Regenerate the golden files after an intended change in output (then review the diff).
 golden: $(TEST_STAMP)
 	$(PY) -m tests.golden_regen
+
+# Regenerate docs/schema/ (the JSON Schemas editors use) after changing a field.
+docs-schema: $(STAMP)
+	$(PY) -m storymap.schema docs/schema
+
+serve: $(STAMP)
+	$(PY) build.py serve
 
 bench: $(TEST_STAMP)
 	$(PY) bench/bench.py

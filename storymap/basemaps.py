@@ -17,15 +17,12 @@ def provider(name: str) -> xyzservices.TileProvider:
     return xyzservices.providers.query_name(name)
 
 
-def basemap_problem(name: str) -> tuple[str, str] | None:
-    """(message, hint) when a basemap cannot be used, None when it can."""
-    providers = _providers()
+def basemap_problem(name: str) -> tuple[str, str | None] | None:
+    """(problem code, hint or None) when a basemap cannot be used, None when it can."""
     try:
         tiles = provider(name)
     except ValueError:
-        hint = did_you_mean(name, providers) or "for example OpenStreetMap.Mapnik"
-        return f"unknown basemap '{name}'", hint
+        return "unknown-basemap", did_you_mean(name, _providers()) or None
     if tiles.requires_token():
-        return (f"basemap '{name}' needs a private API key, which a published page would reveal",
-                "choose a basemap without a key, e.g. OpenStreetMap.Mapnik")
+        return "private-basemap", None
     return None

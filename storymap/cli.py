@@ -1,4 +1,4 @@
-"""The command line: python build.py [build] | check.
+"""The command line: python build.py [build] | check | serve | new | import.
 
 A journalist's mistake becomes `path:line:col: message (hint: ...)` lines and
 exit status 1; a wrong command line exits 2 with click's usage message; only
@@ -6,6 +6,7 @@ a bug in this program shows a traceback.
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 import time
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from . import site
+from . import scaffold, sheets, site
 from .errors import Problems, UserError, display_path, source_excerpt
 
 EXIT_PROBLEMS = 1
@@ -52,8 +53,7 @@ def report(problems: Problems, output_format: str = "text") -> None:
         if excerpt:
             click.echo(excerpt, file=err)
     files = len({p.mark.path for p in problems})
-    click.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} "
-               f"file{'s' if files != 1 else ''}", file=err)
+    click.echo(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}", file=err)
 
 
 def _lines(path: str, cache: dict[str, list[str]]) -> list[str]:
@@ -65,6 +65,35 @@ def _lines(path: str, cache: dict[str, list[str]]) -> list[str]:
     return cache[path]
 
 
+class TerminalProgress:
+    """A one-line counter on stderr for long runs; silent unless stderr is a terminal."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.active = self.stream.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        now = time.monotonic()
+        if not self.active or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        self.shown = True
+        self.stream.write(f"\r\x1b[K{what}: {done:,}/{total:,}")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
 def fail_usage(error: UserError) -> None:
     message = f"Error: {error.message}" + (f"\nHint: {error.hint}" if error.hint else "")
     click.echo(message, file=sys.stderr)
@@ -73,17 +102,19 @@ def fail_usage(error: UserError) -> None:
 
 def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None) -> None:
     started = time.perf_counter()
+    progress = TerminalProgress()
     try:
-        result = site.build(stories_dir, data_dir, out_dir, base_url)
+        result = site.build(stories_dir, data_dir, out_dir, base_url, progress)
     except UserError as error:
         fail_usage(error)
+    finally:
+        progress.clear()
     if result.problems:
         report(result.problems)
         click.echo(f"Nothing was written; {display_path(out_dir)} is unchanged.", file=sys.stderr)
         sys.exit(EXIT_PROBLEMS)
     events = sum(len(m.events) for m in result.models)
-    stories = len(result.models)
-    click.echo(f"Built {stories} stor{'ies' if stories != 1 else 'y'} ({events} events) into "
+    click.echo(f"Built {plural(len(result.models), 'story', 'stories')} ({plural(events, 'event')}) into "
                f"{display_path(out_dir)}/ in {time.perf_counter() - started:.1f} s")
 
 
@@ -119,9 +150,83 @@ def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None
               show_default=True, help="github: GitHub Actions annotations for pull requests.")
 def check(stories_dir: Path, data_dir: Path, output_format: str) -> None:
     """Check every story and report every problem; write nothing."""
-    result = site.check(stories_dir, data_dir)
+    progress = TerminalProgress()
+    try:
+        result = site.check(stories_dir, data_dir, progress)
+    finally:
+        progress.clear()
     if result.problems:
         report(result.problems, output_format)
         sys.exit(EXIT_PROBLEMS)
     events = sum(len(m.events) for m in result.models)
-    click.echo(f"No problems: {len(result.models)} stories, {events} events.")
+    click.echo(f"No problems in {plural(result.files_read, 'file')} "
+               f"({plural(len(result.models), 'story', 'stories')}, {plural(events, 'event')}).")
+
+
+@main.command()
+@stories_option
+@data_option
+@out_option
+@base_url_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0 picks a free one).")
+def serve(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None, port: int) -> None:
+    """Build, serve the site on 127.0.0.1 and rebuild when a story changes."""
+    from . import serve as serving  # watchdog and the server are only needed here
+
+    try:
+        serving.run_server(stories_dir, data_dir, out_dir, port, base_url)
+    except UserError as error:
+        fail_usage(error)
+
+
+@main.group()
+def new() -> None:
+    """Start a story or an event from a commented template."""
+
+
+@new.command("story")
+@click.argument("story_id")
+@stories_option
+def new_story(story_id: str, stories_dir: Path) -> None:
+    """Create stories/STORY_ID/story.yaml and its events/ folder."""
+    try:
+        path = scaffold.new_story(stories_dir, story_id, dt.date.today())
+    except UserError as error:
+        fail_usage(error)
+    click.echo(f"Wrote {display_path(path)}")
+    click.echo(f"Next: python build.py new event {story_id} <title of the first event>")
+
+
+@new.command("event")
+@click.argument("story_id")
+@click.argument("title", nargs=-1, required=True)
+@stories_option
+def new_event(story_id: str, title: tuple[str, ...], stories_dir: Path) -> None:
+    """Create an event file dated today in stories/STORY_ID/events/."""
+    try:
+        path = scaffold.new_event(stories_dir, story_id, " ".join(title), dt.date.today())
+    except UserError as error:
+        fail_usage(error)
+    click.echo(f"Wrote {display_path(path)}")
+
+
+@main.command("import")
+@click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--story", "story_id", required=True, help="The story the events belong to.")
+@stories_option
+@data_option
+def import_command(sheet: Path, story_id: str, stories_dir: Path, data_dir: Path) -> None:
+    """Turn the rows of a UTF-8 CSV sheet into event files (all rows valid, or nothing is written)."""
+    if not (stories_dir / story_id / "story.yaml").is_file():
+        fail_usage(UserError(f"no story '{story_id}' in {display_path(stories_dir)}",
+                             f"create it first: python build.py new story {story_id}"))
+    if not sheet.is_file():
+        fail_usage(UserError(f"no file {display_path(sheet)}", "give the path of a .csv file"))
+    result = sheets.import_sheet(sheet, stories_dir, data_dir, story_id)
+    if result.problems:
+        report(result.problems)
+        click.echo("Nothing was written.", file=sys.stderr)
+        sys.exit(EXIT_PROBLEMS)
+    folder = display_path(stories_dir / story_id / "events")
+    click.echo(f"Imported {len(result.written)} event{'s' if len(result.written) != 1 else ''} into {folder}/")

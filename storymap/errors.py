@@ -29,6 +29,7 @@ class Problem:
     mark: Mark
     message: str
     hint: str = ""
+    code: str = ""  # its entry in messages.py
 
     def as_text(self) -> str:
         text = f"{self.mark.path}:{self.mark.line}:{self.mark.col}: {self.message}"
@@ -50,8 +51,12 @@ class Problems:
 
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, mark: Mark, message: str, hint: str = "") -> None:
-        self.items.append(Problem(mark, message, hint))
+    def add(self, mark: Mark, code: str, hint: str | None = None, **values) -> None:
+        """Record the catalogued problem `code` (messages.py), filled in with values."""
+        from .messages import render
+
+        message, hint = render(code, hint, **values)
+        self.items.append(Problem(mark, message, hint, code))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self.items.extend(other)

@@ -27,7 +27,6 @@ INVALID: Any = _Invalid()  # a value that failed; its problem is already recorde
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]{1,80}$")
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-DATE_HINT = "write dates as YYYY-MM-DD; for a vague date such as 'mid-August 2023' write `date: 2023-08` plus `approximate: true`"
 
 
 @dataclass
@@ -47,11 +46,8 @@ class FieldType:
     description = "text"
 
     def read(self, node: Node, ctx: Context) -> Any:
-        if not isinstance(node, Scalar):
-            ctx.problems.add(node.mark, f"expected {self.description}, found {describe_kind(node)}")
-            return INVALID
-        if node.is_null:
-            ctx.problems.add(node.mark, f"expected {self.description}, found an empty value")
+        if not isinstance(node, Scalar) or node.is_null:
+            ctx.problems.add(node.mark, "wrong-shape", expected=self.description, found=describe_kind(node))
             return INVALID
         return self.parse(node, ctx)
 
@@ -69,11 +65,10 @@ class Text(FieldType):
     def parse(self, node: Scalar, ctx: Context) -> Any:
         text = node.value.strip()
         if not text:
-            ctx.problems.add(node.mark, "expected text, found only spaces")
+            ctx.problems.add(node.mark, "blank-text")
             return INVALID
         if self.max_length and len(text) > self.max_length:
-            ctx.problems.add(node.mark, f"text is too long ({len(text)} characters; at most {self.max_length})",
-                             "move the detail into description")
+            ctx.problems.add(node.mark, "text-too-long", length=len(text), limit=self.max_length)
             return INVALID
         return text
 
@@ -91,8 +86,8 @@ class Identifier(FieldType):
     def parse(self, node: Scalar, ctx: Context) -> Any:
         if not ID_PATTERN.match(node.value):
             suggestion = re.sub(r"[^a-z0-9-]+", "-", node.value.lower()).strip("-")[:80]
-            ctx.problems.add(node.mark, f"'{node.value}' is not a valid id: use 1-80 lowercase letters, digits and -",
-                             f"for example '{suggestion}'" if suggestion else "")
+            ctx.problems.add(node.mark, "bad-id", f"for example '{suggestion}'" if suggestion else "",
+                             value=node.value)
             return INVALID
         return node.value
 
@@ -107,8 +102,8 @@ class Choice(FieldType):
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
         if node.value not in self.choices:
-            hint = did_you_mean(node.value, self.choices) or f"use one of: {', '.join(self.choices)}"
-            ctx.problems.add(node.mark, f"'{node.value}' is not one of {', '.join(self.choices)}", hint)
+            ctx.problems.add(node.mark, "bad-choice", did_you_mean(node.value, self.choices) or None,
+                             value=node.value, choices=", ".join(self.choices))
             return INVALID
         return node.value
 
@@ -123,7 +118,7 @@ class Flag(FieldType):
         word = node.value.lower()
         if word in ("true", "false"):
             return word == "true"
-        ctx.problems.add(node.mark, f"expected true or false, found '{node.value}'", "write true or false")
+        ctx.problems.add(node.mark, "bad-flag", value=node.value)
         return INVALID
 
     def schema(self) -> dict:
@@ -137,11 +132,10 @@ class Number(FieldType):
         try:
             value = float(node.value)
         except ValueError:
-            ctx.problems.add(node.mark, f"expected a number, found '{node.value}'",
-                             "write decimal degrees such as 42.4217, not degrees-minutes-seconds")
+            ctx.problems.add(node.mark, "bad-number", value=node.value)
             return INVALID
         if not math.isfinite(value):
-            ctx.problems.add(node.mark, f"expected a finite number, found '{node.value}'")
+            ctx.problems.add(node.mark, "not-finite", value=node.value)
             return INVALID
         return value
 
@@ -156,7 +150,7 @@ class Integer(FieldType):
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
         if not re.fullmatch(r"[+-]?\d+", node.value) or not self.low <= int(node.value) <= self.high:
-            ctx.problems.add(node.mark, f"expected {self.description}, found '{node.value}'")
+            ctx.problems.add(node.mark, "bad-whole-number", low=self.low, high=self.high, value=node.value)
             return INVALID
         return int(node.value)
 
@@ -173,18 +167,18 @@ class DateValue(FieldType):
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
         match = DATE_PATTERN.match(node.value.strip())
-        hint = DATE_HINT if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05"
+        hint = None if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05"
         if not match:
-            ctx.problems.add(node.mark, f"'{node.value}' is not an ISO date", hint)
+            ctx.problems.add(node.mark, "bad-date", hint, value=node.value)
             return INVALID
         year, month, day = (int(g) if g else None for g in match.groups())
         try:
             dt.date(year, month or 1, day or 1)
         except ValueError:
-            ctx.problems.add(node.mark, f"'{node.value}' is not a real calendar date", hint)
+            ctx.problems.add(node.mark, "impossible-date", hint, value=node.value)
             return INVALID
         if day is None and not self.allow_partial:
-            ctx.problems.add(node.mark, f"'{node.value}' needs a day here", hint)
+            ctx.problems.add(node.mark, "date-needs-day", value=node.value)
             return INVALID
         return PartialDate(year, month, day) if self.allow_partial else dt.date(year, month, day)
 
@@ -199,8 +193,7 @@ class WebAddress(FieldType):
     def parse(self, node: Scalar, ctx: Context) -> Any:
         url = node.value.strip()
         if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
-            ctx.problems.add(node.mark, f"'{url}' is not an http(s) address",
-                             "links must start with https:// or http://")
+            ctx.problems.add(node.mark, "bad-url", value=url)
             return INVALID
         return url
 
@@ -209,17 +202,19 @@ class WebAddress(FieldType):
 
 
 class Custom(FieldType):
-    """A scalar checked by a function that returns (value, message, hint)."""
+    """A scalar checked by a function returning (value, None, None), or (None, problem code, hint or None)."""
 
-    def __init__(self, description: str, check: Callable[[str], tuple[Any, str, str]], schema: dict):
+    def __init__(self, description: str, check: Callable[[str], tuple[Any, str | None, str | None]],
+                 schema: dict):
         self.description = description
         self._check = check
         self._schema = schema
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
-        value, message, hint = self._check(node.value.strip())
-        if message:
-            ctx.problems.add(node.mark, message, hint)
+        text = node.value.strip()
+        value, code, hint = self._check(text)
+        if code:
+            ctx.problems.add(node.mark, code, hint, value=text)
             return INVALID
         return value
 
@@ -236,10 +231,10 @@ class ListOf(FieldType):
     def read(self, node: Node, ctx: Context) -> Any:
         if not isinstance(node, Sequence):
             example = f"[{node.value}]" if isinstance(node, Scalar) and not node.is_null else "- item lines"
-            ctx.problems.add(node.mark, f"expected a list, found {describe_kind(node)}", f"write {example}")
+            ctx.problems.add(node.mark, "wrong-shape", f"write {example}", expected="a list", found=describe_kind(node))
             return INVALID
         if len(node.items) < self.min_items:
-            ctx.problems.add(node.mark, f"the list needs at least {self.min_items} item(s)")
+            ctx.problems.add(node.mark, "list-too-short", count=self.min_items)
             return INVALID
         values = [self.item.read(item, ctx) for item in node.items]
         return INVALID if any(v is INVALID for v in values) else tuple(values)
@@ -275,8 +270,8 @@ class Record(FieldType):
 
     def read(self, node: Node, ctx: Context) -> Any:
         if not isinstance(node, Mapping):
-            ctx.problems.add(node.mark, f"expected {self.description}, found {describe_kind(node)}",
-                             "write it as 'key: value' lines")
+            ctx.problems.add(node.mark, "wrong-shape", "write it as 'key: value' lines", expected=self.description,
+                             found=describe_kind(node))
             return INVALID
         declared = {f.name: f for f in self.fields}
         before = len(ctx.problems)
@@ -285,13 +280,13 @@ class Record(FieldType):
             spec = declared.get(key.value)
             if spec is None:
                 hint = did_you_mean(key.value, declared) or f"the keys of {self.name} are: {', '.join(declared)}"
-                ctx.problems.add(key.mark, f"unknown key '{key.value}' in {self.name}", hint)
+                ctx.problems.add(key.mark, "unknown-key", hint, key=key.value, record=self.name)
                 continue
             values[key.value] = spec.type.read(value_node, ctx)
         for spec in self.fields:
             if spec.required and spec.name not in values:
-                ctx.problems.add(node.mark, f"missing required key '{spec.name}' in {self.name}",
-                                 spec.doc and f"{spec.name}: {spec.doc}")
+                ctx.problems.add(node.mark, "missing-key", spec.doc and f"{spec.name}: {spec.doc}",
+                                 key=spec.name, record=self.name)
         result = self.build(values, node, ctx)
         return INVALID if len(ctx.problems) > before else result
 

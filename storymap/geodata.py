@@ -25,12 +25,10 @@ def read_route_file(path: Path, problems: Problems) -> Geometry | None:
     try:
         frame = geopandas.read_file(path)
     except Exception as err:  # GDAL's errors have no common base class
-        problems.add(shown, f"cannot read route file: {str(err).splitlines()[0]}",
-                     "save it as GeoJSON with one LineString feature")
+        problems.add(shown, "route-unreadable", reason=str(err).splitlines()[0])
         return None
     if frame.crs is None:
-        problems.add(shown, "route file has no coordinate reference system",
-                     "save it in WGS84 (EPSG:4326); GeoJSON always is")
+        problems.add(shown, "route-no-crs")
         return None
     if not frame.crs.equals(WGS84):
         frame = frame.to_crs(WGS84)
@@ -39,14 +37,13 @@ def read_route_file(path: Path, problems: Problems) -> Geometry | None:
         if geom is None or geom.is_empty:
             continue
         if geom.geom_type not in ("LineString", "MultiLineString"):
-            problems.add(shown, f"route file holds a {geom.geom_type}; a route must be a line",
-                         "draw the route as a LineString")
+            problems.add(shown, "route-not-line", geometry=geom.geom_type)
             return None
         parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
         for part in parts:
             points.extend((round(y, 6), round(x, 6)) for x, y, *_ in part.coords)
     if len(points) < 2:
-        problems.add(shown, "route file has no line with at least two points")
+        problems.add(shown, "route-too-short")
         return None
     return Geometry(tuple(_dedupe(unwrap(points))), approximate=_marked_approximate(frame))
 

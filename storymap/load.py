@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from . import yamlio
 from .errors import Mark, Problems, display_path
@@ -18,11 +19,15 @@ from .yamlio import Mapping, Sequence, describe_kind
 EVENT_SUFFIXES = (".yaml", ".yml")
 
 
+Progress = Callable[[int, int, str], None]  # (done, total, what) for long runs on a terminal
+
+
 @dataclass
 class Inputs:
     stories: list[Story] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)  # the shared gazetteer
     route_files: dict[str, Path] = field(default_factory=dict)  # route id -> file
+    files_read: int = 0
 
 
 def story_dirs(stories_dir: Path) -> list[Path]:
@@ -57,8 +62,7 @@ def index_places(places, problems: Problems) -> dict[str, Place]:
     for place in places:
         if place.id in out:
             first = out[place.id].mark
-            problems.add(place.mark, f"duplicate place id '{place.id}' (first defined at line {first.line})",
-                         "give each place its own id")
+            problems.add(place.mark, "duplicate-place", value=place.id, line=first.line)
             continue
         out[place.id] = place
     return out
@@ -75,55 +79,62 @@ def find_route_files(data_dir: Path, problems: Problems) -> dict[str, Path]:
         if path.suffix.lower() in (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx"):
             continue  # parts of a shapefile, read through its .shp
         if path.stem in found:
-            problems.add(Mark(display_path(path)), f"two route files are named '{path.stem}'",
-                         f"rename one; the other is {found[path.stem].name}")
+            problems.add(Mark(display_path(path)), "duplicate-route-file", value=path.stem,
+                         other=found[path.stem].name)
             continue
         found[path.stem] = path
     return found
 
 
-def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems) -> Inputs:
+def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress: Progress | None = None) -> Inputs:
     inputs = Inputs()
     inputs.places = read_places(data_dir / "places.yaml", problems)
     inputs.route_files = find_route_files(data_dir, problems)
+    inputs.files_read = int((data_dir / "places.yaml").exists()) + len(inputs.route_files)
     for directory in story_dirs(stories_dir):
-        story = read_story(directory, inputs, problems)
+        story = read_story(directory, inputs, problems, progress)
         if story is not None:
             inputs.stories.append(story)
     return inputs
 
 
-def read_story(directory: Path, inputs: Inputs, problems: Problems) -> Story | None:
+def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Progress | None = None) -> Story | None:
     story_file = directory / "story.yaml"
     shown = display_path(directory)
     before = len(problems)
     if not ID_PATTERN.match(directory.name):
-        problems.add(Mark(shown), f"story folder name '{directory.name}' is not a valid story id",
-                     "rename the folder with lowercase letters, digits and -")
+        problems.add(Mark(shown), "bad-story-folder", value=directory.name)
     if not story_file.is_file():
-        problems.add(Mark(shown), "story folder has no story.yaml",
-                     "add story.yaml (python build.py new story <id> writes one)")
+        problems.add(Mark(shown), "no-story-yaml")
         return None
     node = yamlio.load(story_file, problems)
+    inputs.files_read += 1
     values = STORY.read(node, Context(problems, story_dir=directory)) if node is not None else INVALID
     places = dict(inputs.places)
     if values is not INVALID:
         places.update(index_places(values.get("places", ()), problems))
-    events = read_events(directory, Context(problems, directory, places, set(inputs.route_files)))
+    events = read_events(directory, Context(problems, directory, places, set(inputs.route_files)), progress)
+    inputs.files_read += len(event_files(directory))
     if values is INVALID or len(problems) > before:
         return None
     return story_from_values(directory.name, values, node, directory, events)
 
 
-def read_events(directory: Path, ctx: Context) -> list[Event]:
+def event_files(directory: Path) -> list[Path]:
     events_dir = directory / "events"
-    events: list[Event] = []
     if not events_dir.is_dir():
-        return events
-    files = sorted(p for p in events_dir.iterdir()
-                   if p.suffix.lower() in EVENT_SUFFIXES and not p.name.startswith(".") and p.is_file())
-    for path in files:
+        return []
+    return sorted(p for p in events_dir.iterdir()
+                  if p.suffix.lower() in EVENT_SUFFIXES and not p.name.startswith(".") and p.is_file())
+
+
+def read_events(directory: Path, ctx: Context, progress: Progress | None = None) -> list[Event]:
+    events: list[Event] = []
+    files = event_files(directory)
+    for number, path in enumerate(files, start=1):
         events.extend(read_event_file(path, ctx))
+        if progress:
+            progress(number, len(files), f"reading {display_path(directory)}")
     check_duplicate_ids(events, ctx.problems)
     return events
 
@@ -143,8 +154,7 @@ def read_event_file(path: Path, ctx: Context) -> list[Event]:
             ctx.default_id = f"{stem_id}-{number}" if stem_id else None
             items.append(EVENT.read(item, ctx))
     else:
-        ctx.problems.add(node.mark, f"an event file must hold a mapping or a list of mappings, "
-                         f"found {describe_kind(node)}", "start with 'title: ...' lines, or '- title: ...' for a list")
+        ctx.problems.add(node.mark, "event-file-shape", found=describe_kind(node))
         return []
     ctx.default_id = None
     return [e for e in items if e is not INVALID]
@@ -155,7 +165,6 @@ def check_duplicate_ids(events: list[Event], problems: Problems) -> None:
     for event in events:
         if event.id in first:
             other = first[event.id].mark
-            problems.add(event.mark, f"duplicate event id '{event.id}' (also used at {other.path}:{other.line})",
-                         "give each event its own id:")
+            problems.add(event.mark, "duplicate-event", value=event.id, where=f"{other.path}:{other.line}")
         else:
             first[event.id] = event

@@ -35,3 +35,14 @@ def schemas() -> dict[str, dict]:
 def schema_files() -> dict[str, bytes]:
     return {name: (json.dumps(body, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
             for name, body in schemas().items()}
+
+
+if __name__ == "__main__":  # python -m storymap.schema docs/schema
+    import sys
+    from pathlib import Path
+
+    target = Path(sys.argv[1])
+    target.mkdir(parents=True, exist_ok=True)
+    for file_name, body in schema_files().items():
+        (target / file_name).write_bytes(body)
+    print(f"wrote {len(schema_files())} schemas to {target}")

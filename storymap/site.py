@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import exports, feeds, geodata, pages, render, schema, timeline
 from .errors import Problems
-from .load import Inputs, read_inputs
+from .load import Inputs, Progress, read_inputs
 from .model import Place, Story, StoryModel, TimedEvent
 from .write import check_output_dir, write_site
 
@@ -22,6 +22,7 @@ class BuildResult:
     problems: Problems
     models: list[StoryModel] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
+    files_read: int = 0
 
 
 def story_model(story: Story, shared_places: dict[str, Place], routes: dict) -> StoryModel:
@@ -49,21 +50,24 @@ def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
     return [story_model(story, inputs.places, routes) for story in inputs.stories]
 
 
-def check(stories_dir: Path, data_dir: Path) -> BuildResult:
+def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None) -> BuildResult:
     """Read and check everything; write nothing."""
     problems = Problems()
-    inputs = read_inputs(stories_dir, data_dir, problems)
+    inputs = read_inputs(stories_dir, data_dir, problems, progress)
     models = resolve(inputs, problems) if not problems else []
-    return BuildResult(problems, models)
+    return BuildResult(problems, models, files_read=inputs.files_read)
 
 
-def render_site(models: list[StoryModel], base_url: str | None) -> dict[str, bytes]:
+def render_site(models: list[StoryModel], base_url: str | None,
+                progress: Progress | None = None) -> dict[str, bytes]:
     files = dict(render.assets())
     files["index.html"] = pages.index_page(models, base_url)
     files["feed.xml"] = feeds.atom_feed(models, SITE_TITLE, base_url)
     for name, data in schema.schema_files().items():
         files[f"schema/{name}"] = data
-    for model in models:
+    for number, model in enumerate(models, start=1):
+        if progress:
+            progress(number, len(models), "writing pages")
         prefix = model.story.id + "/"
         for name, data in pages.story_files(model, base_url).items():
             files[prefix + name] = data
@@ -76,11 +80,12 @@ def render_site(models: list[StoryModel], base_url: str | None) -> dict[str, byt
     return files
 
 
-def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None = None) -> BuildResult:
+def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None = None,
+          progress: Progress | None = None) -> BuildResult:
     check_output_dir(out_dir)  # a wrong --out is reported before any work
-    result = check(stories_dir, data_dir)
+    result = check(stories_dir, data_dir, progress)
     if result.problems:
         return result
-    result.files = render_site(result.models, base_url)
+    result.files = render_site(result.models, base_url, progress)
     write_site(result.files, out_dir)
     return result

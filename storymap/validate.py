@@ -31,9 +31,9 @@ def check_coordinates(values: dict, node: Mapping, ctx: Context) -> LatLon | Any
     swap_fixes = -90 <= lon <= 90 and -180 <= lat <= 180
     hint = f"latitude and longitude look swapped: write lat: {lon}, lon: {lat}" if swap_fixes else ""
     if not -90 <= lat <= 90:
-        ctx.problems.add(_mark_of(node, "lat"), f"latitude {lat} is outside -90 to 90", hint)
+        ctx.problems.add(_mark_of(node, "lat"), "latitude-range", hint, value=lat)
     if not -180 <= lon <= 180:
-        ctx.problems.add(_mark_of(node, "lon"), f"longitude {lon} is outside -180 to 180", hint)
+        ctx.problems.add(_mark_of(node, "lon"), "longitude-range", hint, value=lon)
     return LatLon(lat, lon)
 
 
@@ -43,10 +43,10 @@ COORDINATES = Record("coordinates", (
 ), check_coordinates, "A point written as {lat: 42.42, lon: 130.60}.")
 
 
-def _country(text: str) -> tuple[Any, str, str]:
+def _country(text: str) -> tuple[Any, str | None, None]:
     if re.fullmatch(r"[A-Z]{2}", text) and i18n.is_country_code(text):
-        return text, "", ""
-    return None, f"'{text}' is not an ISO 3166-1 alpha-2 country code", "write two capital letters, e.g. KP, RU, NO"
+        return text, None, None
+    return None, "bad-country", None
 
 
 def _build_place(values: dict, node: Mapping, ctx: Context) -> Place | Any:
@@ -92,14 +92,12 @@ def _build_media(values: dict, node: Mapping, ctx: Context) -> Media | Any:
     if isinstance(src, str) and not re.match(r"^https?://", src, re.IGNORECASE):
         mark = _mark_of(node, "src")
         if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
-            ctx.problems.add(mark, f"'{src}' is not an http(s) address or a file in the story",
-                             "write a path such as media/photo.jpg, or an https:// link")
+            ctx.problems.add(mark, "media-bad-src", value=src)
         elif ctx.story_dir is not None:
             story = ctx.story_dir.resolve()
             target = (story / src).resolve()
             if story not in target.parents or not target.is_file():
-                ctx.problems.add(mark, f"media file '{src}' does not exist in the story folder",
-                                 f"put the file in {ctx.story_dir.name}/media/ and write src: media/<file name>")
+                ctx.problems.add(mark, "media-missing", value=src, story=ctx.story_dir.name)
     if not present(values, "src", "alt"):
         return INVALID
     return Media(values["src"], values["alt"], values.get("credit"))
@@ -134,14 +132,12 @@ class ViaItem(Identifier):
 def _build_route(values: dict, node: Mapping, ctx: Context) -> RouteSpec | Any:
     has_via, has_geometry = node.get("via") is not None, node.get("geometry") is not None
     if has_via == has_geometry:
-        ctx.problems.add(node.mark, "a route needs either via (a list of points) or geometry (a route file), "
-                         + ("not both" if has_via else "and has neither"),
-                         "write via: [place-a, place-b] or geometry: <file name in data/routes without extension>")
+        ctx.problems.add(node.mark, "route-both" if has_via else "route-neither")
         return INVALID
     geometry = values.get("geometry")
     if isinstance(geometry, str) and ctx.route_ids is not None and geometry not in ctx.route_ids:
-        ctx.problems.add(_mark_of(node, "geometry"), f"no route file '{geometry}' in data/routes",
-                         did_you_mean(geometry, ctx.route_ids) or "add the file data/routes/<id>.geojson")
+        ctx.problems.add(_mark_of(node, "geometry"), "unknown-route", did_you_mean(geometry, ctx.route_ids) or None,
+                         value=geometry)
     if not present(values, "mode"):
         return INVALID
     return RouteSpec(values["mode"], values.get("via", ()), geometry)
@@ -159,23 +155,21 @@ def check_place_ref(place_id: str, mark: Mark, ctx: Context) -> None:
         return
     by_alias = {alias.lower(): p.id for p in ctx.places.values() for alias in (p.name, *p.aliases)}
     hint = (f"did you mean '{by_alias[place_id.lower()]}'?" if place_id.lower() in by_alias
-            else did_you_mean(place_id, ctx.places) or "add it to data/places.yaml or to the story's places:")
-    ctx.problems.add(mark, f"unknown place id '{place_id}'", hint)
+            else did_you_mean(place_id, ctx.places) or None)
+    ctx.problems.add(mark, "unknown-place", hint, value=place_id)
 
 
 def _build_when(values: dict, node: Mapping, ctx: Context) -> When | Any:
     has = {key: node.get(key) is not None for key in ("date", "start", "end")}
     if has["date"] and has["start"]:
-        ctx.problems.add(_mark_of(node, "start"), "an event has either date or start, not both",
-                         "use date: for one day, month or year; start: and end: for a span")
+        ctx.problems.add(_mark_of(node, "start"), "date-and-start")
         return INVALID
     if has["date"] and has["end"]:
-        ctx.problems.add(_mark_of(node, "end"), "end goes with start, not with date",
-                         "write start: and end: for a span")
+        ctx.problems.add(_mark_of(node, "end"), "end-with-date")
         return INVALID
     if not (has["date"] or has["start"]):
-        ctx.problems.add(node.mark, "missing required key 'date' in event",
-                         "add date: YYYY-MM-DD, or start: (and end:) for a span")
+        ctx.problems.add(node.mark, "missing-key", "add date: YYYY-MM-DD, or start: (and end:) for a span",
+                         key="date", record="event")
         return INVALID
     approximate = values.get("approximate", False)
     if has["date"]:
@@ -184,8 +178,7 @@ def _build_when(values: dict, node: Mapping, ctx: Context) -> When | Any:
         return INVALID
     start, end = values["start"], values.get("end")
     if end is not None and end.last_day() < start.first_day():
-        ctx.problems.add(_mark_of(node, "end"), f"end {end.iso} is before start {start.iso}",
-                         "swap start and end, or correct the year")
+        ctx.problems.add(_mark_of(node, "end"), "end-before-start", end=end.iso, start=start.iso)
         return INVALID
     return When(start, end, is_span=True, approximate=approximate)
 
@@ -194,14 +187,13 @@ def _build_event(values: dict, node: Mapping, ctx: Context) -> Event | Any:
     when = _build_when(values, node, ctx)
     wheres = [k for k in ("place", "at", "route") if node.get(k) is not None]
     if len(wheres) > 1:
-        ctx.problems.add(_mark_of(node, wheres[1]), f"an event has at most one of place, at and route; "
-                         f"this one has {' and '.join(wheres)}", "keep one; describe the others in description")
+        ctx.problems.add(_mark_of(node, wheres[1]), "two-wheres", kinds=" and ".join(wheres))
     if isinstance(values.get("place"), str):
         check_place_ref(values["place"], _mark_of(node, "place"), ctx)
     event_id = values.get("id", ctx.default_id)
     if event_id is None:
-        ctx.problems.add(node.mark, "missing required key 'id' in event",
-                         "rename the file to a valid id (e.g. tumangang-railcars.yaml) or add id:")
+        ctx.problems.add(node.mark, "missing-key",
+                         "rename the file to a valid id (e.g. tumangang-railcars.yaml) or add id:", key="id", record="event")
     if when is INVALID or event_id in (None, INVALID) or not present(values, "title", "sources"):
         return INVALID
     return Event(id=event_id, title=values["title"], when=when, sources=values["sources"],
@@ -233,15 +225,13 @@ EVENT = Record("event", (
 })
 
 
-def _basemap(name: str) -> tuple[Any, str, str]:
+def _basemap(name: str) -> tuple[Any, str | None, str | None]:
     problem = basemaps.basemap_problem(name)
-    return (name, "", "") if problem is None else (None, *problem)
+    return (name, None, None) if problem is None else (None, *problem)
 
 
-def _language(tag: str) -> tuple[Any, str, str]:
-    if i18n.is_known_language(tag):
-        return tag, "", ""
-    return None, f"'{tag}' is not a known BCP 47 language tag", "write e.g. en, de, ru or pt-BR"
+def _language(tag: str) -> tuple[Any, str | None, None]:
+    return (tag, None, None) if i18n.is_known_language(tag) else (None, "bad-language", None)
 
 
 def _build_map(values: dict, node: Mapping, ctx: Context) -> MapSettings | Any:
@@ -259,11 +249,10 @@ MAP = Record("map", (
 def _build_timeline(values: dict, node: Mapping, ctx: Context) -> TimelineSettings | Any:
     mode = values.get("mode", "cumulative")
     if node.get("window_days") is not None and mode != "window":
-        ctx.problems.add(_mark_of(node, "window_days"), "window_days only applies with mode: window",
-                         "add mode: window, or remove window_days")
+        ctx.problems.add(_mark_of(node, "window_days"), "window-days-without-window")
     start, end = values.get("start"), values.get("end")
     if start and end and start is not INVALID and end is not INVALID and end < start:
-        ctx.problems.add(_mark_of(node, "end"), f"timeline end {end} is before start {start}")
+        ctx.problems.add(_mark_of(node, "end"), "timeline-end-before-start", end=end, start=start)
     return TimelineSettings(start, end, mode, values.get("window_days", TimelineSettings.window_days))
 
 
@@ -285,7 +274,7 @@ CORRECTION = Record("correction", (
 def _build_story(values: dict, node: Mapping, ctx: Context) -> dict | Any:
     published, updated = values.get("published"), values.get("updated")
     if published not in (None, INVALID) and updated not in (None, INVALID) and updated < published:
-        ctx.problems.add(_mark_of(node, "updated"), f"updated {updated} is before published {published}")
+        ctx.problems.add(_mark_of(node, "updated"), "updated-before-published", updated=updated, published=published)
     return values  # read_story() adds the events and builds the Story
 
 

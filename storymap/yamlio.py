@@ -87,20 +87,18 @@ def read_text(path: Path, problems: Problems) -> str | None:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            problems.add(Mark(shown), f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})",
-                         "split the events into several files")
+            problems.add(Mark(shown), "file-too-large", size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}")
             return None
         data = path.read_bytes()
     except OSError as err:
-        problems.add(Mark(shown), f"cannot read file: {err.strerror or err}", "check the file's permissions")
+        problems.add(Mark(shown), "file-unreadable", reason=err.strerror or err)
         return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
-        problems.add(Mark(shown, line, col), f"file is not UTF-8 text (byte 0x{data[err.start]:02x})",
-                     "save the file as UTF-8 in your editor")
+        problems.add(Mark(shown, line, col), "not-utf8", byte=f"0x{data[err.start]:02x}")
         return None
 
 
@@ -120,17 +118,17 @@ def parse(text: str, shown_path: str, problems: Problems) -> Node | None:
         where = Mark(shown_path, mark.line + 1, mark.column + 1) if mark else Mark(shown_path)
         problem = err.problem or err.context or "cannot parse"
         hint = next((h for key, h in _SYNTAX_HINTS.items() if key in problem), "")
-        problems.add(where, f"YAML syntax error: {problem}", hint)
+        problems.add(where, "yaml-syntax", hint, problem=problem)
         return None
     except yaml.YAMLError as err:  # reader errors (e.g. control characters) carry a position too
         position = getattr(err, "position", None)
         line = text.count("\n", 0, position) + 1 if position is not None else 1
         col = position - (text.rfind("\n", 0, position) + 1) + 1 if position is not None else 1
-        problems.add(Mark(shown_path, line, col), f"YAML syntax error: {getattr(err, 'reason', err)}",
-                     "remove control characters from the file")
+        problems.add(Mark(shown_path, line, col), "yaml-syntax", "remove control characters from the file",
+                     problem=getattr(err, "reason", err))
         return None
     if root is None:
-        problems.add(Mark(shown_path), "file is empty", "write the fields as 'key: value' lines")
+        problems.add(Mark(shown_path), "file-empty")
         return None
     before = len(problems)
     try:
@@ -150,8 +148,7 @@ def _report_aliases(text: str, shown_path: str, problems: Problems) -> None:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
-            problems.add(Mark(shown_path, mark.line + 1, mark.column + 1),
-                         "YAML anchors and aliases (&name, *name) are not supported", "write the value out in full")
+            problems.add(Mark(shown_path, mark.line + 1, mark.column + 1), "yaml-alias")
 
 
 def _convert(node: yaml.Node, path: str, problems: Problems, seen: set[int]) -> Node:
@@ -160,8 +157,7 @@ def _convert(node: yaml.Node, path: str, problems: Problems, seen: set[int]) -> 
         raise _AliasFound()
     seen.add(id(node))
     if node.tag not in ALLOWED_TAGS:
-        problems.add(mark, f"YAML tag '{node.tag.replace(_CORE, '!!')}' is not allowed",
-                     "remove the tag; values are read as plain text")
+        problems.add(mark, "yaml-tag", tag=node.tag.replace(_CORE, "!!"))
         return Scalar("", mark)
     if isinstance(node, yaml.ScalarNode):
         return Scalar(node.value, mark, plain=node.style in (None, ""))  # libyaml says "" for plain
@@ -178,12 +174,11 @@ def _convert_mapping(node: yaml.MappingNode, mark: Mark, path: str, problems: Pr
         key = _convert(key_node, path, problems, seen)
         value = _convert(value_node, path, problems, seen)
         if not isinstance(key, Scalar):
-            problems.add(key.mark, "a key must be a plain word", "write keys as 'name: value'")
+            problems.add(key.mark, "key-not-text")
             continue
         if key.value in first_seen:
             first = first_seen[key.value]
-            problems.add(key.mark, f"duplicate key '{key.value}' (first written at line {first.line})",
-                         "keep one of them; YAML would silently use only the last")
+            problems.add(key.mark, "duplicate-key", key=key.value, line=first.line)
             continue
         first_seen[key.value] = key.mark
         items.append((key, value))

@@ -74,7 +74,7 @@ def test_check_writes_nothing(project):
     project.places()
     project.story()
     result = run("check")
-    assert result.exit_code == 0 and "No problems: 1 stories, 1 events." in result.output
+    assert result.exit_code == 0 and "No problems in 3 files (1 story, 1 event)." in result.output
     assert not project.out.exists()
 
 

@@ -73,3 +73,11 @@ def test_schema_rejects_date_and_start_together():
 def test_schema_files_are_json():
     for name, data in schema.schema_files().items():
         assert json.loads(data)["$id"] == name
+
+
+def test_docs_keep_the_generated_schemas():
+    """docs/schema/ is what editors' modelines point at; it must match the code (regenerate: make docs-schema)."""
+    from .conftest import REPO
+
+    for name, data in schema.schema_files().items():
+        assert (REPO / "docs" / "schema" / name).read_bytes() == data, f"docs/schema/{name} is out of date"

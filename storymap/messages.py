@@ -1,0 +1,125 @@
+"""Every problem message the program can report, in one catalog.
+
+Each message has a code, a text and a default hint, written as str.format
+templates. Code reports a problem by its code (Problems.add); docs/errors.md
+explains each one, and a test checks that the two lists match. Keeping the
+words here also means a newsroom translating them has one file to edit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATE_HINT = ("write dates as YYYY-MM-DD; for a vague date such as 'mid-August 2023' write "
+             "`date: 2023-08` plus `approximate: true`")
+
+
+@dataclass(frozen=True)
+class Message:
+    code: str
+    text: str
+    hint: str = ""
+
+
+_CATALOG = (
+    # Files and YAML
+    Message("file-too-large", "file is too large ({size} bytes; the limit is {limit})",
+            "split the events into several files"),
+    Message("file-unreadable", "cannot read file: {reason}", "check the file's permissions"),
+    Message("not-utf8", "file is not UTF-8 text (byte {byte})", "save the file as UTF-8 in your editor"),
+    Message("yaml-syntax", "YAML syntax error: {problem}"),
+    Message("file-empty", "file is empty", "write the fields as 'key: value' lines"),
+    Message("yaml-alias", "YAML anchors and aliases (&name, *name) are not supported", "write the value out in full"),
+    Message("yaml-tag", "YAML tag '{tag}' is not allowed", "remove the tag; values are read as plain text"),
+    Message("key-not-text", "a key must be a plain word", "write keys as 'name: value'"),
+    Message("duplicate-key", "duplicate key '{key}' (first written at line {line})",
+            "keep one of them; YAML would silently use only the last"),
+    # Values
+    Message("wrong-shape", "expected {expected}, found {found}"),
+    Message("blank-text", "expected text, found only spaces"),
+    Message("text-too-long", "text is too long ({length} characters; at most {limit})",
+            "move the detail into description"),
+    Message("bad-id", "'{value}' is not a valid id: use 1-80 lowercase letters, digits and -"),
+    Message("bad-choice", "'{value}' is not one of {choices}", "use one of: {choices}"),
+    Message("bad-flag", "expected true or false, found '{value}'", "write true or false"),
+    Message("bad-number", "expected a number, found '{value}'",
+            "write decimal degrees such as 42.4217, not degrees-minutes-seconds"),
+    Message("not-finite", "expected a finite number, found '{value}'"),
+    Message("bad-whole-number", "expected a whole number from {low} to {high}, found '{value}'"),
+    Message("bad-date", "'{value}' is not an ISO date", DATE_HINT),
+    Message("impossible-date", "'{value}' is not a real calendar date", DATE_HINT),
+    Message("date-needs-day", "'{value}' needs a day here", "write the date as YYYY-MM-DD, e.g. 2023-10-05"),
+    Message("bad-url", "'{value}' is not an http(s) address", "links must start with https:// or http://"),
+    Message("list-too-short", "the list needs at least {count} item(s)"),
+    Message("unknown-key", "unknown key '{key}' in {record}"),
+    Message("missing-key", "missing required key '{key}' in {record}"),
+    Message("bad-country", "'{value}' is not an ISO 3166-1 alpha-2 country code",
+            "write two capital letters, e.g. KP, RU, NO"),
+    Message("bad-language", "'{value}' is not a known BCP 47 language tag", "write e.g. en, de, ru or pt-BR"),
+    Message("unknown-basemap", "unknown basemap '{value}'", "for example OpenStreetMap.Mapnik"),
+    Message("private-basemap", "basemap '{value}' needs a private API key, which a published page would reveal",
+            "choose a basemap without a key, e.g. OpenStreetMap.Mapnik"),
+    # Places, events and routes
+    Message("latitude-range", "latitude {value} is outside -90 to 90"),
+    Message("longitude-range", "longitude {value} is outside -180 to 180"),
+    Message("media-bad-src", "'{value}' is not an http(s) address or a file in the story",
+            "write a path such as media/photo.jpg, or an https:// link"),
+    Message("media-missing", "media file '{value}' does not exist in the story folder",
+            "put the file in {story}/media/ and write src: media/<file name>"),
+    Message("route-both", "a route needs either via (a list of points) or geometry (a route file), not both",
+            "keep via: [place-a, place-b] or geometry: <file name in data/routes without extension>"),
+    Message("route-neither", "a route needs either via (a list of points) or geometry (a route file)",
+            "write via: [place-a, place-b] or geometry: <file name in data/routes without extension>"),
+    Message("unknown-route", "no route file '{value}' in data/routes", "add the file data/routes/{value}.geojson"),
+    Message("unknown-place", "unknown place id '{value}'", "add it to data/places.yaml or to the story's places:"),
+    Message("date-and-start", "an event has either date or start, not both",
+            "use date: for one day, month or year; start: and end: for a span"),
+    Message("end-with-date", "end goes with start, not with date", "write start: and end: for a span"),
+    Message("end-before-start", "end {end} is before start {start}", "swap start and end, or correct the year"),
+    Message("two-wheres", "an event has at most one of place, at and route; this one has {kinds}",
+            "keep one; describe the others in description"),
+    Message("window-days-without-window", "window_days only applies with mode: window",
+            "add mode: window, or remove window_days"),
+    Message("timeline-end-before-start", "timeline end {end} is before start {start}"),
+    Message("updated-before-published", "updated {updated} is before published {published}"),
+    # Folders and files of a story
+    Message("duplicate-place", "duplicate place id '{value}' (first defined at line {line})",
+            "give each place its own id"),
+    Message("duplicate-route-file", "two route files are named '{value}'", "rename one; the other is {other}"),
+    Message("bad-story-folder", "story folder name '{value}' is not a valid story id",
+            "rename the folder with lowercase letters, digits and -"),
+    Message("no-story-yaml", "story folder has no story.yaml",
+            "add story.yaml (python build.py new story <id> writes one)"),
+    Message("event-file-shape", "an event file must hold a mapping or a list of mappings, found {found}",
+            "start with 'title: ...' lines, or '- title: ...' for a list"),
+    Message("duplicate-event", "duplicate event id '{value}' (also used at {where})", "give each event its own id:"),
+    # Route files
+    Message("route-unreadable", "cannot read route file: {reason}", "save it as GeoJSON with one LineString feature"),
+    Message("route-no-crs", "route file has no coordinate reference system",
+            "save it in WGS84 (EPSG:4326); GeoJSON always is"),
+    Message("route-not-line", "route file holds a {geometry}; a route must be a line", "draw the route as a LineString"),
+    Message("route-too-short", "route file has no line with at least two points"),
+    # Spreadsheets (import)
+    Message("csv-unknown-column", "unknown column '{value}'"),
+    Message("csv-duplicate-column", "column '{value}' appears twice", "keep one of the two columns"),
+    Message("csv-no-header", "the sheet has no header row", "put the column names in the first row"),
+    Message("csv-no-rows", "the sheet has no rows below its header"),
+    Message("csv-lat-lon", "a row needs both lat and lon, or neither", "fill in both columns, or leave both empty"),
+    Message("csv-source-without-publisher", "source columns need source_publisher",
+            "fill in source_publisher: who reported it"),
+)
+
+MESSAGES: dict[str, Message] = {m.code: m for m in _CATALOG}
+
+
+def render(code: str, hint: str | None = None, **values) -> tuple[str, str]:
+    """(message, hint) for a code; an explicit hint replaces the default one."""
+    message = MESSAGES[code]
+    return message.text.format(**values), (message.hint.format(**values) if hint is None else hint)
+
+
+def placeholder_text(message: Message) -> str:
+    """The message as docs/errors.md shows it: each value as <name>."""
+    import string
+
+    names = {name for _, name, _, _ in string.Formatter().parse(message.text) if name}
+    return message.text.format(**{name: f"<{name}>" for name in names})

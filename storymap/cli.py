@@ -153,6 +153,8 @@ def check(stories_dir: Path, data_dir: Path, output_format: str) -> None:
     progress = TerminalProgress()
     try:
         result = site.check(stories_dir, data_dir, progress)
+    except UserError as error:
+        fail_usage(error)
     finally:
         progress.clear()
     if result.problems:

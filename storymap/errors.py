@@ -106,7 +106,15 @@ def display_path(path: Path | str) -> str:
 
 
 def source_excerpt(problem: Problem, lines: list[str]) -> str:
-    """The offending line (from the file's lines) with a caret under the column, as StrictYAML shows it."""
+    """The offending line (from the file's lines) with a caret under the column, as StrictYAML shows it.
+
+    YAML files only: a spreadsheet's column is a cell number, not a character,
+    and a route file's problems are about the whole geometry.
+    """
+    from .messages import WHOLE_FILE_CODES
+
+    if problem.code in WHOLE_FILE_CODES or not problem.mark.path.lower().endswith((".yaml", ".yml")):
+        return ""
     if not lines or not (1 <= problem.mark.line <= len(lines)):
         return ""
     line = lines[problem.mark.line - 1].rstrip("\r\n").expandtabs(1)

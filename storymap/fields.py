@@ -73,7 +73,9 @@ class Text(FieldType):
         return text
 
     def schema(self) -> dict:
-        return {"type": "string", "minLength": 1, **({"maxLength": self.max_length} if self.max_length else {})}
+        # Editors read `title: 1984` as a number; the build reads every scalar as text.
+        return {"type": ["string", "number"], "minLength": 1,
+                **({"maxLength": self.max_length} if self.max_length else {})}
 
 
 class Markdown(Text):
@@ -92,7 +94,8 @@ class Identifier(FieldType):
         return node.value
 
     def schema(self) -> dict:
-        return {"type": "string", "pattern": ID_PATTERN.pattern}
+        # An id of digits only (`id: 2023`) is a number to an editor; pattern applies to strings only.
+        return {"type": ["string", "integer"], "pattern": ID_PATTERN.pattern, "minimum": 0}
 
 
 class Choice(FieldType):
@@ -183,8 +186,11 @@ class DateValue(FieldType):
         return PartialDate(year, month, day) if self.allow_partial else dt.date(year, month, day)
 
     def schema(self) -> dict:
-        pattern = r"^\d{4}(-\d{2}(-\d{2})?)?$" if self.allow_partial else r"^\d{4}-\d{2}-\d{2}$"
-        return {"type": "string", "pattern": pattern}
+        if not self.allow_partial:
+            return {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+        # `date: 2023` (a year) is a number to an editor.
+        return {"type": ["string", "integer"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                "minimum": 1000, "maximum": 9999}
 
 
 class WebAddress(FieldType):
@@ -230,14 +236,22 @@ class ListOf(FieldType):
 
     def read(self, node: Node, ctx: Context) -> Any:
         if not isinstance(node, Sequence):
-            example = f"[{node.value}]" if isinstance(node, Scalar) and not node.is_null else "- item lines"
-            ctx.problems.add(node.mark, "wrong-shape", f"write {example}", expected="a list", found=describe_kind(node))
+            ctx.problems.add(node.mark, "wrong-shape", self._list_hint(node), expected="a list",
+                             found=describe_kind(node))
             return INVALID
         if len(node.items) < self.min_items:
             ctx.problems.add(node.mark, "list-too-short", count=self.min_items)
             return INVALID
         values = [self.item.read(item, ctx) for item in node.items]
         return INVALID if any(v is INVALID for v in values) else tuple(values)
+
+    def _list_hint(self, node: Node) -> str:
+        written = node.value if isinstance(node, Scalar) and not node.is_null else ""
+        if isinstance(self.item, Record):  # sources: CSIS -> one mapping per item, not [CSIS]
+            first = next(f.name for f in self.item.fields if f.required) if any(
+                f.required for f in self.item.fields) else self.item.fields[0].name
+            return f"write each item on its own line as '- {first}: {written or '...'}' with its other keys below"
+        return f"write [{written}]" if written else "write one '- item' line per item"
 
     def schema(self) -> dict:
         out = {"type": "array", "items": self.item.schema()}

@@ -25,7 +25,7 @@ def read_route_file(path: Path, problems: Problems) -> Geometry | None:
     try:
         frame = geopandas.read_file(path)
     except Exception as err:  # GDAL's errors have no common base class
-        problems.add(shown, "route-unreadable", reason=str(err).splitlines()[0])
+        problems.add(shown, "route-unreadable", reason=_gdal_reason(err, path))
         return None
     if frame.crs is None:
         problems.add(shown, "route-no-crs")
@@ -42,10 +42,19 @@ def read_route_file(path: Path, problems: Problems) -> Geometry | None:
         parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
         for part in parts:
             points.extend((round(y, 6), round(x, 6)) for x, y, *_ in part.coords)
-    if len(points) < 2:
+    points = _dedupe(unwrap(points))
+    if len(points) < 2:  # after dropping repeats: one point written twice draws nothing
         problems.add(shown, "route-too-short")
         return None
-    return Geometry(tuple(_dedupe(unwrap(points))), approximate=_marked_approximate(frame))
+    return Geometry(tuple(points), approximate=_marked_approximate(frame))
+
+
+def _gdal_reason(err: Exception, path: Path) -> str:
+    """GDAL's first sentence, without its driver-prefix advice (meant for programmers) or the full path."""
+    first = (str(err).splitlines() or ["unknown error"])[0]
+    if "not recognized as being in a supported file format" in first:
+        return "it is not in a format GDAL reads (a broken GeoJSON file looks like this)"
+    return first.split("; It might help")[0].rstrip(".;").replace(str(path), "the file")
 
 
 def _marked_approximate(frame) -> bool:

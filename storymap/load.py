@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import yamlio
-from .errors import Mark, Problems, display_path
+from .errors import Mark, Problems, UserError, display_path
 from .fields import INVALID, ID_PATTERN, Context, ListOf
 from .model import Event, Place, Story
 from .validate import EVENT, PLACE, STORY, story_from_values
@@ -32,8 +32,9 @@ class Inputs:
 
 def story_dirs(stories_dir: Path) -> list[Path]:
     """Story folders in name order; names starting with _ or . are drafts and not built."""
-    if not stories_dir.is_dir():
-        return []
+    if not stories_dir.is_dir():  # a mistyped --stories must not build an empty site over a good one
+        raise UserError(f"stories folder {display_path(stories_dir)} does not exist",
+                        "give the folder of story folders with --stories, or run python build.py new story <id>")
     return sorted(p for p in stories_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 

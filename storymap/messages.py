@@ -20,6 +20,14 @@ class Message:
     hint: str = ""
 
 
+# Problems about a whole file or folder: they point at 1:1, which is not a spot
+# in the text, so no source line is quoted under them.
+WHOLE_FILE_CODES = frozenset({
+    "file-too-large", "file-unreadable", "file-empty", "duplicate-route-file", "bad-story-folder",
+    "no-story-yaml", "route-unreadable", "route-no-crs", "route-not-line", "route-too-short",
+    "csv-no-header",
+})
+
 _CATALOG = (
     # Files and YAML
     Message("file-too-large", "file is too large ({size} bytes; the limit is {limit})",
@@ -91,7 +99,7 @@ _CATALOG = (
             "add story.yaml (python build.py new story <id> writes one)"),
     Message("event-file-shape", "an event file must hold a mapping or a list of mappings, found {found}",
             "start with 'title: ...' lines, or '- title: ...' for a list"),
-    Message("duplicate-event", "duplicate event id '{value}' (also used at {where})", "give each event its own id:"),
+    Message("duplicate-event", "duplicate event id '{value}' (also used at {where})", "give one of them another id: line"),
     # Route files
     Message("route-unreadable", "cannot read route file: {reason}", "save it as GeoJSON with one LineString feature"),
     Message("route-no-crs", "route file has no coordinate reference system",

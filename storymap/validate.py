@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from . import basemaps, i18n
-from .errors import Mark, did_you_mean
+from .errors import Mark, did_you_mean, display_path
 from .fields import (INVALID, Choice, Context, Custom, DateValue, Field, Flag, Identifier, Integer, ListOf,
                      Markdown, Number, Record, Text, WebAddress, present)
 from .model import (CONFIDENCE_LEVELS, DEFAULT_BASEMAP, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, TIMELINE_MODES,
@@ -97,7 +97,7 @@ def _build_media(values: dict, node: Mapping, ctx: Context) -> Media | Any:
             story = ctx.story_dir.resolve()
             target = (story / src).resolve()
             if story not in target.parents or not target.is_file():
-                ctx.problems.add(mark, "media-missing", value=src, story=ctx.story_dir.name)
+                ctx.problems.add(mark, "media-missing", value=src, story=display_path(ctx.story_dir))
     if not present(values, "src", "alt"):
         return INVALID
     return Media(values["src"], values["alt"], values.get("credit"))

@@ -66,11 +66,18 @@ Node = Union[Scalar, Mapping, Sequence]
 
 _SYNTAX_HINTS = {
     "mapping values are not allowed": "a value that contains ': ' needs quotes around it",
-    "found character '\\t' that cannot start any token": "indent with spaces, not tabs",
+    # libyaml's wording (the C loader is the one used); a tab is the usual cause of both.
+    "tab character": "indent with spaces, not tabs",
+    "cannot start any token": "quote text that starts with @ or `",
     "could not find expected ':'": "each line in a mapping needs 'key: value'; quote text that spans lines",
     "found undefined alias": "anchors and aliases (&name, *name) are not supported; write the value out",
     "expected a single document": "one file holds one YAML document; remove the extra '---'",
 }
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def describe_kind(node: Node) -> str:
@@ -118,6 +125,8 @@ def parse(text: str, shown_path: str, problems: Problems) -> Node | None:
         where = Mark(shown_path, mark.line + 1, mark.column + 1) if mark else Mark(shown_path)
         problem = err.problem or err.context or "cannot parse"
         hint = next((h for key, h in _SYNTAX_HINTS.items() if key in problem), "")
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            hint = _SYNTAX_HINTS["tab character"]
         problems.add(where, "yaml-syntax", hint, problem=problem)
         return None
     except yaml.YAMLError as err:  # reader errors (e.g. control characters) carry a position too

@@ -70,6 +70,14 @@ def test_problem_shows_the_line_with_a_caret(project):
     assert "    place: north-prot\n           ^\n" in result.output
 
 
+def test_whole_file_problem_quotes_no_line(project):
+    project.places()
+    project.story(events={"e.yaml": EVENT_YAML, "empty.yaml": "   \n"})
+    result = run("check")
+    assert "stories/test-story/events/empty.yaml:1:1: file is empty" in result.output
+    assert "^" not in result.output
+
+
 def test_check_writes_nothing(project):
     project.places()
     project.story()
@@ -104,8 +112,21 @@ def test_usage_errors_exit_2(project):
     assert (project.root / "notes.txt").read_text() == "mine"
 
 
-def test_missing_stories_folder_builds_an_empty_site(project):
-    result = run("--stories", "nowhere")
+def test_missing_stories_folder_is_a_usage_error_and_keeps_the_site(project):
+    """A mistyped --stories must not publish an empty site over a good one."""
+    project.places()
+    project.story()
+    assert run().exit_code == 0
+    for command in ([], ["check"]):
+        result = run(*command, "--stories", "nowhere")
+        assert result.exit_code == 2, result.output
+        assert "Error: stories folder nowhere does not exist" in result.output
+    assert (project.out / "test-story" / "index.html").is_file()
+
+
+def test_empty_stories_folder_builds_an_empty_site(project):
+    (project.root / "stories").mkdir(exist_ok=True)
+    result = run()
     assert result.exit_code == 0 and "Built 0 stories" in result.output
 
 

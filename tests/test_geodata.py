@@ -62,7 +62,8 @@ def test_unreadable_route_file(tmp_path):
     path.write_text("{not json")
     problems = Problems()
     assert geodata.read_route_file(path, problems) is None
-    assert problems.items[0].message.startswith("cannot read route file")
+    assert problems.items[0].message == ("cannot read route file: it is not in a format GDAL reads "
+                                         "(a broken GeoJSON file looks like this)")
 
 
 @pytest.mark.filterwarnings("ignore:'crs' was not provided")
@@ -94,3 +95,13 @@ def test_approximate_is_read_from_any_feature_and_only_when_true(tmp_path, value
     path = tmp_path / "line.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     assert geodata.read_route_file(path, Problems()).approximate is expected
+
+
+def test_route_file_of_one_point_written_twice_is_too_short(tmp_path):
+    path = tmp_path / "dot.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {},
+        "geometry": {"type": "LineString", "coordinates": [[130.6, 42.4], [130.6, 42.4]]}}]}))
+    problems = Problems()
+    assert geodata.read_route_file(path, problems) is None
+    assert [p.code for p in problems.items] == ["route-too-short"]

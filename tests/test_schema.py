@@ -81,3 +81,23 @@ def test_docs_keep_the_generated_schemas():
 
     for name, data in schema.schema_files().items():
         assert (REPO / "docs" / "schema" / name).read_bytes() == data, f"docs/schema/{name} is out of date"
+
+
+def test_schema_accepts_what_an_editor_reads_as_numbers(tmp_path):
+    """`title: 1984`, `date: 2023` and `id: 2023` build fine, so the editor must not flag them either."""
+    from storymap import validate
+    from storymap.errors import Problems
+    from storymap.fields import Context
+    from storymap.yamlio import load as load_yaml_file
+
+    path = tmp_path / "e.yaml"
+    path.write_text("id: 2023\ntitle: 1984\ndate: 2023\napproximate: true\nsources: [{publisher: 7}]\n")
+    problems = Problems()
+    node = load_yaml_file(path, problems)
+    validate.EVENT.read(node, Context(problems, tmp_path, {}, set(), "x"))
+    assert not problems.items
+    jsonschema.validate(load_yaml(path), SCHEMAS["event.schema.json"], cls=jsonschema.Draft202012Validator)
+    for bad in ({"title": "t", "date": 23, "sources": [{"publisher": "p"}]},
+                {"id": -1, "title": "t", "date": "2023", "sources": [{"publisher": "p"}]}):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, SCHEMAS["event.schema.json"], cls=jsonschema.Draft202012Validator)

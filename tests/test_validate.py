@@ -185,6 +185,7 @@ def test_media_file_that_does_not_exist(project):
     event_project(project, EVENT_YAML + "media:\n  - {src: media/missing.jpg, alt: A photo}\n")
     problem = only_problem(project)
     assert problem.message == "media file 'media/missing.jpg' does not exist in the story folder"
+    assert problem.hint == "put the file in stories/test-story/media/ and write src: media/<file name>"
 
 
 def test_media_outside_the_story_is_refused(project):
@@ -230,7 +231,7 @@ def test_field_of_the_wrong_shape(project):
     event_project(project, EVENT_YAML.replace("sources:\n  - publisher: Example News", "sources: Example News"))
     problem = only_problem(project)
     assert problem.message == "expected a list, found the text 'Example News'"
-    assert problem.hint == "write [Example News]"
+    assert problem.hint == "write each item on its own line as '- publisher: Example News' with its other keys below"
 
 
 def test_country_no_stays_norway(project):

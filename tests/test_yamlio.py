@@ -48,6 +48,18 @@ def test_tab_indentation_error():
     _, problems = parse("title: x\n\tdate: 2023\n")
     assert "syntax error" in problems.items[0].message
     assert problems.items[0].mark.line == 2
+    assert problems.items[0].hint == "indent with spaces, not tabs"
+
+
+def test_tab_before_a_list_item_gets_the_tab_hint():
+    _, problems = parse("title: x\nsources:\n\t- publisher: P\n")
+    assert problems.items[0].hint == "indent with spaces, not tabs"
+
+
+def test_text_starting_with_a_reserved_character_gets_the_quote_hint():
+    _, problems = parse("title: @handle said\n")
+    assert (problems.items[0].mark.line, problems.items[0].mark.col) == (1, 8)
+    assert "quote text" in problems.items[0].hint
 
 
 def test_duplicate_keys_are_errors():

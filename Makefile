@@ -17,8 +17,9 @@ $(TEST_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $@
 
+# make site BASE_URL=https://newsroom.github.io/story-maps/ for the feed's and oEmbed's absolute links.
 site: $(STAMP)
-	$(PY) build.py
+	$(PY) build.py $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 check: $(STAMP)
 	$(PY) build.py check

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import yamlio
@@ -55,8 +55,7 @@ def read_rows(path: Path, problems: Problems) -> list[Row]:
     header = [name.strip() for name in records[0]]
     for number, name in enumerate(header, start=1):
         if name not in COLUMNS:
-            problems.add(Mark(shown, 1, number), "csv-unknown-column", did_you_mean(name, COLUMNS) or
-                         f"the columns it reads are: {', '.join(COLUMNS)}", value=name)
+            problems.add(Mark(shown, 1, number), "csv-unknown-column", _column_hint(name), value=name)
         elif header.index(name) != number - 1:
             problems.add(Mark(shown, 1, number), "csv-duplicate-column", value=name)
     rows = [Row(number, {name: (cell.strip(), col) for col, (name, cell) in enumerate(zip(header, record), 1)
@@ -65,6 +64,12 @@ def read_rows(path: Path, problems: Problems) -> list[Row]:
     if not rows and not problems:
         problems.add(Mark(shown, 1, 1), "csv-no-rows")
     return rows
+
+
+def _column_hint(name: str) -> str:
+    if name == "route_mode":  # a built site's events.csv has it; routes need via or geometry
+        return "routes cannot come from a sheet: delete the column and write route: in the event's YAML file"
+    return did_you_mean(name, COLUMNS) or f"the columns it reads are: {', '.join(COLUMNS)}"
 
 
 def row_node(row: Row, shown: str, problems: Problems) -> Mapping:
@@ -132,7 +137,17 @@ def check_rows(sheet: Path, story_dir: Path, data_dir: Path, problems: Problems)
             continue
         first_use[event.id] = f"{shown}:{row.number}"
         row.event = event
+    _in_sheet_terms(problems, shown)
     return rows
+
+
+def _in_sheet_terms(problems: Problems, shown: str) -> None:
+    """A missing key of a row is an empty column: say which column to fill in."""
+    for n, problem in enumerate(problems.items):
+        if problem.mark.path == shown and problem.code == "missing-key":
+            key = problem.message.split("'")[1]
+            column = "source_publisher" if key == "sources" else key
+            problems.items[n] = replace(problem, hint=f"fill in the {column} column of this row")
 
 
 def event_yaml(row: Row, sheet_name: str, schema: str) -> str:

@@ -113,7 +113,8 @@ def test_import_reports_by_row_and_column_and_writes_nothing(project):
     lines = result.output.splitlines()
     assert "sheet.csv:3:7: unknown place id 'north-prot' (hint: did you mean 'north-port'?)" in lines
     assert any(line.startswith("sheet.csv:4:3: '5 Oct 2023' is not an ISO date") for line in lines)
-    assert any(line.startswith("sheet.csv:5:1: missing required key 'sources' in event") for line in lines)
+    assert ("sheet.csv:5:1: missing required key 'sources' in event "
+            "(hint: fill in the source_publisher column of this row)") in lines
     assert any(line.startswith("sheet.csv:6:8: a row needs both lat and lon, or neither") for line in lines)
     assert "Nothing was written." in lines
     assert not [line for line in lines if line.strip() == "^"]  # a cell number is not a character column
@@ -130,6 +131,15 @@ def test_import_unknown_column_and_duplicate_ids(project):
     assert "sheet.csv:1:5: unknown column 'colour'" in result.output
     assert "sheet.csv:2:1: duplicate event id 'taken' (also used at stories/test-story/events/taken.yaml:1)" \
         in result.output
+
+
+def test_import_of_a_sites_events_csv_explains_route_mode(project):
+    import_project(project)
+    project.write("sheet.csv", "title,date,route_mode,source_publisher\nT,2023-10-05,sea,P\n")
+    result = run("import", "sheet.csv", "--story", "test-story")
+    assert result.exit_code == 1
+    assert ("sheet.csv:1:3: unknown column 'route_mode' (hint: routes cannot come from a sheet: delete the column "
+            "and write route: in the event's YAML file)") in result.output
 
 
 def test_import_needs_an_existing_story_and_file(project):

@@ -33,6 +33,8 @@ What it does:
 6. Prints a table with the medians over --runs and the targets for 10,000 events
    (ours/folium: transfer <= 0.5, ready <= 1.0, jump <= 0.25, build <= 3.0), then a
    breakdown of where our page's bytes go (bench/report.py).
+7. Times `python build.py check` on the same story (ours only; the goal is under 5 s at
+   10,000 events).
 
 Timings are reported, never asserted. Exit status: 0 when every measurement ran (also
 when targets are missed), 1 when something failed (a build, the browser, a sanity check
@@ -45,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -58,7 +61,7 @@ if BENCH_DIR not in sys.path:  # the bench's modules sit beside this file
 from cdn_assets import CdnAssets, page_asset_urls  # noqa: E402
 from measure import measure_browser  # noqa: E402
 from report import report  # noqa: E402
-from sites import BENCH, FOLIUM_PAGE, ROOT, BenchError, build_both  # noqa: E402
+from sites import BENCH, FOLIUM_PAGE, ROOT, BenchError, build_both, time_checks  # noqa: E402
 from synthetic import generate_story  # noqa: E402
 
 KEEP_DIR = BENCH / "out"
@@ -90,12 +93,15 @@ def run_bench(work: Path, events: int, runs: int) -> None:
     story = generate_story(work, events)
     print("Building both pages ...", flush=True)
     ours_build, folium_build, ours_site, folium_site = build_both(story, work, runs)
+    checks = time_checks(story, runs)
     print("Fetching folium's CDN assets (npm, cached in bench/.cache/npm) ...", flush=True)
     cdn = CdnAssets()
     cdn.prefetch(page_asset_urls(folium_site / FOLIUM_PAGE))
     print("Measuring in headless Chromium ...", flush=True)
     ours_runs, folium_runs = measure_browser(story, ours_site, folium_site, runs, cdn)
     report(story, (ours_build, folium_build), ours_runs, folium_runs, ours_site, folium_site, cdn, runs)
+    print(f"\ncheck (ours only, validate without writing): median {statistics.median(checks):.2f} s "
+          f"(goal at 10,000 events: under 5 s)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -62,6 +62,12 @@ def build_both(story: Story, work: Path, runs: int) -> tuple[list[float], list[f
     return ours_times, folium_times, work / f"site-ours-{runs - 1}", work / f"site-folium-{runs - 1}"
 
 
+def time_checks(story: Story, runs: int) -> list[float]:
+    """Seconds of `build.py check` (read and validate every file, write nothing), `runs` times."""
+    command = [PYTHON, str(OURS_BUILDER), "check", "--stories", str(story.stories), "--data", str(story.data)]
+    return [timed_run(command, "build.py check") for _ in range(runs)]
+
+
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass

@@ -24,6 +24,9 @@ from .model import StoryModel
 STATIC = Path(__file__).parent / "static"
 # Our page script, as small modules in the order they must run (joined at build time).
 SCRIPT_MODULES = ("util.js", "timeline.js", "layers.js", "controls.js", "api.js", "main.js")
+# Concatenated in this order into one file (one request); later files may refine earlier ones.
+STYLE_MODULES = ("base.css", "story.css", "map.css", "timeline.css", "events.css", "wide.css", "embed.css",
+                 "index.css", "nojs.css")
 MAP_NAME = "storymap"  # folium names the Leaflet map variable map_<this>
 
 
@@ -55,7 +58,7 @@ def assets() -> dict[str, bytes]:
         "assets/leaflet.js": (leaflet_dir / "leaflet.js").read_bytes(),
         "assets/leaflet.css": (leaflet_dir / "leaflet.css").read_bytes(),
         "assets/storymap.js": page_script(),
-        "assets/storymap.css": (STATIC / "storymap.css").read_bytes(),
+        "assets/storymap.css": page_styles(),
         "assets/favicon.svg": (STATIC / "favicon.svg").read_bytes(),
         "favicon.ico": (STATIC / "favicon.ico").read_bytes(),
     }
@@ -67,6 +70,11 @@ def assets() -> dict[str, bytes]:
 def page_script() -> bytes:
     parts = [f"// --- {name}\n" + (STATIC / "js" / name).read_text("utf-8") for name in SCRIPT_MODULES]
     return ("(function () {\n'use strict';\n" + "\n".join(parts) + "\n})();\n").encode("utf-8")
+
+
+def page_styles() -> bytes:
+    parts = [f"/* --- {name} */\n" + (STATIC / "css" / name).read_text("utf-8") for name in STYLE_MODULES]
+    return "\n".join(parts).encode("utf-8")
 
 
 def asset_url(name: str, root: str) -> str:

@@ -23,7 +23,7 @@ from .model import StoryModel
 
 STATIC = Path(__file__).parent / "static"
 # Our page script, as small modules in the order they must run (joined at build time).
-SCRIPT_MODULES = ("util.js", "timeline.js", "layers.js", "controls.js", "api.js", "main.js")
+SCRIPT_MODULES = ("util.js", "timeline.js", "layers.js", "controls.js", "timelinebar.js", "api.js", "main.js")
 # Concatenated in this order into one file (one request); later files may refine earlier ones.
 STYLE_MODULES = ("base.css", "story.css", "map.css", "timeline.css", "events.css", "wide.css", "embed.css",
                  "index.css", "nojs.css")

@@ -13,7 +13,10 @@ server into the event list; the script shows it by cloning those DOM nodes.
     events:   columns id, title, kind, confidence, span (0/1),
               from/until (visible days, counted from timeline start; until null
               = to the end), geo (null: not on the map; n: places[n];
-              [lat, lon]: a point; {"route": n}: routes[n])
+              [lat, lon]: a point; {"route": n}: routes[n]);
+              precision: one letter per event for the slider's honest label, the
+              precision of its (start) date: d day, m month, y year; upper case
+              when the date is approximate ("dmMy" ...)
 """
 from __future__ import annotations
 
@@ -28,6 +31,8 @@ COORD_DIGITS = 5  # about a metre
 # Strings the script needs; the rest of the interface is rendered on the server.
 SCRIPT_STRINGS = ("play", "pause", "events_shown", "close", "not_on_map", "tiles_failed", "legend",
                   "confidence_low_legend", "approximate_route", "loading")
+# ... and those of the timeline bar (storymap/static/js/timelinebar.js).
+SCRIPT_STRINGS += ("approximately", "play_speed", "speed_value", "window_range")
 
 
 def page_data(model: StoryModel) -> dict:
@@ -39,8 +44,11 @@ def page_data(model: StoryModel) -> dict:
                                 ("id", "title", "kind", "confidence", "span", "from", "until", "geo")}
     kind_number = {kind: n for n, kind in enumerate(EVENT_KINDS)}
     confidence_number = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
+    precision = []
     for timed in model.events:
         event = timed.event
+        letter = event.when.start.precision[0]
+        precision.append(letter.upper() if event.when.approximate else letter)
         columns["id"].append(event.id)
         columns["title"].append(event.title)
         columns["kind"].append(kind_number[event.kind])
@@ -84,7 +92,7 @@ def page_data(model: StoryModel) -> dict:
             "lon": [round(p.lon, COORD_DIGITS) for p in model.places],
         },
         "routes": routes,
-        "events": columns,
+        "events": {**columns, "precision": "".join(precision)},
     }
 
 

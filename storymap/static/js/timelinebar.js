@@ -1,60 +1,255 @@
-// The timeline bar under the map.
+// The timeline bar under the map: the slider, play/pause at three speeds,
+// steps to the previous and next event, the date label, the count and the
+// announcements for screen readers.
 
 var PLAY_TICK_MS = 120;
+var PLAY_SPEEDS = [1, 2, 4];  // days per tick, times the timeline's base step
+var ANNOUNCE_DELAY_MS = 600;
+var PAGE_STEP_WEEK_MAX_DAYS = 120;  // PageUp/PageDown: a week on shorter timelines, a month on longer
 
-// The timeline bar: slider, play/pause, date label, count and announcements.
-function TimelineBar(root, timeline, strings, locale, onInput) {
-  this.root = root;
+// onInput(day) moves the app to a day; data is the page's data (strings, the
+// events' precision column, the selection the app keeps in data.selected).
+function TimelineBar(root, timeline, data, onInput) {
+  var find = function (name) { return root.querySelector('.timeline-' + name); };
   this.timeline = timeline;
-  this.strings = strings;
-  this.format = dayFormatter(locale);
-  this.slider = root.querySelector('.timeline-slider');
-  this.playButton = root.querySelector('.timeline-play');
-  this.dateLabel = root.querySelector('.timeline-date');
-  this.countLabel = root.querySelector('.timeline-count');
-  this.announcer = root.querySelector('.timeline-announce');
+  this.data = data;
+  this.strings = data.strings;
+  this.onInput = onInput;
+  this.labels = new DateLabels(data.dateLocale, data.strings);
+  this.precision = data.events.precision || '';
+  this.windowDays = data.timeline.mode === 'window' ? data.timeline.windowDays : 0;
+  this.starts = new EventStarts(timeline);
+  this.slider = find('slider');
+  this.playButton = find('play');
+  this.playText = find('play-text');
+  this.prevButton = find('prev');
+  this.nextButton = find('next');
+  this.speedButton = find('speed');
+  this.speedValue = find('speed-value');
+  this.dateLabel = find('date');
+  this.countLabel = find('count');
+  this.windowLabel = find('window');
+  this.announcer = find('announce');
   this.timer = null;
   this.announceTimer = null;
-  var self = this;
-  this.slider.addEventListener('input', function () { self.stop(); onInput(+self.slider.value); });
-  this.playButton.addEventListener('click', function () { if (self.timer) { self.stop(); } else { self.play(onInput); } });
+  this.speed = 0;        // index in PLAY_SPEEDS
+  this.day = 0;
+  this.shown = 0;
+  this.shows = 0;        // how many dates have been shown; the first is the page opening
+  this.cause = null;     // why the next show happens: -1 the reader's slider, n a step to event n
+  this.labelEvent = -1;  // the event whose date precision the label follows; -1: a plain day
+  this.ticks = new TimelineTicks(find('ticks'), timeline, data.events.span);
+  this.listen();
 }
 
-TimelineBar.prototype.label = function (day) {
-  return this.format.format(new Date(this.timeline.startMs + day * DAY_MS));
+TimelineBar.prototype.listen = function () {
+  var self = this;
+  this.slider.addEventListener('input', function () { self.move(+self.slider.value); });
+  this.slider.addEventListener('keydown', function (e) { self.onKey(e); });
+  this.playButton.addEventListener('click', function () { if (self.timer) { self.stop(); } else { self.play(); } });
+  this.prevButton.addEventListener('click', function () { self.step(-1); });
+  this.nextButton.addEventListener('click', function () { self.step(1); });
+  this.speedButton.addEventListener('click', function () { self.cycleSpeed(); });
 };
 
-TimelineBar.prototype.show = function (day, shownCount) {
-  var text = this.label(day);
-  var count = fillIn(this.strings.events_shown, { shown: shownCount, total: this.timeline.locatedTotal });
-  this.slider.value = day;
-  this.slider.setAttribute('aria-valuetext', text);
-  this.dateLabel.textContent = text;
-  this.countLabel.textContent = count;
-  var announcer = this.announcer, playing = !!this.timer;
-  clearTimeout(this.announceTimer);
-  if (!playing) {
-    this.announceTimer = setTimeout(function () { announcer.textContent = text + ': ' + count; }, 600);
-  }
+// The reader moves the date (slider, keys, play): the label shows a plain day.
+TimelineBar.prototype.move = function (day, playing) {
+  if (!playing) { this.stop(); }
+  this.cause = -1;
+  this.onInput(clamp(day, 0, this.timeline.days));
 };
 
-TimelineBar.prototype.play = function (onInput) {
-  var timeline = this.timeline, self = this;
-  var step = Math.max(1, Math.ceil(timeline.days / 240));  // a whole play takes at most ~30 s
-  if (+this.slider.value >= timeline.days) { onInput(0); }
-  this.playButton.textContent = this.strings.pause;
-  this.playButton.setAttribute('aria-pressed', 'true');
-  this.timer = setInterval(function () {
-    var next = Math.min(timeline.days, +self.slider.value + step);
-    onInput(next);
-    if (next >= timeline.days) { self.stop(); }
-  }, PLAY_TICK_MS);
+// The slider's keys, handled here so that every browser moves the same way.
+TimelineBar.prototype.onKey = function (e) {
+  var day = this.day, targets = {
+    ArrowLeft: day - 1, ArrowDown: day - 1, ArrowRight: day + 1, ArrowUp: day + 1,
+    PageDown: this.pageStep(day, -1), PageUp: this.pageStep(day, 1), Home: 0, End: this.timeline.days
+  };
+  if (e.altKey || e.ctrlKey || e.metaKey || !Object.prototype.hasOwnProperty.call(targets, e.key)) { return; }
+  e.preventDefault();
+  this.move(targets[e.key]);
+};
+
+// A week, or on long timelines the same day of the next/previous month (31 Jan -> 28 Feb).
+TimelineBar.prototype.pageStep = function (day, direction) {
+  if (this.timeline.days <= PAGE_STEP_WEEK_MAX_DAYS) { return day + 7 * direction; }
+  var date = new Date(this.timeline.startMs + day * DAY_MS);
+  var year = date.getUTCFullYear(), month = date.getUTCMonth() + direction;
+  var lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  var ms = Date.UTC(year, month, Math.min(date.getUTCDate(), lastOfMonth));
+  return Math.round((ms - this.timeline.startMs) / DAY_MS);
+};
+
+// To the first day of the next (1) or previous (-1) event; selects nothing.
+TimelineBar.prototype.step = function (direction) {
+  var index = this.starts.next(this.day, direction);
+  if (index < 0) { return; }
+  this.stop();
+  this.cause = index;
+  this.onInput(this.timeline.from[index]);
+};
+
+TimelineBar.prototype.play = function () {
+  var self = this;
+  if (this.day >= this.timeline.days) { this.move(0, true); }
+  this.setPlaying(true);
+  this.timer = setInterval(function () { self.tick(); }, PLAY_TICK_MS);
+};
+
+// One step of play: a whole run takes at most ~30 s at 1×.
+TimelineBar.prototype.tick = function () {
+  var days = this.timeline.days;
+  var next = Math.min(days, this.day + Math.max(1, Math.ceil(days / 240)) * PLAY_SPEEDS[this.speed]);
+  this.move(next, true);
+  if (next >= days) { this.stop(); }
 };
 
 TimelineBar.prototype.stop = function () {
   if (!this.timer) { return; }
   clearInterval(this.timer);
   this.timer = null;
-  this.playButton.textContent = this.strings.play;
-  this.playButton.setAttribute('aria-pressed', 'false');
+  this.setPlaying(false);
+  this.render();  // says where play stopped
 };
+
+TimelineBar.prototype.setPlaying = function (playing) {
+  this.playText.textContent = playing ? this.strings.pause : this.strings.play;
+  this.playButton.setAttribute('aria-pressed', String(playing));
+};
+
+TimelineBar.prototype.cycleSpeed = function () {
+  this.speed = (this.speed + 1) % PLAY_SPEEDS.length;
+  var speed = PLAY_SPEEDS[this.speed], value = fillIn(this.strings.speed_value, { speed: speed });
+  this.speedValue.textContent = value;
+  this.speedButton.setAttribute('data-speed', String(speed));
+  this.announce(this.strings.play_speed + ' ' + value, 0);  // the button's new name, said at once
+};
+
+// Called by the app whenever its date changes, whoever changed it.
+TimelineBar.prototype.show = function (day, shownCount) {
+  var cause = this.cause;
+  this.cause = null;
+  this.day = day;
+  this.shown = shownCount;
+  this.shows++;
+  this.labelEvent = cause !== null && cause >= 0 && this.timeline.from[cause] === day ? cause : -1;
+  if (cause === null) { this.followFocus(); }
+  this.render();
+};
+
+// focus() moves the date and then selects the event: once it has, the label
+// follows the precision of the event focused on that day ("Aug 2023").
+TimelineBar.prototype.followFocus = function () {
+  var self = this, shows = this.shows;
+  Promise.resolve().then(function () {
+    var selected = self.data.selected;
+    if (shows !== self.shows || selected < 0 || self.timeline.from[selected] !== self.day) { return; }
+    self.labelEvent = selected;
+    self.render();
+  });
+};
+
+TimelineBar.prototype.render = function () {
+  var day = this.day, text = this.dateText();
+  var count = fillIn(this.strings.events_shown, {
+    shown: this.labels.number(this.shown), total: this.labels.number(this.timeline.locatedTotal) });
+  this.slider.value = day;
+  this.slider.setAttribute('aria-valuetext', text);
+  this.dateLabel.textContent = text;
+  this.countLabel.textContent = count;
+  this.windowLabel.textContent = this.windowText();
+  this.prevButton.setAttribute('aria-disabled', String(this.starts.next(day, -1) < 0));
+  this.nextButton.setAttribute('aria-disabled', String(this.starts.next(day, 1) < 0));
+  this.setFill();
+  // Not the page opening, and not every step while playing: only where the date rests.
+  if (this.timer) { clearTimeout(this.announceTimer); }
+  else if (this.shows > 1) { this.announce(text + ': ' + count, ANNOUNCE_DELAY_MS); }
+};
+
+TimelineBar.prototype.dateText = function () {
+  var ms = this.timeline.startMs + this.day * DAY_MS;
+  if (this.labelEvent < 0) { return this.labels.day(ms); }
+  return this.labels.honest(ms, this.precision.charAt(this.labelEvent));
+};
+
+// In window mode, the days whose dated events are on the map.
+TimelineBar.prototype.windowText = function () {
+  if (!this.windowDays) { return ''; }
+  var last = this.timeline.startMs + this.day * DAY_MS, first = last - (this.windowDays - 1) * DAY_MS;
+  return fillIn(this.strings.window_range, { days: this.windowDays, range: this.labels.range(first, last) });
+};
+
+// The rail's filled part (timeline.css): all days so far, or in window mode the window.
+TimelineBar.prototype.setFill = function () {
+  var days = this.timeline.days || 1, first = this.windowDays ? Math.max(0, this.day - this.windowDays + 1) : 0;
+  this.slider.style.setProperty('--sm-fill-from', String(first / days));
+  this.slider.style.setProperty('--sm-fill-to', String(this.day / days));
+};
+
+TimelineBar.prototype.announce = function (text, delay) {
+  var announcer = this.announcer;
+  clearTimeout(this.announceTimer);
+  if (!delay) { announcer.textContent = text; return; }
+  this.announceTimer = setTimeout(function () { announcer.textContent = text; }, delay);
+};
+
+// The distinct days within the timeline on which events start, each with the
+// first event (in timeline order) starting that day: where the steps go.
+function EventStarts(timeline) {
+  var order = [], from = timeline.from;
+  for (var i = 0; i < from.length; i++) {
+    if (from[i] >= 0 && from[i] <= timeline.days) { order.push(i); }
+  }
+  order.sort(function (a, b) { return from[a] - from[b] || a - b; });
+  this.days = [];
+  this.events = [];
+  for (var k = 0; k < order.length; k++) {
+    if (this.days[this.days.length - 1] === from[order[k]]) { continue; }
+    this.days.push(from[order[k]]);
+    this.events.push(order[k]);
+  }
+}
+
+// The first event starting after the day (direction 1) or the last one starting before it (-1); -1 if none.
+EventStarts.prototype.next = function (day, direction) {
+  var low = 0, high = this.days.length, bound = direction > 0 ? day + 1 : day;
+  while (low < high) {
+    var middle = (low + high) >> 1;
+    if (this.days[middle] < bound) { low = middle + 1; } else { high = middle; }
+  }
+  var at = direction > 0 ? low : low - 1;
+  return at >= 0 && at < this.days.length ? this.events[at] : -1;
+};
+
+// Dates as the event list writes them: "5 Oct 2023", "Oct 2023", "2023", "c. 5 Oct 2023".
+function DateLabels(locale, strings) {
+  this.formats = {
+    d: dayFormatter(locale),
+    m: utcFormatter(locale, { month: 'short', year: 'numeric' }),
+    y: utcFormatter(locale, { year: 'numeric' })
+  };
+  this.numbers = new Intl.NumberFormat(this.formats.d.resolvedOptions().locale);
+  this.approximately = strings.approximately;
+}
+
+DateLabels.prototype.day = function (ms) { return this.formats.d.format(new Date(ms)); };
+
+// A date at the precision of the event's letter (pagedata: d, m, y; upper case: approximate).
+DateLabels.prototype.honest = function (ms, letter) {
+  var lower = letter.toLowerCase(), text = (this.formats[lower] || this.formats.d).format(new Date(ms));
+  return lower !== letter ? fillIn(this.approximately, { date: text }) : text;
+};
+
+DateLabels.prototype.range = function (firstMs, lastMs) {
+  var format = this.formats.d, first = new Date(firstMs), last = new Date(lastMs);
+  if (firstMs === lastMs) { return format.format(first); }
+  return format.formatRange ? format.formatRange(first, last) : format.format(first) + ' – ' + format.format(last);
+};
+
+DateLabels.prototype.number = function (n) { return this.numbers.format(n); };
+
+function utcFormatter(locale, options) {
+  options.timeZone = 'UTC';
+  try { return new Intl.DateTimeFormat(locale, options); }
+  catch (err) { return new Intl.DateTimeFormat('en-GB', options); }
+}

@@ -9,17 +9,27 @@ function buildLegend(data, strings) {
     items.push([labels.places[kind], function (ctx) { (PLACE_SYMBOLS[kind] || PLACE_SYMBOLS.site)(ctx, 14, 9); }]);
   });
   data.routes.forEach(function (route) {
-    if (seen['r' + route.mode]) { return; }
-    seen['r' + route.mode] = 1;
-    items.push([labels.modes[route.mode], function (ctx) { drawRouteLine(ctx, [[2, 9], [24, 9]], route.mode, 1); }]);
+    var approximate = !!route.approximate, key = 'r' + route.mode + approximate;
+    if (seen[key]) { return; }
+    seen[key] = 1;
+    var label = labels.modes[route.mode] + (approximate ? ' (' + strings.approximate_route + ')' : '');
+    items.push([label, function (ctx) { drawRouteLine(ctx, [[2, 9], [24, 9]], route.mode, 1, approximate); }]);
   });
   data.events.kind.forEach(function (kind, i) {
     if (seen['k' + kind] || data.events.geo[i] === null) { return; }
     seen['k' + kind] = 1;
     items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, kind, 'high'); }]);
   });
-  if (data.events.confidence.some(function (c, i) { return c === 'low' && data.events.geo[i] !== null; })) {
-    items.push([strings.confidence_low_legend, function (ctx) { drawEventPoint(ctx, 14, 9, 'other', 'low'); }]);
+  var low = data.events.geo.filter(function (geo, i) { return geo !== null && data.events.confidence[i] === 'low'; });
+  if (low.length) {  // a hollow point; behind it a faded line when a low-confidence route is drawn
+    var lowRoute = low.some(function (geo) { return geo.route !== undefined; });
+    items.push([strings.confidence_low_legend, function (ctx) {
+      if (lowRoute) {
+        ctx.globalAlpha = 0.45; tracePath(ctx, [[2, 9], [26, 9]]);
+        ctx.lineWidth = 3; ctx.strokeStyle = KIND_COLOURS.other; ctx.stroke(); ctx.globalAlpha = 1;
+      }
+      drawEventPoint(ctx, 14, 9, 'other', 'low');
+    }]);
   }
   var list = el('ul', { className: 'sm-legend-list' }, items.map(function (item) {
     return el('li', {}, [legendSymbol(item[1]), el('span', { text: item[0] })]);
@@ -133,33 +143,82 @@ EventList.prototype.show = function (day, visibleFlags) {
   }
 };
 
-EventList.prototype.select = function (id, scroll) {
+// Mark the item of the selected event; reveal brings it into view (see revealItem).
+EventList.prototype.select = function (id, reveal) {
   var old = this.item(this.selectedId), node = this.item(id);
-  if (old) { old.classList.remove('is-selected'); old.removeAttribute('aria-current'); }
+  if (old) { markSelected(old, false); }
   this.selectedId = id;
   if (!node) { return; }
-  node.classList.add('is-selected');
-  node.setAttribute('aria-current', 'true');
-  if (scroll) { scrollWithin(node); }
+  markSelected(node, true);
+  if (reveal) { revealItem(node); }
 };
 
-// Scroll the list's own panel (not the page) so the item shows.
-function scrollWithin(node) {
-  var panel = node.closest('.events-panel, .embed-events');
-  if (!panel || panel.scrollHeight <= panel.clientHeight) { return; }
-  var top = node.offsetTop - panel.offsetTop;
-  if (top < panel.scrollTop || top + node.offsetHeight > panel.scrollTop + panel.clientHeight) {
-    panel.scrollTop = Math.max(0, top - 16);
+// Selected for the eye (a class) and for assistive technology: aria-current on
+// the item and on its title link, the part keyboard and screen-reader users land on.
+function markSelected(node, on) {
+  [node, node.querySelector('.event-title a')].forEach(function (target) {
+    if (!target) { return; }
+    if (on) { target.setAttribute('aria-current', 'true'); } else { target.removeAttribute('aria-current'); }
+  });
+  node.classList.toggle('is-selected', on);
+}
+
+// Bring a list item into view without losing the map: inside the list's own
+// scrolling box (the embed's list), or by scrolling the page when the map sits
+// beside the list (wide screens, where the map is sticky). Where the list is
+// below the map (phones) the page stays put: the reader is looking at the map.
+function revealItem(node) {
+  var box = scrollingBox(node), item = node.getBoundingClientRect();
+  if (box) {
+    var edges = box.getBoundingClientRect();
+    box.scrollTop += scrollNeeded(item, edges.top, edges.bottom);
+    return;
   }
+  var map = document.querySelector('.map-frame'), beside = map && !overlapsAcross(map.getBoundingClientRect(), item);
+  var delta = beside ? scrollNeeded(item, 0, window.innerHeight) : 0;
+  if (delta) { window.scrollBy({ top: delta, behavior: prefersReducedMotion() ? 'auto' : 'smooth' }); }
+}
+
+// After a choice in the list, bring the whole map into view (on a phone the
+// list is below the map; on a wide screen the page may still show its header),
+// keeping the chosen item on screen where the two sit side by side.
+function revealMap(mapNode, itemNode) {
+  if (!mapNode) { return; }
+  var map = mapNode.getBoundingClientRect(), delta = map.top;
+  if (map.top >= 0 && map.bottom <= window.innerHeight) { return; }
+  var item = itemNode ? itemNode.getBoundingClientRect() : null;
+  if (item && !overlapsAcross(map, item)) { delta = Math.min(delta, item.top - 16); }
+  if (delta) { window.scrollBy({ top: delta, behavior: prefersReducedMotion() ? 'auto' : 'smooth' }); }
+}
+
+// How far to scroll so that a box shows between top and bottom (0 when it does).
+function scrollNeeded(rect, top, bottom) {
+  var margin = 12;
+  if (rect.top < top + margin) { return rect.top - top - margin; }
+  if (rect.bottom > bottom - margin) { return Math.min(rect.top - top - margin, rect.bottom - bottom + margin); }
+  return 0;
+}
+
+function overlapsAcross(a, b) { return a.left < b.right && b.left < a.right; }
+
+// The nearest ancestor that scrolls on its own (not the page), or null.
+function scrollingBox(node) {
+  for (var box = node.parentElement; box && box !== document.body; box = box.parentElement) {
+    var overflow = getComputedStyle(box).overflowY;
+    if ((overflow === 'auto' || overflow === 'scroll') && box.scrollHeight > box.clientHeight) { return box; }
+  }
+  return null;
 }
 
 // An event's details as a copy of its list entry: the text was rendered
 // (and escaped) by the build, so the script never turns text into HTML.
-function detailsNode(listItem, strings) {
+function detailsNode(listItem) {
   var box = el('div', { className: 'sm-details' });
   if (!listItem) { return box; }
-  var copy = listItem.cloneNode(true);
-  copy.removeAttribute('id');
+  var copy = listItem.cloneNode(true), confidence = /\bconfidence-\w+/.exec(listItem.className);
+  if (confidence) { box.classList.add(confidence[0]); }  // styles the confidence words as in the list
+  var current = copy.querySelectorAll('[aria-current]');
+  for (var i = 0; i < current.length; i++) { current[i].removeAttribute('aria-current'); }
   while (copy.firstChild) { box.appendChild(copy.firstChild); }
   return box;
 }

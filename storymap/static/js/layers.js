@@ -13,6 +13,8 @@ var MODE_STYLES = {
   air: { colour: '#7b3294', width: 2.5, dash: [2, 6] }
 };
 var HALO = '#ffcc00';
+// An approximate route (route.approximate) lies in a pale band of this width and opacity.
+var APPROXIMATE_BAND = { width: 16, alpha: 0.22 };
 // With more routes than this on screen, routes are drawn plain (solid, no
 // arrowheads): dash patterns cost the most to paint, and a crowded map gains
 // nothing from them. Real stories stay well below it.
@@ -68,28 +70,6 @@ function drawEventPoint(ctx, x, y, kind, confidence) {
   drawEventPoints(ctx, [x, y], kind, confidence);
 }
 
-// A point drawn once into a small canvas and stamped with drawImage: far
-// cheaper to paint thousands of times than arcs with strokes.
-var SPRITE_SIZE = 20, sprites = {};
-
-function pointSprite(kind, confidence) {
-  var ratio = window.devicePixelRatio || 1, key = kind + ' ' + confidence + ' ' + ratio;
-  if (!sprites[key]) {
-    var canvas = document.createElement('canvas'), half = SPRITE_SIZE / 2;
-    canvas.width = canvas.height = Math.ceil(SPRITE_SIZE * ratio);
-    var ctx = canvas.getContext('2d');
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    drawEventPoints(ctx, [half, half], kind, confidence);
-    sprites[key] = canvas;
-  }
-  return sprites[key];
-}
-
-function stampEventPoints(ctx, xy, kind, confidence) {
-  var sprite = pointSprite(kind, confidence), half = SPRITE_SIZE / 2;
-  for (var i = 0; i < xy.length; i += 2) { ctx.drawImage(sprite, xy[i] - half, xy[i + 1] - half, SPRITE_SIZE, SPRITE_SIZE); }
-}
-
 // Many points of one style as one path: one fill and one stroke for all.
 function drawEventPoints(ctx, xy, kind, confidence, plain) {
   var colour = KIND_COLOURS[kind] || KIND_COLOURS.other, i;
@@ -106,13 +86,13 @@ function drawEventPoints(ctx, xy, kind, confidence, plain) {
   }
 }
 
-function drawRouteLine(ctx, points, mode, alpha) {
-  drawRouteLines(ctx, [points], mode, alpha);
+function drawRouteLine(ctx, points, mode, alpha, approximate) {
+  drawRouteLines(ctx, [points], mode, alpha, false, approximate);
 }
 
-// Lines of one mode and opacity as one path: a few strokes for any number of routes.
-function drawRouteLines(ctx, lines, mode, alpha, plain) {
-  var style = MODE_STYLES[mode] || MODE_STYLES.road;
+// Lines of one mode, opacity and precision as one path: a few strokes for any number of routes.
+function drawRouteLines(ctx, lines, mode, alpha, plain, approximate) {
+  var style = MODE_STYLES[mode] || MODE_STYLES.road, width = style.width;
   ctx.save();
   ctx.globalAlpha = alpha;
   ctx.beginPath();
@@ -123,11 +103,16 @@ function drawRouteLines(ctx, lines, mode, alpha, plain) {
     return;
   }
   ctx.lineCap = 'round'; ctx.lineJoin = 'round';
-  ctx.strokeStyle = style.colour; ctx.lineWidth = style.width;
+  ctx.strokeStyle = style.colour;
+  if (approximate) {  // a pale band round a thinner line: "somewhere about here", not a traced path
+    ctx.globalAlpha = alpha * APPROXIMATE_BAND.alpha; ctx.lineWidth = APPROXIMATE_BAND.width; ctx.stroke();
+    ctx.globalAlpha = alpha; width = Math.max(1.5, width * 0.5);
+  }
+  ctx.lineWidth = width;
   ctx.setLineDash(style.dash || []);
   ctx.stroke();
-  if (style.ties) {  // a railway: light dashes inside a dark line
-    ctx.strokeStyle = '#fff'; ctx.lineWidth = style.width - 2.5; ctx.setLineDash([6, 6]);
+  if (style.ties && !approximate) {  // a railway: light dashes inside a dark line
+    ctx.strokeStyle = '#fff'; ctx.lineWidth = width - 2.5; ctx.setLineDash([6, 6]);
     ctx.stroke();
   }
   ctx.setLineDash([]);
@@ -152,19 +137,10 @@ function traceLine(ctx, points) {
 // Arrowheads every ~150 px along the line and at its end: the direction of
 // travel. They are added to the current path, to be painted with others.
 function traceArrows(ctx, points) {
-  var spacing = 150, n = points.length, total = 0, i;
-  for (i = 1; i < n; i++) { total += Math.hypot(points[i][0] - points[i - 1][0], points[i][1] - points[i - 1][1]); }
-  var travelled = 0, next = spacing / 2;
-  for (i = 1; i < n && next < total - 40; i++) {  // none too close to the arrowhead at the end
-    var ax = points[i - 1][0], ay = points[i - 1][1], bx = points[i][0], by = points[i][1];
-    var length = Math.hypot(bx - ax, by - ay), angle = Math.atan2(by - ay, bx - ax);
-    while (next <= travelled + length && next < total - 40) {
-      var share = (next - travelled) / length;
-      traceArrowhead(ctx, ax + share * (bx - ax), ay + share * (by - ay), angle);
-      next += spacing;
-    }
-    travelled += length;
-  }
+  var n = points.length;
+  walkLine(points, 150, 75, lineLength(points) - 40, function (x, y, angle) {  // none too close to the end's
+    traceArrowhead(ctx, x, y, angle);
+  });
   if (n > 1) {
     traceArrowhead(ctx, points[n - 1][0], points[n - 1][1],
       Math.atan2(points[n - 1][1] - points[n - 2][1], points[n - 1][0] - points[n - 2][0]));
@@ -177,6 +153,17 @@ function traceArrowhead(ctx, x, y, angle) {
   var corner = function (u, v) { return [x + u * cos - v * sin, y + u * sin + v * cos]; };
   var tip = corner(2, 0), left = corner(-8, -5.5), right = corner(-8, 5.5);
   ctx.moveTo(tip[0], tip[1]); ctx.lineTo(left[0], left[1]); ctx.lineTo(right[0], right[1]); ctx.closePath();
+}
+
+// A renderer's canvas over its bounds (the view and some padding), sharp on high-density screens.
+function fitCanvas(renderer) {
+  var size = renderer._bounds.getSize(), ratio = window.devicePixelRatio || 1, canvas = renderer._container;
+  L.DomUtil.setPosition(canvas, renderer._bounds.min);
+  canvas.width = Math.round(size.x * ratio);
+  canvas.height = Math.round(size.y * ratio);
+  canvas.style.width = size.x + 'px';
+  canvas.style.height = size.y + 'px';
+  renderer._ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
 }
 
 // The layer: a Leaflet renderer (so Leaflet positions the canvas during pans
@@ -210,13 +197,7 @@ var StoryCanvas = L.Renderer.extend({
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }
     L.Renderer.prototype._update.call(this);
-    var size = this._bounds.getSize(), ratio = window.devicePixelRatio || 1;
-    L.DomUtil.setPosition(this._container, this._bounds.min);
-    this._container.width = Math.round(size.x * ratio);
-    this._container.height = Math.round(size.y * ratio);
-    this._container.style.width = size.x + 'px';
-    this._container.style.height = size.y + 'px';
-    this._ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    fitCanvas(this);
     this.redraw();
   },
 
@@ -256,8 +237,8 @@ var StoryCanvas = L.Renderer.extend({
       if (!geo || geo.route === undefined) { return; }
       var points = self._projected.routes[geo.route].map(self._toCanvas, self);
       var route = story.routes[geo.route], faded = story.events.confidence[index] === 'low';
-      var alpha = faded ? 0.45 : (route.approximate ? 0.8 : 1), key = route.mode + ' ' + alpha;
-      if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, lines: [] }; keys.push(key); }
+      var alpha = faded ? 0.45 : 1, key = route.mode + ' ' + alpha + ' ' + !!route.approximate;
+      if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key); }
       groups[key].lines.push(points);
       if (index === story.selected) {
         ctx.save(); tracePath(ctx, points); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
@@ -266,7 +247,10 @@ var StoryCanvas = L.Renderer.extend({
       self._hits.push({ index: index, line: points });
     });
     var plain = this._hits.length > ROUTE_DETAIL_LIMIT;  // the hits so far are this frame's routes
-    keys.sort().forEach(function (key) { drawRouteLines(ctx, groups[key].lines, groups[key].mode, groups[key].alpha, plain); });
+    keys.sort().forEach(function (key) {
+      var group = groups[key];
+      drawRouteLines(ctx, group.lines, group.mode, group.alpha, plain, group.approximate);
+    });
   },
 
   _drawPlaces: function () {

@@ -12,14 +12,16 @@ function StoryApp(map, data) {
   data.visible = [];
   data.selected = -1;
   this.canvas = new StoryCanvas(data).addTo(map);
+  this.motion = new RouteMotion(data).addTo(map);  // above the canvas: the selected route's movement
   var listNode = document.querySelector('.event-list'), panel = listNode ? listNode.parentNode : null;
   this.list = new EventList(panel, this.timeline, data.listPageSize);
   var self = this;
-  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.strings, data.dateLocale,
+  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, data,
     function (day) { self.setDay(day, 'reader'); });
   this.legend = buildLegend(data, this.strings).addTo(map);
   this.placeless = new PlacelessPanel(map, this.strings);
-  this.popup = L.popup({ maxWidth: 320, className: 'sm-popup', autoPanPadding: [16, 16] });
+  // Kept clear of the zoom buttons at the top left.
+  this.popup = L.popup({ maxWidth: 320, className: 'sm-popup', autoPanPadding: [16, 16], autoPanPaddingTopLeft: [60, 16] });
   map.on('click', this.onMapClick, this);
   map.on('mousemove', this.onMapHover, this);
   map.on('popupclose', function (e) { if (e.popup === self.popup && !self.movingDetails) { self.select(-1); } });
@@ -59,8 +61,9 @@ StoryApp.prototype.focus = function (id, cause) {
   var index = this.timeline.indexById[id];
   if (index === undefined) { return false; }
   this.setDay(this.timeline.eventDay(index), cause);
+  this.popup.options.autoPan = false;  // one move at a time: to the event, then (if need be) to fit its details
   this.select(index, true);
-  this.panTo(index);
+  if (!this.panTo(index)) { this.keepDetailsInView(); }
   this.hash.write('#event=' + encodeURIComponent(id));
   return true;
 };
@@ -69,6 +72,8 @@ StoryApp.prototype.select = function (index, openDetails) {
   if (this.data.selected === index && !openDetails) { return; }
   this.data.selected = index;
   this.canvas.redraw();
+  var geo = index >= 0 ? this.data.events.geo[index] : null;
+  this.motion.setRoute(geo && geo.route !== undefined ? geo.route : -1);
   var id = index >= 0 ? this.timeline.ids[index] : null, self = this;
   this.list.select(id, !!openDetails);
   if (!openDetails || index < 0) { return; }
@@ -91,8 +96,13 @@ StoryApp.prototype.showDetails = function (index, details) {
   var where = this.anchorOf(index);
   if (where) {
     this.placeless.hide();
+    this.popup.options.maxWidth = clamp(this.map.getSize().x - 110, 160, 320);  // fits a phone's map beside the buttons
     this.popup.setLatLng(where).setContent(details);
     if (!this.map.hasLayer(this.popup)) { this.popup.openOn(this.map); }
+    var popup = this.popup, pictures = details.querySelectorAll('img');
+    for (var i = 0; i < pictures.length; i++) {  // a picture that arrives later makes the popup taller
+      pictures[i].addEventListener('load', function () { if (popup.getContent() === details) { popup.update(); } });
+    }
   } else {
     this.movingDetails = true;  // the popup closes because the details move, not because the reader closed them
     this.map.closePopup(this.popup);
@@ -101,24 +111,43 @@ StoryApp.prototype.showDetails = function (index, details) {
   }
 };
 
-// Where an event's popup points: its place or point, or the middle of its route.
+// Where an event's popup points: its place or point, or the northernmost point
+// of its route, so that the popup (which opens upwards) leaves the route and
+// its movement in sight.
 StoryApp.prototype.anchorOf = function (index) {
   var geo = this.data.events.geo[index];
   if (geo === null) { return null; }
   if (typeof geo === 'number') { return [this.data.places.lat[geo], this.data.places.lon[geo]]; }
   if (Array.isArray(geo)) { return geo; }
-  var path = this.data.routes[geo.route].path;
-  return path[Math.floor((path.length - 1) / 2)];
+  return this.data.routes[geo.route].path.reduce(function (top, p) { return p[0] > top[0] ? p : top; });
 };
 
+// Pans (and zooms) only when needed: not for a point already well inside the
+// view, nor for a route already in view at a readable size. True when it moves.
 StoryApp.prototype.panTo = function (index) {
-  var geo = this.data.events.geo[index], animate = !prefersReducedMotion();
-  if (geo === null) { return; }
+  var geo = this.data.events.geo[index], map = this.map, animate = !prefersReducedMotion(), view = map.getBounds();
+  if (geo === null) { return false; }
   if (geo.route !== undefined) {
-    this.map.fitBounds(L.latLngBounds(this.data.routes[geo.route].path), { padding: [40, 40], animate: animate });
-  } else {
-    this.map.setView(this.anchorOf(index), Math.max(this.map.getZoom(), 6), { animate: animate });
+    var bounds = L.latLngBounds(this.data.routes[geo.route].path), size = map.getSize();
+    var span = map.latLngToContainerPoint(bounds.getSouthEast()).subtract(map.latLngToContainerPoint(bounds.getNorthWest()));
+    if (view.contains(bounds) && (span.x > size.x / 3 || span.y > size.y / 3)) { return false; }
+    var popup = map.hasLayer(this.popup) ? this.popup.getElement().offsetHeight + 20 : 0;  // room above the route
+    map.once('moveend', this.keepDetailsInView, this);  // before moving: an unanimated move ends at once
+    map.fitBounds(bounds, { paddingTopLeft: [40, popup < size.y / 2 ? 40 + popup : 40], paddingBottomRight: [40, 40],
+      animate: animate });
+    return true;
   }
+  var at = L.latLng(this.anchorOf(index));
+  if (map.getZoom() >= 6 && view.pad(-0.15).contains(at)) { return false; }
+  map.once('moveend', this.keepDetailsInView, this);
+  map.setView(at, Math.max(map.getZoom(), 6), { animate: animate });
+  return true;
+};
+
+// Once the map has moved to an event, move it again if its details stick out.
+StoryApp.prototype.keepDetailsInView = function () {
+  this.popup.options.autoPan = true;
+  if (this.map.hasLayer(this.popup)) { this.popup.update(); }
 };
 
 StoryApp.prototype.onMapClick = function (e) {
@@ -148,8 +177,10 @@ StoryApp.prototype.onMapHover = function (e) {
 StoryApp.prototype.onListClick = function (e) {
   var link = e.target.closest && e.target.closest('.event-title a');
   if (!link) { return; }
-  e.preventDefault();
-  this.focus(link.closest('li.event').getAttribute('data-id'), 'reader');
+  e.preventDefault();  // focus stays on the link: the reader can go on down the list
+  var item = link.closest('li.event');
+  this.focus(item.getAttribute('data-id'), 'reader');
+  revealMap(this.map.getContainer().closest('.map-frame'), item);
 };
 
 StoryApp.prototype.openHash = function (hash, cause) {

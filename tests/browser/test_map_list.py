@@ -1,0 +1,263 @@
+"""The map and the event list together: one selection shown on both, an event's full
+details, the legend's words for low confidence and approximate routes, and the
+selected route's movement (none when the reader prefers reduced motion).
+
+The fixture story is tests/fixtures/maplist/: an event with a picture and a fully
+described source, a low-confidence point, an exact road route, an approximate rail
+route (its line file says approximate: true), events without a place, and a list
+long enough to run past the bottom of the screen.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import pytest
+
+from storymap import site
+
+from ..conftest import FIXTURES
+from .conftest import Watch, serve
+
+MAPLIST = FIXTURES / "maplist"
+STORY = "map-and-list/"
+DEPOT = (48.48, 135.08)  # depot-meeting, the last event of the list
+HILL = (45.2, 128.6)  # hill-works
+LOW = (45.0, 130.2)  # low-sighting, low confidence
+HALO = (255, 204, 0)
+
+
+@pytest.fixture(scope="module")
+def sites(sites, tmp_path_factory):
+    """The shared fixture sites and "maplist", built once for this module."""
+    out = tmp_path_factory.mktemp("maplist") / "site"
+    result = site.build(MAPLIST / "stories", MAPLIST / "data", out)
+    assert not result.problems, [p.as_text() for p in result.problems]
+    server = serve(out)
+    yield {**sites, "maplist": server}
+    server.httpd.shutdown()
+
+
+@pytest.fixture
+def open_reduced(browser, sites):
+    """open_reduced(path) -> page, in a browser context whose reader prefers reduced motion."""
+    contexts, watches = [], []
+
+    def opener(path: str, width: int = 1280, height: int = 800):
+        server = sites["maplist"]
+        context = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce")
+        contexts.append(context)
+        watch = Watch(server.url)
+        watches.append(watch)
+        context.route("**/*", lambda r: r.continue_() if urlparse(r.request.url).hostname == "127.0.0.1"
+                      else r.abort())
+        page = context.new_page()
+        page.on("console", watch.on_console)
+        page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
+        page.goto(server.url + path)
+        page.wait_for_function("window.storymap !== undefined", timeout=10_000)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+    assert [p for w in watches for p in w.problems()] == [], "the page reported problems"
+
+
+def screen_point(page, lat_lon) -> list[float]:
+    """Where a place is on the screen (CSS pixels), from the Leaflet map itself."""
+    return page.evaluate("""([lat, lon]) => { const p = map_storymap.latLngToContainerPoint([lat, lon]);
+        const r = map_storymap.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; }""",
+                         list(lat_lon))
+
+
+def canvas_pixel(page, lat_lon, dx: float = 0, dy: float = 0) -> tuple[int, int, int]:
+    """The story canvas's colour dx, dy CSS pixels away from a place (read in one go, so a scroll cannot interleave)."""
+    rgba = page.evaluate("""([lat, lon, dx, dy]) => {
+        const p = map_storymap.latLngToContainerPoint([lat, lon]), m = map_storymap.getContainer().getBoundingClientRect();
+        const c = document.querySelector('.sm-canvas'), r = c.getBoundingClientRect(), k = c.width / r.width;
+        const x = Math.round((m.left + p.x + dx - r.left) * k), y = Math.round((m.top + p.y + dy - r.top) * k);
+        return Array.from(c.getContext('2d').getImageData(x, y, 1, 1).data); }""", [*lat_lon, dx, dy])
+    return tuple(rgba[:3])
+
+
+# The map has finished any zoom that focus() started (Leaflet starts it on the next frame).
+ZOOMED_IN = "map_storymap.getZoom() >= 6 && !map_storymap._animatingZoom"
+
+
+def near(colour, expected, tolerance=40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour, expected))
+
+
+def selected_ids(page) -> list[str]:
+    return page.evaluate("Array.from(document.querySelectorAll('.event.is-selected[aria-current=true]'), n => n.dataset.id)")
+
+
+def in_viewport(page, selector: str) -> bool:
+    return page.evaluate("""(s) => { const r = document.querySelector(s).getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight; }""", selector)
+
+
+def count_frames(page) -> None:
+    """Counts requestAnimationFrame calls from now on in window.__frames (the page calls the global)."""
+    page.evaluate("""(() => { window.__frames = 0; const raf = window.requestAnimationFrame.bind(window);
+        window.requestAnimationFrame = (callback) => { window.__frames += 1; return raf(callback); }; })()""")
+
+
+# Resolves true once no frame has been requested for 300 ms: nothing keeps animating.
+FRAMES_SETTLED = """() => new Promise((done) => { const n = window.__frames;
+    setTimeout(() => done(window.__frames === n), 300); })"""
+
+
+def test_choosing_in_the_list_selects_on_the_map(open_page):
+    page, _ = open_page("maplist", STORY)
+    page.evaluate("storymap.setDate('2023-05-25')")
+    page.locator("#event-hill-works .event-title a").click()
+    assert selected_ids(page) == ["hill-works"]
+    assert page.locator("#event-hill-works .event-title a").get_attribute("aria-current") == "true"
+    assert page.locator(".leaflet-popup-content .event-title").inner_text() == "Earthworks at the hill site"
+    page.wait_for_function(ZOOMED_IN)
+    assert near(canvas_pixel(page, HILL, dy=-12), HALO), "the selected point has its halo"
+    assert not near(canvas_pixel(page, LOW, dy=-12), HALO)
+    page.locator("#event-depot-meeting .event-title a").click()
+    assert selected_ids(page) == ["depot-meeting"]  # one selection at a time
+    assert page.locator("#event-hill-works .event-title a").get_attribute("aria-current") is None
+
+
+def test_choosing_on_the_map_selects_in_the_list_and_brings_it_into_view(open_page):
+    page, _ = open_page("maplist", STORY)
+    page.evaluate("storymap.setDate('2023-05-25')")
+    assert not in_viewport(page, "#event-depot-meeting")  # the last entry starts below the fold
+    x, y = screen_point(page, DEPOT)
+    page.mouse.click(x, y)
+    assert selected_ids(page) == ["depot-meeting"]
+    assert page.locator(".leaflet-popup-content .event-title").inner_text() == "Officers meet at the far depot"
+    page.wait_for_function("""(() => { const r = document.querySelector('#event-depot-meeting').getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= innerHeight; })""")
+    assert page.evaluate("""(() => { const r = document.querySelector('.map-frame').getBoundingClientRect();
+        return r.top < innerHeight / 2 && r.bottom > innerHeight / 2; })()"""), "the map stays in view beside the list"
+    page.wait_for_function("location.hash === '#event=depot-meeting'")
+
+
+def test_on_a_phone_the_map_stays_put_and_the_list_brings_the_map_back(open_page):
+    page, _ = open_page("maplist", STORY, width=375, height=667)
+    page.evaluate("storymap.setDate('2023-05-25')")
+    page.evaluate("document.querySelector('.map-frame').scrollIntoView()")
+    scrolled = page.evaluate("scrollY")
+    x, y = screen_point(page, DEPOT)
+    page.mouse.click(x, y)
+    assert selected_ids(page) == ["depot-meeting"]
+    assert page.evaluate("scrollY") == scrolled  # the reader is looking at the map: no jump to the list
+    page.locator("#event-hill-works .event-title a").scroll_into_view_if_needed()
+    page.locator("#event-hill-works .event-title a").click()
+    page.wait_for_function("Math.abs(document.querySelector('.map-frame').getBoundingClientRect().top) < 2")
+    assert page.locator(".leaflet-popup-content .event-title").inner_text() == "Earthworks at the hill site"
+
+
+def test_keyboard_choice_keeps_focus_on_the_link(open_page):
+    page, _ = open_page("maplist", STORY)
+    link = page.locator("#event-hill-works .event-title a")
+    link.focus()
+    page.keyboard.press("Enter")
+    assert selected_ids(page) == ["hill-works"]
+    assert page.evaluate("document.activeElement.closest('li.event')?.dataset.id") == "hill-works"
+    assert page.evaluate("document.activeElement.getAttribute('aria-current')") == "true"
+    assert page.evaluate("storymap.date()") == "2023-05-08"
+
+
+def test_embedded_list_scrolls_within_its_own_box(open_page):
+    page, _ = open_page("maplist", STORY + "embed.html", width=600, height=1200)
+    page.locator(".embed-events summary").click()
+    page.evaluate("storymap.setDate('2023-05-25')")
+    x, y = screen_point(page, DEPOT)
+    page.mouse.click(x, y)
+    assert selected_ids(page) == ["depot-meeting"]
+    assert page.evaluate("document.querySelector('.embed-events .event-list').scrollTop") > 0
+    assert page.evaluate("""(() => { const box = document.querySelector('.embed-events .event-list').getBoundingClientRect();
+        const r = document.querySelector('#event-depot-meeting').getBoundingClientRect();
+        return r.top >= box.top && r.top < box.bottom; })()""")
+
+
+def test_details_show_media_sources_and_confidence_in_words(open_page):
+    page, _ = open_page("maplist", STORY)
+    page.evaluate("storymap.focus('harbour-photo')")
+    details = page.locator(".leaflet-popup-content .sm-details")
+    assert details.locator(".event-title").inner_text() == "Cranes load a ship at the harbour"
+    assert details.locator("time").inner_text() == "2 May 2023"
+    assert details.locator("time").get_attribute("datetime") == "2023-05-02"
+    assert "loading a container ship" in details.locator(".event-description").inner_text()
+    image = details.locator("figure.event-media img")
+    assert image.get_attribute("alt") == "Two cranes over a container ship at the quay"
+    page.wait_for_function("""(() => { const i = document.querySelector('.leaflet-popup-content figure img');
+        return i.complete && i.naturalWidth === 240; })""")
+    assert details.locator("figure.event-media figcaption").inner_text() == "Credit: Example Imagery Ltd"
+    sources = details.locator(".event-sources")
+    assert sources.locator("cite").inner_text() == "Example Observatory"
+    assert sources.get_by_role("link", name="Cranes busy at the harbour").get_attribute("href") == \
+        "https://example.org/harbour"
+    assert "3 May 2023" in sources.inner_text()
+    assert sources.get_by_role("link", name="archived copy").get_attribute("href") == \
+        "https://web.archive.org/web/20230503000000/https://example.org/harbour"
+    assert details.locator(".event-confidence").inner_text() == "High confidence"
+    assert details.locator("[aria-current], [id]").count() == 0  # a copy, not a second list entry
+
+    page.evaluate("storymap.focus('low-sighting')")
+    assert page.locator(".leaflet-popup-content .event-confidence").inner_text() == "Low confidence"
+    page.evaluate("storymap.focus('denial')")
+    panel = page.locator(".sm-placeless")
+    assert panel.is_visible() and "Officials deny any shipment" in panel.inner_text()
+    assert "Moderate confidence" in panel.inner_text() and "Example Wire" in panel.inner_text()
+
+
+def test_legend_says_how_low_confidence_and_approximate_routes_look(open_page):
+    page, _ = open_page("maplist", STORY)
+    items = page.locator(".sm-legend-list li").all_inner_texts()
+    assert "Low confidence (hollow, faded)" in items
+    assert "Rail route (approximate line)" in items
+    assert "Road route" in items  # an exact route keeps the plain label
+    assert page.locator(".sm-legend-list li canvas").count() == len(items)
+    page.evaluate("storymap.setDate('2023-05-25')")
+    page.wait_for_timeout(100)
+    assert near(canvas_pixel(page, LOW), (255, 255, 255), 20), "a low-confidence point is hollow"
+    assert near(canvas_pixel(page, HILL), (0xb2, 0x18, 0x2b)), "others are filled"
+
+
+def test_selected_route_moves_and_stops_when_deselected(open_page):
+    page, _ = open_page("maplist", STORY)
+    motion = page.locator(".sm-motion")
+    assert motion.count() == 1 and motion.get_attribute("data-moving") == "false"
+    count_frames(page)
+    page.evaluate("storymap.focus('sketch-rail')")
+    assert motion.get_attribute("data-moving") == "true"
+    page.wait_for_function("window.__frames > 20")  # frames keep coming while the route moves
+    page.evaluate("storymap.focus('hill-works')")  # a point: nothing moves
+    assert motion.get_attribute("data-moving") == "false"
+    page.wait_for_function(FRAMES_SETTLED)
+    page.evaluate("storymap.focus('road-convoy')")
+    assert motion.get_attribute("data-moving") == "true"
+    page.evaluate("map_storymap.closePopup()")  # closing the details ends the selection
+    assert selected_ids(page) == []
+    assert motion.get_attribute("data-moving") == "false"
+    page.wait_for_function(FRAMES_SETTLED)
+
+
+def test_no_movement_when_the_reader_prefers_reduced_motion(open_reduced):
+    page = open_reduced(STORY)
+    count_frames(page)
+    page.evaluate("storymap.focus('sketch-rail')")
+    assert page.locator(".sm-motion").get_attribute("data-moving") == "false"
+    page.wait_for_function(FRAMES_SETTLED)
+    assert selected_ids(page) == ["sketch-rail"]
+
+
+def test_movement_follows_a_change_of_preference(open_page):
+    page, _ = open_page("maplist", STORY)
+    motion = page.locator(".sm-motion")
+    page.evaluate("storymap.focus('sketch-rail')")
+    assert motion.get_attribute("data-moving") == "true"
+    page.emulate_media(reduced_motion="reduce")
+    page.wait_for_function("document.querySelector('.sm-motion').dataset.moving === 'false'")
+    count_frames(page)
+    page.wait_for_function(FRAMES_SETTLED)
+    page.emulate_media(reduced_motion="no-preference")
+    page.wait_for_function("document.querySelector('.sm-motion').dataset.moving === 'true'")
+    page.wait_for_function("window.__frames > 5")

@@ -150,7 +150,7 @@ def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
     lines = [i18n.format_when(event.when, language), text[f"confidence_{event.confidence}"]]
     lines += [f"{text['source']}: " + ", ".join(filter(None, (s.publisher, s.title, s.url))) for s in event.sources]
     ET.SubElement(mark, "description").text = "\n".join(lines)
-    ET.SubElement(mark, "styleUrl").text = f"#confidence-{event.confidence}"
+    # KML 2.2's schema orders a Placemark's children: time before styleUrl, geometry last.
     if event.when.is_span:
         span = ET.SubElement(mark, "TimeSpan")
         ET.SubElement(span, "begin").text = event.when.start.iso
@@ -158,6 +158,7 @@ def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
             ET.SubElement(span, "end").text = event.when.end.iso
     else:
         ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = event.when.start.iso
+    ET.SubElement(mark, "styleUrl").text = f"#confidence-{event.confidence}"
     _kml_geometry(mark, timed.geometry)
 
 
@@ -168,8 +169,8 @@ def data_kml(model: StoryModel) -> bytes:
     ET.SubElement(document, "name").text = model.story.title
     for level, colour in (("high", "ff2b39c0"), ("moderate", "ff2b39c0"), ("low", "802b39c0")):
         style = ET.SubElement(document, "Style", id=f"confidence-{level}")
+        ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = colour  # IconStyle first, as the schema says
         ET.SubElement(ET.SubElement(style, "LineStyle"), "color").text = colour
-        ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = colour
     places = ET.SubElement(document, "Folder")
     ET.SubElement(places, "name").text = "Places"
     for place in model.places:

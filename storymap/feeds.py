@@ -10,7 +10,7 @@ import json
 import uuid
 import xml.etree.ElementTree as ET
 
-from . import markdown
+from . import markdown, preview
 from .model import StoryModel
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -39,10 +39,11 @@ def _entry(feed: ET.Element, model: StoryModel, base_url: str | None) -> None:
     ET.SubElement(entry, "updated").text = _timestamp(model.last_changed)
     if story.byline:
         ET.SubElement(ET.SubElement(entry, "author"), "name").text = story.byline
-    ET.SubElement(entry, "summary", type="text").text = markdown.plain(story.summary)
-    if story.corrections:
+    summary = markdown.plain(story.summary)
+    ET.SubElement(entry, "summary", type="text").text = summary
+    if story.corrections:  # readers show the content instead of the summary: it carries both
         lines = [f"{c.date.isoformat()}: {c.text}" for c in sorted(story.corrections, key=lambda c: c.date)]
-        ET.SubElement(entry, "content", type="text").text = "Corrections:\n" + "\n".join(lines)
+        ET.SubElement(entry, "content", type="text").text = summary + "\n\nCorrections:\n" + "\n".join(lines)
 
 
 def atom_feed(models: list[StoryModel], site_title: str, base_url: str | None) -> bytes:
@@ -70,7 +71,23 @@ def embed_iframe(model: StoryModel, base_url: str | None, relative_to_story: boo
         "embed.html" if relative_to_story else f"{model.story.id}/embed.html")
     return (f'<iframe src="{escape(src)}" title="{escape(model.story.title)}" width="100%" '
             f'height="{EMBED_HEIGHT}" style="border:0;max-width:100%" loading="lazy" '
-            f'allow="fullscreen" referrerpolicy="strict-origin-when-cross-origin"></iframe>')
+            f'allow="fullscreen" referrerpolicy="strict-origin-when-cross-origin" data-storymap></iframe>')
+
+
+# The host's half of the height protocol: only messages from one of our iframes
+# (event.source is its window) resize that iframe, within sane bounds. Several
+# embeds on one page may each carry a copy; they resize the same way.
+HOST_SCRIPT = (
+    '<script>window.addEventListener("message",function(e){var d=e.data;'
+    'if(!d||d.type!=="storymap:height"||typeof d.height!=="number")return;'
+    'var f=document.querySelectorAll("iframe[data-storymap]");'
+    'for(var i=0;i<f.length;i++)if(f[i].contentWindow===e.source)'
+    'f[i].style.height=Math.min(Math.max(Math.round(d.height),200),5000)+"px";});</script>')
+
+
+def embed_code(model: StoryModel, base_url: str | None) -> str:
+    """What an editor pastes into an article: the iframe, and the script that fits its height."""
+    return embed_iframe(model, base_url) + "\n" + HOST_SCRIPT
 
 
 def oembed(model: StoryModel, site_title: str, base_url: str | None) -> bytes:
@@ -82,6 +99,10 @@ def oembed(model: StoryModel, site_title: str, base_url: str | None) -> bytes:
         "html": embed_iframe(model, base_url),
         "width": EMBED_WIDTH,
         "height": EMBED_HEIGHT,
+        # Relative without --base-url: resolved against this document's own address.
+        "thumbnail_url": site_url(base_url, f"{model.story.id}/preview.png") if base_url else "preview.png",
+        "thumbnail_width": preview.WIDTH,
+        "thumbnail_height": preview.HEIGHT,
     }
     if model.story.byline:
         document["author_name"] = model.story.byline

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, feeds, geodata, pages, render, schema, timeline
+from . import exports, feeds, geodata, pages, preview, render, schema, timeline
 from .errors import Problems
 from .load import Inputs, Progress, read_inputs
 from .model import Place, Story, StoryModel, TimedEvent
@@ -59,8 +59,9 @@ def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None) -
 
 
 def render_site(models: list[StoryModel], base_url: str | None,
-                progress: Progress | None = None) -> dict[str, bytes]:
+                progress: Progress | None = None, data_dir: Path | None = None) -> dict[str, bytes]:
     files = dict(render.assets())
+    land = preview.read_land(data_dir) if data_dir and models else None  # read once for every story
     files["index.html"] = pages.index_page(models, base_url)
     files["feed.xml"] = feeds.atom_feed(models, SITE_TITLE, base_url)
     for name, data in schema.schema_files().items():
@@ -75,6 +76,7 @@ def render_site(models: list[StoryModel], base_url: str | None,
         files[prefix + "events.csv"] = exports.events_csv(model)
         files[prefix + "data.kml"] = exports.data_kml(model)
         files[prefix + "oembed.json"] = feeds.oembed(model, SITE_TITLE, base_url)
+        files[prefix + "preview.png"] = preview.render(model, land)
         for media in {m.src for t in model.events for m in t.event.media if not m.is_remote}:
             files[prefix + media] = (model.story.directory / media).read_bytes()
     return files
@@ -86,6 +88,6 @@ def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None
     result = check(stories_dir, data_dir, progress)
     if result.problems:
         return result
-    result.files = render_site(result.models, base_url, progress)
+    result.files = render_site(result.models, base_url, progress, data_dir)
     write_site(result.files, out_dir)
     return result

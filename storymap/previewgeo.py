@@ -1,0 +1,202 @@
+"""The geography of preview.png: Natural Earth's land, the story's features and the frame.
+
+Everything is in Web Mercator (the projection of the page's tiles) in degree
+units: x is the longitude and y the Mercator northing at the equator's scale,
+so the two share a unit and a route across the 180th meridian, whose
+longitudes run past 180, stays continuous. World-atlas's TopoJSON keeps rings
+that cross that meridian or go round a pole whole; read_land() cuts them into
+pieces within -180..180, and the preview draws the land again 360 degrees over
+where its view crosses the meridian.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import UserError, display_path
+from .model import MapSettings, StoryModel
+
+WGS84 = "EPSG:4326"
+NATURAL_EARTH = Path("naturalearth") / "countries-50m.json"
+MAX_LAT = 85.0511  # Web Mercator's edge
+PAD = 36  # px kept round the story's features, like the page's fit padding
+TILE, DEFAULT_CENTER, DEFAULT_ZOOM = 256, (20.0, 0.0), 2  # as render.map_skeleton
+MAX_ZOOM = 7  # the page fits up to zoom 10, but Natural Earth's 1:50m coast turns to zigzags past 7
+
+
+@dataclass(frozen=True)
+class Land:
+    """Natural Earth in (longitude, Mercator y): land polygons, coastlines and country outlines."""
+
+    polygons: object  # numpy arrays of shapely geometries
+    coast: object
+    borders: object
+
+
+def read_land(data_dir: Path) -> Land | None:
+    """The land layers from DATA/naturalearth/, or None when the folder has none (fixtures, new projects)."""
+    path = data_dir / NATURAL_EARTH
+    if not path.is_file():
+        return None
+    stat = path.stat()
+    return _read_land(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=2)  # one read for every story of a build, and again only when the file changes
+def _read_land(path: str, _mtime: int, _size: int) -> Land:
+    import geopandas
+    import numpy as np
+    import shapely
+
+    try:  # TopoJSON carries no CRS: it is WGS84 longitude/latitude, said here explicitly
+        land = geopandas.read_file(path, layer="land").set_crs(WGS84, allow_override=True)
+        countries = geopandas.read_file(path, layer="countries").set_crs(WGS84, allow_override=True)
+    except Exception as err:  # GDAL's errors have no common base class
+        reason = (str(err).splitlines() or ["unknown error"])[0].split("; It might help")[0].rstrip(".;")
+        if "not recognized as being in a supported file format" in reason:
+            reason = "it is not TopoJSON that GDAL can read"
+        raise UserError(f"cannot read {display_path(Path(path))}: {reason}",
+                        "restore it from the world-atlas package (see data/README.md), "
+                        "or remove it to draw previews without land") from err
+    land_parts = _split_at_antimeridian(np.asarray(land.geometry.values, dtype=object))
+    country_parts = _split_at_antimeridian(np.asarray(countries.geometry.values, dtype=object))
+    # Outlines leave out the cuts along the 180th meridian and the poles, which are no coast or border.
+    cut = shapely.union_all([shapely.box(179.999, -91, 181, 91), shapely.box(-181, -91, -179.999, 91),
+                             shapely.box(-181, -91, 181, -89.999), shapely.box(-181, 89.999, 181, 91)])
+
+    def outlines(shapes):
+        return _to_mercator(shapely.get_parts(shapely.difference(shapely.boundary(shapes), cut)))
+
+    return Land(_to_mercator(shapely.orient_polygons(land_parts)), outlines(land_parts), outlines(country_parts))
+
+
+def _split_at_antimeridian(shapes):
+    """Polygons cut into pieces within -180..180. world-atlas keeps rings that cross the 180th meridian
+    (Chukotka, Fiji) or go round a pole (Antarctica) whole, which a flat map would draw across the world."""
+    import numpy as np
+    import shapely
+
+    polygons = shapely.get_parts(shapes)
+    polygons = polygons[shapely.get_type_id(polygons) == 3]
+    bounds = shapely.bounds(polygons)
+    out = list(polygons[bounds[:, 2] - bounds[:, 0] <= 180])  # narrower ones cannot jump across
+    for polygon in polygons[bounds[:, 2] - bounds[:, 0] > 180]:
+        rings = [_unwrap(np.asarray(ring.coords)) for ring in (polygon.exterior, *polygon.interiors)]
+        whole = shapely.make_valid(shapely.Polygon(rings[0], rings[1:]))
+        for shift in (-360, 0, 360):
+            piece = shapely.clip_by_rect(whole, -180 - shift, -90, 180 - shift, 90)
+            out.extend(shapely.get_parts(shapely.transform(piece, lambda xy, s=shift: xy + (s, 0))))
+    out = np.array(out, dtype=object)
+    return out[(shapely.get_type_id(out) == 3) & ~shapely.is_empty(out)]
+
+
+def _unwrap(ring):
+    """A ring's longitudes made continuous; one that went round a pole is closed along the pole."""
+    import numpy as np
+
+    x = ring[:, 0] - 360 * np.concatenate([[0], np.cumsum(np.round(np.diff(ring[:, 0]) / 360))])
+    ring = np.column_stack([x, ring[:, 1]])
+    if abs(x[-1] - x[0]) > 180:
+        pole = -90.0 if ring[:, 1].mean() < 0 else 90.0
+        ring = np.vstack([ring, [(x[-1], pole), (x[0], pole), ring[0]]])
+    return ring
+
+
+def mercator_y(lat):
+    """Web Mercator's northing in degrees at the equator's scale, so x (longitude) and y share a unit."""
+    import numpy as np
+
+    lat = np.clip(np.asarray(lat, dtype=float), -MAX_LAT, MAX_LAT)
+    return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(lat) / 2)))
+
+
+def _y(lat: float) -> float:
+    """mercator_y of one latitude, without numpy's per-call cost (10,000 events call it)."""
+    lat = max(-MAX_LAT, min(MAX_LAT, lat))
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _to_mercator(shapes):
+    import numpy as np
+    import shapely
+
+    return shapely.transform(shapes, lambda xy: np.column_stack([xy[:, 0], mercator_y(xy[:, 1])]))
+
+
+# --- what the story draws -----------------------------------------------------------
+
+@dataclass
+class Features:
+    """What the preview draws, in (x, Mercator y)."""
+
+    routes: list  # (xy array, mode, alpha)
+    places: list  # (x, y, place)
+    points: list  # (x, y, kind, confidence): located events
+
+    def bounds(self):
+        """x0, x1, y0, y1 round everything, or None when nothing is located."""
+        import numpy as np
+
+        dots = np.array([(x, y) for x, y, *_ in self.places + self.points]).reshape(-1, 2)
+        xy = np.concatenate([r[0] for r in self.routes] + [dots])
+        return (xy[:, 0].min(), xy[:, 0].max(), xy[:, 1].min(), xy[:, 1].max()) if len(xy) else None
+
+
+def west_edge(lons) -> float:
+    """Where the narrowest band of longitudes holding all of them starts (it may cross 180)."""
+    import numpy as np
+
+    ordered = np.unique((np.asarray(lons, dtype=float) + 180) % 360 - 180)
+    gaps = np.diff(ordered, prepend=ordered[-1] - 360)  # first the gap across 180, so a tie keeps -180..180
+    return float(ordered[int(np.argmax(gaps))])
+
+
+def features(model: StoryModel) -> Features:
+    """Routes, places and located events in (x, Mercator y), shifted into one band of longitudes."""
+    import numpy as np
+
+    lons = [p.lon for p in model.places] + [lon for t in model.events if t.geometry for _, lon in t.geometry.points]
+    west = west_edge(lons) if lons else -180.0
+
+    def wrap(lon: float) -> float:
+        return west + (lon - west) % 360
+
+    out = Features([], [(wrap(p.lon), _y(p.lat), p) for p in model.places], [])
+    for timed in model.events:
+        geo, event = timed.geometry, timed.event
+        if geo is None:
+            continue
+        if geo.is_route:  # its longitudes are unwrapped: shift the line as a whole
+            lats, lons = np.array(geo.points).T
+            alpha = 0.45 if event.confidence == "low" else 0.7 if geo.approximate else 1.0
+            out.routes.append((np.column_stack([lons + wrap(lons[0]) - lons[0], mercator_y(lats)]), geo.mode, alpha))
+        else:
+            lat, lon = geo.points[0]
+            out.points.append((wrap(lon), _y(lat), event.kind, event.confidence))
+    return out
+
+
+def view(settings: MapSettings, bounds, width: int, height: int) -> tuple[float, float, float, float]:
+    """x0, x1, y0, y1 of the map area as the page opens: the story's center and zoom, else fit the features."""
+    world = 360 / width  # degrees per pixel that show the world once
+
+    def per_pixel(zoom: float) -> float:
+        return min(world, 360 / (TILE * 2 ** zoom))
+
+    center = (settings.center.lon, _y(settings.center.lat)) if settings.center else None
+    if bounds is None:
+        cx, cy = center or (DEFAULT_CENTER[1], _y(DEFAULT_CENTER[0]))
+        scale = per_pixel(DEFAULT_ZOOM if settings.zoom is None else settings.zoom)
+    else:
+        x0, x1, y0, y1 = bounds
+        scale = min(world, max((x1 - x0) / (width - 2 * PAD), (y1 - y0) / (height - 2 * PAD), per_pixel(MAX_ZOOM)))
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        if settings.zoom is not None:
+            scale = per_pixel(settings.zoom)
+        if center:  # the story's center, in the features' band of longitudes
+            cx, cy = center[0] + 360 * round((cx - center[0]) / 360), center[1]
+    half_w, half_h = width * scale / 2, height * scale / 2
+    cy = min(max(cy, -180 + half_h), 180 - half_h)  # Mercator's square world is 360 units high too
+    return cx - half_w, cx + half_w, cy - half_h, cy + half_h

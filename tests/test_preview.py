@@ -1,0 +1,173 @@
+"""preview.png: size, identical bytes, a real picture, no land, the 180th meridian, odd titles."""
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+import shapely
+from click.testing import CliRunner
+from PIL import Image
+
+from storymap import preview, previewgeo, site
+from storymap.cli import main
+from storymap.errors import UserError
+
+from .conftest import EVENT_YAML, FIXTURES, REPO, STORY_YAML
+
+TINY = FIXTURES / "tiny"
+DATA = REPO / "data"  # has naturalearth/
+EXAMPLE = REPO / "stories"
+
+
+def image(data: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def colours(pixels: np.ndarray) -> int:
+    return len(np.unique(pixels.reshape(-1, 3), axis=0))
+
+
+def share(pixels: np.ndarray, colour: str) -> float:
+    """How much of the picture is (nearly) this colour."""
+    rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return (np.abs(pixels.astype(int) - rgb).sum(axis=2) < 4).mean()
+
+
+@pytest.fixture(scope="module")
+def land():
+    return preview.read_land(DATA)
+
+
+@pytest.fixture(scope="module")
+def example_model():
+    result = site.check(EXAMPLE, DATA)
+    assert not result.problems
+    return next(m for m in result.models if m.story.id == "nk-russia-munitions-2023")
+
+
+def test_example_preview_is_1200_by_630_identical_and_not_blank(example_model, land):
+    first = preview.render(example_model, land)
+    assert Image.open(io.BytesIO(first)).size == (preview.WIDTH, preview.HEIGHT) == (1200, 630)
+    assert preview.render(example_model, land) == first  # byte for byte
+    assert b"Software" not in first and b"matplotlib" not in first  # no version stamp to differ between machines
+    pixels = image(first)
+    assert colours(pixels) > 200  # land, sea, borders, routes, symbols, text with antialiasing
+    assert share(pixels, preview.SEA) > 0.02 and share(pixels, preview.LAND) > 0.3
+
+
+def test_tiny_fixture_has_no_natural_earth_and_draws_on_a_plain_background(tmp_path):
+    assert preview.read_land(TINY / "data") is None
+    result = site.build(TINY / "stories", TINY / "data", tmp_path / "site")
+    assert not result.problems
+    data = (tmp_path / "site" / "tiny-story" / "preview.png").read_bytes()
+    pixels = image(data)
+    assert pixels.shape == (630, 1200, 3)
+    assert share(pixels, preview.PLAIN) > 0.3 and share(pixels, preview.LAND) == 0
+    assert colours(pixels) > 50  # routes, symbols, title and credit
+
+
+def test_land_is_read_once_per_build_and_file_version(land):
+    assert preview.read_land(DATA) is land
+
+
+def test_land_has_no_line_jumping_across_the_map(land):
+    """world-atlas keeps Chukotka, Fiji and Antarctica whole across the 180th meridian; drawn flat,
+    their rings would be lines across the whole world."""
+    pole = float(previewgeo.mercator_y(90))
+    rings = shapely.get_rings(land.polygons)
+    for shapes in (rings, land.coast, land.borders):
+        coords, index = shapely.get_coordinates(shapes, return_index=True)
+        same_part = index[1:] == index[:-1]
+        if shapes is rings:  # Antarctica's fill is closed along the pole, at the edge of the map
+            at_pole = np.isclose(np.abs(coords[:, 1]), pole)
+            same_part &= ~(at_pole[1:] & at_pole[:-1])
+        assert np.abs(np.diff(coords[:, 0]))[same_part].max() < 180
+        assert coords[:, 0].min() >= -180 and coords[:, 0].max() <= 180
+
+
+def test_west_edge_keeps_features_across_the_180th_meridian_together():
+    assert previewgeo.west_edge([130.0, 40.0]) == 40.0
+    assert previewgeo.west_edge([177.5, -165.4, 170.0]) == 170.0  # 170 .. 194.6, not -165.4 .. 177.5
+    assert previewgeo.west_edge([-10.0, 10.0]) == -10.0
+
+
+ANTIMERIDIAN_PLACES = """\
+- {id: anadyr, name: Anadyr, kind: port, lat: 64.73, lon: 177.5}
+- {id: nome, name: Nome, kind: port, lat: 64.5, lon: -165.4}
+"""
+
+
+def test_route_across_the_180th_meridian_is_framed_as_one_region(project, land):
+    project.places(ANTIMERIDIAN_PLACES)
+    project.story(events={"e.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: sea, via: [anadyr, nome]}"),
+                          "f.yaml": EVENT_YAML.replace("place: north-port", "place: nome")})
+    model = site.check(project.stories, project.data).models[0]
+    found = previewgeo.features(model)
+    x0, x1, _, _ = previewgeo.view(model.story.map, found.bounds(), preview.WIDTH, 496)
+    assert 150 < x0 < 180 < x1 < 215  # the Bering Strait region, not the whole world
+    assert [p[0] for p in found.points] == [pytest.approx(194.6)]  # Nome drawn east of the meridian
+    pixels = image(preview.render(model, land))[120:590]  # the map
+    assert share(pixels[:, :600], preview.LAND) > 0.05 and share(pixels[:, 600:], preview.LAND) > 0.05  # both shores
+    assert share(pixels, preview.SEA) > 0.3  # the Bering Sea: no land drawn across it
+
+
+def test_story_without_located_events_shows_the_world(project, land):
+    project.story(events={"a.yaml": "title: A statement\ndate: 2023-10-01\nsources: [{publisher: P}]\n"})
+    model = site.check(project.stories, project.data).models[0]
+    assert previewgeo.features(model).bounds() is None
+    x0, x1, y0, y1 = previewgeo.view(model.story.map, None, preview.WIDTH, 496)
+    assert x1 - x0 == pytest.approx(360)
+    assert colours(image(preview.render(model, land))) > 50
+
+
+def test_story_center_and_zoom_frame_the_picture(project):
+    project.places()
+    project.story(story_yaml=STORY_YAML + "map: {center: {lat: 42.9, lon: 132.4}, zoom: 6}\n")
+    model = site.check(project.stories, project.data).models[0]
+    x0, x1, _, _ = previewgeo.view(model.story.map, previewgeo.features(model).bounds(), 1200, 496)
+    assert (x0 + x1) / 2 == pytest.approx(132.4)
+    assert x1 - x0 == pytest.approx(1200 * 360 / (256 * 2 ** 6))
+
+
+@pytest.mark.parametrize("title", ["北朝鮮の弾薬 🚂 \u200b zero width",
+                                   "$5 million in $hells$ and \\frac{1}{2}",
+                                   "A " + "very long title " * 12])
+def test_odd_titles_draw_without_warnings(project, title):
+    project.places()
+    project.story(story_yaml=STORY_YAML.replace("Test story", title.replace("\\", "\\\\").join('""')))
+    model = site.check(project.stories, project.data).models[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns once per missing glyph; mathtext would raise
+        data = preview.render(model, None)
+    assert Image.open(io.BytesIO(data)).size == (1200, 630)
+
+
+def test_drawable_replaces_missing_glyphs_and_drops_invisible_characters():
+    assert preview.drawable("Дунай  port\u200b\n") == "Дунай port"
+    assert preview.drawable("北朝鮮") == "\u25a1\u25a1\u25a1"
+
+
+def test_a_broken_natural_earth_file_is_a_message_not_a_traceback(tmp_path):
+    (tmp_path / "naturalearth").mkdir()
+    (tmp_path / "naturalearth" / "countries-50m.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(UserError) as caught:
+        preview.read_land(tmp_path)
+    assert "countries-50m.json" in caught.value.message and "world-atlas" in caught.value.hint
+
+
+def test_build_with_a_broken_natural_earth_file_says_so_and_exits_2(project):
+    project.places()
+    project.story()
+    project.write("data/naturalearth/countries-50m.json", "{not json")
+    result = CliRunner().invoke(main, ["--stories", "stories", "--data", "data", "--out", "site"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "cannot read data/naturalearth/countries-50m.json" in result.output
+    assert not project.out.exists()
+
+
+def test_alt_text_names_the_title_and_places(example_model):
+    alt = preview.alt_text(example_model)
+    assert alt.startswith("Map of the story's places and events: How North Korean munitions")
+    assert "Tikhoretsk ammunition depot" in alt

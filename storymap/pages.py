@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from . import basemaps, feeds, i18n, pagedata
+from . import basemaps, feeds, i18n, pagedata, preview
 from .model import Source, StoryModel, TimedEvent
 from .render import asset_url, environment, map_skeleton, view_bounds
 
@@ -89,9 +89,27 @@ def _story_context(model: StoryModel, base_url: str | None) -> dict:
         "story": story, "model": model, "t": i18n.strings(language), "root": "../",
         "asset": lambda name: asset_url(name, "../"),
         "format_day": lambda day: i18n.format_day(day, language),
-        "embed_code": feeds.embed_iframe(model, base_url),
+        "embed_code": feeds.embed_code(model, base_url),
         "basemap_attribution": Markup(basemaps.provider(story.map.basemap).html_attribution),
+        "share": _share(model, base_url),
     }
+
+
+def _share(model: StoryModel, base_url: str | None) -> dict:
+    """Addresses and text for the Open Graph and Twitter cards, oEmbed discovery and the no-JS picture.
+
+    Social sites and CMSs need absolute addresses, which --base-url gives; without
+    it the picture and oEmbed links are relative to the page, a fallback.
+    """
+    story = model.story
+
+    def url(name: str) -> str:
+        return feeds.site_url(base_url, f"{story.id}/{name}") if base_url else name
+
+    return {"url": feeds.site_url(base_url, f"{story.id}/") if base_url else None,
+            "image": url("preview.png"), "oembed": url("oembed.json"),
+            "image_alt": preview.alt_text(model), "width": preview.WIDTH, "height": preview.HEIGHT,
+            "modified": model.last_changed if model.last_changed != story.published else None}
 
 
 def _map_context(model: StoryModel) -> dict:

@@ -28,6 +28,7 @@ SITES = {
     "rules": (FIXTURES / "rules" / "stories", FIXTURES / "rules" / "data"),
     "xss": (FIXTURES / "xss" / "stories", FIXTURES / "xss" / "data"),
     "example": (REPO / "stories", REPO / "data"),
+    "languages": (FIXTURES / "languages" / "stories", FIXTURES / "languages" / "data"),
 }
 
 

@@ -87,3 +87,24 @@ function connectFrame(app) {
   document.addEventListener('toggle', report, true);  // the events list opening or closing
   report();
 }
+
+// The embed code on the story page. A build without --base-url knows only the
+// relative address of embed.html, which is useless pasted into another site,
+// so the page puts in the absolute one it is served from.
+function prepareEmbedCode() {
+  var box = document.getElementById('embed-code');
+  if (!box) { return; }
+  var relative = 'src="embed.html"';
+  if (box.value.indexOf(relative) !== -1) {
+    box.value = box.value.replace(relative, 'src="' + new URL('embed.html', location.href).href + '"');
+  }
+  var button = box.parentNode.querySelector('.embed-copy');
+  if (!button || !navigator.clipboard) { return; }  // the clipboard needs https (or localhost)
+  button.hidden = false;
+  button.addEventListener('click', function () {
+    navigator.clipboard.writeText(box.value).then(function () {
+      button.textContent = button.getAttribute('data-done');
+    }, function () { box.focus(); box.select(); });
+  });
+}
+prepareEmbedCode();

@@ -261,3 +261,24 @@ def test_movement_follows_a_change_of_preference(open_page):
     page.emulate_media(reduced_motion="no-preference")
     page.wait_for_function("document.querySelector('.sm-motion').dataset.moving === 'true'")
     page.wait_for_function("window.__frames > 5")
+
+
+RECTS_OVERLAP = """([a, b]) => {
+  const r = document.querySelector(a).getBoundingClientRect(), s = document.querySelector(b).getBoundingClientRect();
+  return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
+}"""
+
+
+def test_details_on_the_map_are_never_hidden_by_the_legend(open_page):
+    # The example's sea route ends near the legend's corner at desktop size: the
+    # route is fitted beside the legend and the legend folds while details are open.
+    page, _ = open_page("example", "nk-russia-munitions-2023/")
+    legend = ".sm-legend"
+    assert page.eval_on_selector(legend, "e => e.open")
+    page.evaluate("storymap.focus('ship-shuttle')")
+    page.wait_for_selector(".sm-popup")
+    page.wait_for_timeout(400)  # any pan to fit the details
+    assert not page.evaluate(RECTS_OVERLAP, [legend, ".sm-popup"])
+    assert not page.eval_on_selector(legend, "e => e.open")
+    page.click(".sm-popup .leaflet-popup-close-button")
+    assert page.eval_on_selector(legend, "e => e.open"), "the legend comes back when the details close"

@@ -25,6 +25,8 @@ function StoryApp(map, data) {
   map.on('click', this.onMapClick, this);
   map.on('mousemove', this.onMapHover, this);
   map.on('popupclose', function (e) { if (e.popup === self.popup && !self.movingDetails) { self.select(-1); } });
+  map.on('popupopen moveend', this.foldLegendUnderDetails, this);
+  map.on('popupclose', this.unfoldLegend, this);
   if (panel) { panel.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
   watchTiles(map, this.strings);
@@ -133,8 +135,8 @@ StoryApp.prototype.panTo = function (index) {
     if (view.contains(bounds) && (span.x > size.x / 3 || span.y > size.y / 3)) { return false; }
     var popup = map.hasLayer(this.popup) ? this.popup.getElement().offsetHeight + 20 : 0;  // room above the route
     map.once('moveend', this.keepDetailsInView, this);  // before moving: an unanimated move ends at once
-    map.fitBounds(bounds, { paddingTopLeft: [40, popup < size.y / 2 ? 40 + popup : 40], paddingBottomRight: [40, 40],
-      animate: animate });
+    map.fitBounds(bounds, { paddingTopLeft: [40, popup < size.y / 2 ? 40 + popup : 40],
+      paddingBottomRight: [legendRoom(map, this.legend.getContainer(), 40), 40], animate: animate });
     return true;
   }
   var at = L.latLng(this.anchorOf(index));
@@ -199,15 +201,41 @@ StoryApp.prototype.openHash = function (hash, cause) {
 function applyView(map, view, legend) {
   if (!view) { return; }
   if (view.bounds && (!view.center || view.zoom === null)) {
-    var size = map.getSize(), room = legend ? legend.offsetWidth + 20 : 0;
     map.fitBounds(view.bounds, {
       paddingTopLeft: [30, 30],
-      paddingBottomRight: [room < size.x / 2 ? room : 30, 40],
+      paddingBottomRight: [legendRoom(map, legend, 30), 40],
       maxZoom: 10, animate: false
     });
   }
   if (view.center && view.zoom === null) { map.setView(view.center, map.getZoom(), { animate: false }); }
   if (!view.center && view.zoom !== null) { map.setZoom(view.zoom, { animate: false }); }
+}
+
+// Details opened on the map come first: a legend that would hide part of them
+// folds while they are open and unfolds when they close.
+StoryApp.prototype.foldLegendUnderDetails = function () {
+  var legend = this.legend.getContainer(), popup = this.map.hasLayer(this.popup) ? this.popup.getElement() : null;
+  if (!popup || !legend.open) { return; }
+  var a = legend.getBoundingClientRect(), b = popup.getBoundingClientRect();
+  if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+    legend.open = false;
+    this.legendFolded = true;
+  }
+};
+
+StoryApp.prototype.unfoldLegend = function (e) {
+  if (e.popup === this.popup && this.legendFolded) {
+    this.legendFolded = false;
+    this.legend.getContainer().open = true;
+  }
+};
+
+// Room to keep clear at the map's right for the legend (open or folded), so
+// fitted routes and opened details sit beside it rather than under it; on a
+// narrow map the legend is folded over the map instead.
+function legendRoom(map, legend, least) {
+  var room = legend ? legend.offsetWidth + 20 : 0;
+  return room > least && room < map.getSize().x / 2 ? room : least;
 }
 
 // Offline or blocked tiles: say so once, quietly, instead of a blank grey map.

@@ -114,7 +114,9 @@ TimelineBar.prototype.stop = function () {
 
 TimelineBar.prototype.setPlaying = function (playing) {
   this.playText.textContent = playing ? this.strings.pause : this.strings.play;
-  this.playButton.setAttribute('aria-pressed', String(playing));
+  // The name says what a press will do (Play, Pause); no aria-pressed on top of it,
+  // which would make screen readers say "Pause, pressed".
+  this.playButton.setAttribute('data-playing', String(playing));
 };
 
 TimelineBar.prototype.cycleSpeed = function () {

@@ -228,6 +228,27 @@ def test_map_region_keeps_its_name_on_a_phone(open_page):
     assert page.get_by_role("region", name=label).count() >= 1
 
 
+MAP_CONTROLS = [".leaflet-control-zoom", ".leaflet-control-scale", ".leaflet-control-attribution",
+                ".sm-tiles-failed", ".sm-legend"]
+OVERLAP = """(selectors) => {
+  const boxes = selectors.map(s => [s, document.querySelector(s).getBoundingClientRect()]), hits = [];
+  boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) { hits.push(a + ' / ' + b); }
+  }));
+  return hits;
+}"""
+
+
+@pytest.mark.parametrize("path, size", [(EXAMPLE + "embed.html", (300, 560)), (EXAMPLE, PHONES["320x568"]),
+                                        (EXAMPLE, PHONES["375x667"]), (EXAMPLE, (1280, 800))],
+                         ids=["embed-300", "page-320", "page-375", "page-desktop"])
+def test_map_controls_never_cover_each_other(open_page, path, size):
+    # Offline the tiles note joins the zoom buttons, scale, credit and legend.
+    page, _ = open_page("example", path, *size)
+    page.wait_for_selector(".sm-tiles-failed")
+    assert page.evaluate(OVERLAP, MAP_CONTROLS) == []
+
+
 # --- without JavaScript --------------------------------------------------------------
 
 @pytest.mark.parametrize("size", [(1280, 800), PHONES["375x667"]], ids=["desktop", "phone"])
@@ -303,11 +324,16 @@ def test_print_styles_show_the_story_and_hide_the_controls(open_page):
     for text in ("body", "h1", ".story-meta", ".event-meta", ".event-sources", ".event-sources a", ".event.is-selected"):
         assert set(computed(page, text, "color")) == {"rgb(0, 0, 0)"}, text
     assert set(computed(page, ".event-list li.event", "background-color")) == {"rgba(0, 0, 0, 0)"}
-    links = page.locator(".event-sources a[href^='http']")
-    hrefs = links.evaluate_all("nodes => nodes.map(n => n.getAttribute('href'))")
-    after = computed(page, ".event-sources a[href^='http']", "content", "::after")
+    titled = ".event-sources a[href^='http']:not(.source-url)"
+    hrefs = page.locator(titled).evaluate_all("nodes => nodes.map(n => n.getAttribute('href'))")
+    after = computed(page, titled, "content", "::after")
     assert hrefs and all(f'" (" attr(href) ")"' == a or href in a for href, a in zip(hrefs, after))
-    assert set(computed(page, ".event-sources a[href^='http']", "overflow-wrap", "::after")) == {"anywhere"}
+    assert set(computed(page, titled, "overflow-wrap", "::after")) == {"anywhere"}
+    # A source with no title shows its address as the link text: printed once, not twice.
+    bare = page.locator(".event-sources a.source-url")
+    assert bare.count() and all(bare.nth(i).inner_text() == bare.nth(i).get_attribute("href")
+                                for i in range(bare.count()))
+    assert set(computed(page, ".event-sources a.source-url", "content", "::after")) == {"none"}
 
 
 def pdf_text(data: bytes) -> str:
@@ -364,6 +390,8 @@ def test_printed_pdf_carries_every_event_with_its_date_and_sources(open_page):
         assert squeeze(view.label) in text, view.event.id
         for source in view.sources:
             assert squeeze(source.publisher) in text, (view.event.id, source.publisher)
-            if source.url:
+            if source.url and source.title:  # the address follows the title
                 assert squeeze(f"({source.url})") in text, source.url
+            elif source.url:  # the address is the link text, printed once
+                assert squeeze(source.url) in text and squeeze(f"({source.url})") not in text, source.url
     assert squeeze(i18n.strings("en")["embed"]) not in text  # the embed code stays on screen

@@ -243,7 +243,7 @@ function watchTiles(map, strings) {
   map.eachLayer(function (layer) {
     if (!(layer instanceof L.TileLayer)) { return; }
     layer.once('tileerror', function () {
-      var note = L.control({ position: 'bottomleft' });
+      var note = L.control({ position: 'topright' });  // the one corner no other control uses
       note.onAdd = function () { return el('p', { className: 'sm-tiles-failed', text: strings.tiles_failed }); };
       note.addTo(map);
     });

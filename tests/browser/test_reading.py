@@ -279,6 +279,21 @@ def test_without_javascript_every_event_is_told_in_order(browser, sites, size):
         context.close()
 
 
+def test_without_javascript_the_embed_shows_the_picture_and_the_list(browser, sites):
+    context, page = open_without_script(browser, sites["example"].url + EXAMPLE + "embed.html", 300, 560)
+    try:
+        picture = page.locator(".map-preview img")
+        assert picture.is_visible() and picture.evaluate("img => img.complete && img.naturalWidth") == 1200
+        assert "How North Korean munitions" in picture.get_attribute("alt")  # the title and places, in words
+        assert page.locator(".nojs-note").is_visible() and not page.locator(".timeline").is_visible()
+        page.locator(".embed-events summary").click()  # the list unfolds without any script
+        assert page.locator(".event-list li.event").first.is_visible()
+        width, viewport = scroll_width(page)
+        assert width <= viewport
+    finally:
+        context.close()
+
+
 def test_without_javascript_the_pager_links_reach_every_event(browser, sites):
     model = model_of("rules", "window-rules")
     context, page = open_without_script(browser, sites["paged"].url + "window-rules/", *PHONES["375x667"])

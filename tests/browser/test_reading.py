@@ -207,6 +207,19 @@ def test_timeline_stays_within_reach_while_reading_the_list(open_page, size):
     assert page.evaluate("storymap.date()") == model_of("example", "nk-russia-munitions-2023").end.isoformat()
 
 
+@pytest.mark.parametrize("size", [(667, 375), (568, 320), PHONES["375x667"]], ids=["667x375", "568x320", "375x667"])
+def test_the_whole_map_fits_above_the_timeline_bar(open_page, size):
+    # Landscape phones too: with the map at the top of the screen, its credit
+    # line is not hidden under the timeline kept at the screen's foot.
+    page, _ = open_page("example", EXAMPLE, *size)
+    page.evaluate("document.querySelector('.map-frame').scrollIntoView({behavior: 'instant'})")
+    frame, bar = rect(page, ".map-frame"), rect(page, ".timeline")
+    assert frame["top"] >= -0.5 and frame["bottom"] <= bar["top"] + 0.5
+    assert frame["bottom"] - frame["top"] >= 180  # still a usable map
+    credit = rect(page, ".leaflet-control-attribution")
+    assert credit["bottom"] <= bar["top"] + 0.5
+
+
 @pytest.mark.parametrize("size", PHONES)
 def test_keyboard_focus_in_the_list_is_never_under_the_timeline(open_page, size):
     page, _ = open_page("example", EXAMPLE, *PHONES[size])

@@ -65,6 +65,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_csv": "Events (CSV spreadsheet)",
         "download_kml": "Google Earth (KML)",
         "data_license": "Data licence: {license}",
+        "places_credit": "Place coordinates: {credit}",
         "embed": "Embed this map",
         "embed_help": "Copy this code into your article's HTML. Its script fits the frame's height to the map "
                       "and list; without it the frame stays 600 pixels tall.",
@@ -145,6 +146,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "download_csv": "Ereignisse (CSV-Tabelle)",
         "download_kml": "Google Earth (KML)",
         "data_license": "Datenlizenz: {license}",
+        "places_credit": "Ortskoordinaten: {credit}",
         "embed": "Diese Karte einbetten",
         "embed_help": "Kopieren Sie diesen Code in das HTML Ihres Artikels. Sein Skript passt die Höhe des "
                       "Rahmens an Karte und Liste an; ohne es bleibt der Rahmen 600 Pixel hoch.",

@@ -22,11 +22,15 @@ EVENT_SUFFIXES = (".yaml", ".yml")
 Progress = Callable[[int, int, str], None]  # (done, total, what) for long runs on a terminal
 
 
+PLACES_CREDIT = "places-credit.txt"  # beside places.yaml
+
+
 @dataclass
 class Inputs:
     stories: list[Story] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)  # the shared gazetteer
     route_files: dict[str, Path] = field(default_factory=dict)  # route id -> file
+    places_credit: str | None = None  # who to credit for the gazetteer's coordinates
     files_read: int = 0
 
 
@@ -47,6 +51,18 @@ def read_places(path: Path, problems: Problems) -> dict[str, Place]:
         return {}
     places = ListOf(PLACE).read(node, Context(problems))
     return index_places(places if places is not INVALID else _valid_items(node, problems), problems)
+
+
+def read_places_credit(path: Path, problems: Problems) -> str | None:
+    """The optional one-line credit for the shared gazetteer's coordinates (their
+    source and licence), shown beside a story's downloads: coordinates taken from
+    share-alike sources keep those terms whatever the story's own licence."""
+    if not path.exists():
+        return None
+    text = yamlio.read_text(path, problems)
+    if text is None:
+        return None
+    return " ".join(text.split()) or None
 
 
 def _valid_items(node, problems: Problems) -> list[Place]:
@@ -91,7 +107,9 @@ def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress:
     inputs = Inputs()
     inputs.places = read_places(data_dir / "places.yaml", problems)
     inputs.route_files = find_route_files(data_dir, problems)
-    inputs.files_read = int((data_dir / "places.yaml").exists()) + len(inputs.route_files)
+    inputs.places_credit = read_places_credit(data_dir / PLACES_CREDIT, problems)
+    inputs.files_read = (int((data_dir / "places.yaml").exists()) + int((data_dir / PLACES_CREDIT).exists())
+                         + len(inputs.route_files))
     for directory in story_dirs(stories_dir):
         story = read_story(directory, inputs, problems, progress)
         if story is not None:

@@ -209,6 +209,7 @@ class StoryModel:
     places: tuple[Place, ...]  # places the events use: the infrastructure layer
     start: dt.date
     end: dt.date
+    places_credit: str | None = None  # set when the story uses places of the shared gazetteer
 
     @property
     def last_changed(self) -> dt.date:

@@ -25,7 +25,8 @@ class BuildResult:
     files_read: int = 0
 
 
-def story_model(story: Story, shared_places: dict[str, Place], routes: dict) -> StoryModel:
+def story_model(story: Story, shared_places: dict[str, Place], routes: dict,
+                places_credit: str | None = None) -> StoryModel:
     places = {**shared_places, **{p.id: p for p in story.places}}
     ordered = timeline.in_order(story.events, story.timeline)
     timed: list[TimedEvent] = []
@@ -39,7 +40,9 @@ def story_model(story: Story, shared_places: dict[str, Place], routes: dict) -> 
         timed.append(TimedEvent(event, geodata.event_geometry(event, places, routes), first, last,
                                 places.get(event.place) if event.place else None))
     start, end = timeline.timeline_range(story.events, story.timeline, story.published)
-    return StoryModel(story, tuple(timed), tuple(places[p] for p in sorted(used)), start, end)
+    from_gazetteer = bool(used - {p.id for p in story.places})
+    return StoryModel(story, tuple(timed), tuple(places[p] for p in sorted(used)), start, end,
+                      places_credit if from_gazetteer else None)
 
 
 def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
@@ -47,7 +50,7 @@ def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
     routes = geodata.read_routes(needed & set(inputs.route_files), inputs.route_files, problems)
     if problems:
         return []
-    return [story_model(story, inputs.places, routes) for story in inputs.stories]
+    return [story_model(story, inputs.places, routes, inputs.places_credit) for story in inputs.stories]
 
 
 def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None) -> BuildResult:

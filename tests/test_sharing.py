@@ -221,6 +221,22 @@ def test_licence_is_shown_beside_the_downloads(tiny_site, example_site, project)
     assert "licence" not in page(build(project.stories, project.data, project.out), "test-story").text("downloads")
 
 
+def test_gazetteer_credit_is_shown_beside_the_downloads_of_stories_using_it(example_site, project):
+    # The example's coordinates come from share-alike sources: the page says so
+    # whatever licence the story gives its own data.
+    credit = (REPO / "data" / "places-credit.txt").read_text("utf-8").strip()
+    assert f"Place coordinates: {credit}" in page(example_site, "nk-russia-munitions-2023").text("downloads")
+    project.places()
+    project.write("data/places-credit.txt", "  Example <Atlas>,\n  CC BY-SA 4.0\n")
+    project.story()
+    project.story("own-places", STORY_YAML + "places:\n- {id: own, name: Own, kind: site, lat: 1, lon: 2}\n",
+                  {"a.yaml": EVENT_YAML.replace("north-port", "own")})
+    out = build(project.stories, project.data, project.out)
+    assert "Place coordinates: Example <Atlas>, CC BY-SA 4.0" in page(out, "test-story").text("downloads")
+    assert "Example &lt;Atlas&gt;" in (out / "test-story" / "index.html").read_text("utf-8")  # escaped
+    assert "Place coordinates" not in page(out, "own-places").text("downloads")  # no gazetteer place used
+
+
 @pytest.mark.parametrize("which", ["tiny", "example"])
 def test_download_links_resolve_and_kml_has_one_placemark_per_feature(which, tiny_site, example_site):
     root, story_id = (tiny_site, "tiny-story") if which == "tiny" else (example_site, "nk-russia-munitions-2023")

@@ -263,6 +263,21 @@ def test_movement_follows_a_change_of_preference(open_page):
     page.wait_for_function("window.__frames > 5")
 
 
+def test_movement_stops_while_the_page_is_hidden(open_page):
+    page, _ = open_page("maplist", STORY)
+    page.evaluate("storymap.focus('sketch-rail')")
+    motion = page.locator(".sm-motion")
+    assert motion.get_attribute("data-moving") == "true"
+    hide = """(state) => { Object.defineProperty(document, 'visibilityState', {value: state, configurable: true});
+        document.dispatchEvent(new Event('visibilitychange')); }"""
+    page.evaluate(hide, "hidden")  # a background tab: no frames spent on it
+    assert motion.get_attribute("data-moving") == "false"
+    count_frames(page)
+    page.wait_for_function(FRAMES_SETTLED)
+    page.evaluate(hide, "visible")
+    assert motion.get_attribute("data-moving") == "true"
+
+
 RECTS_OVERLAP = """([a, b]) => {
   const r = document.querySelector(a).getBoundingClientRect(), s = document.querySelector(b).getBoundingClientRect();
   return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;

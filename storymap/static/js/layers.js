@@ -168,18 +168,12 @@ function fitCanvas(renderer) {
 
 // The layer: a Leaflet renderer (so Leaflet positions the canvas during pans
 // and zoom animations) that draws from the story's data instead of paths.
-var StoryCanvas = L.Renderer.extend({
-  options: { padding: 0.3 },
-
-  initialize: function (story, options) {
-    L.Renderer.prototype.initialize.call(this, options);
-    this._story = story;
-    this._projected = null;
-    this._hits = [];
-  },
-
+// What our two canvas renderers share: one bare canvas each, hidden from
+// assistive technology (the event list is the map's text alternative), drawn
+// by our own code rather than through Leaflet paths.
+var BareCanvas = {
   _initContainer: function () {
-    this._container = L.DomUtil.create('canvas', 'sm-canvas');
+    this._container = L.DomUtil.create('canvas', this.canvasClass);
     this._container.setAttribute('aria-hidden', 'true');
     this._ctx = this._container.getContext('2d');
   },
@@ -190,7 +184,21 @@ var StoryCanvas = L.Renderer.extend({
     delete this._container;
   },
 
-  _updatePaths: function () {},
+  _updatePaths: function () {}
+};
+
+var StoryCanvas = L.Renderer.extend({
+  options: { padding: 0.3 },
+
+  initialize: function (story, options) {
+    L.Renderer.prototype.initialize.call(this, options);
+    this._story = story;
+    this._projected = null;
+    this._hits = [];
+  },
+
+  includes: BareCanvas,
+  canvasClass: 'sm-canvas',
 
   _onZoomEnd: function () { this._projected = null; },
 

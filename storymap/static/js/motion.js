@@ -37,19 +37,8 @@ var RouteMotion = L.Renderer.extend({
     L.Renderer.prototype.onRemove.call(this);
   },
 
-  _initContainer: function () {
-    this._container = L.DomUtil.create('canvas', 'sm-motion');
-    this._container.setAttribute('aria-hidden', 'true');
-    this._ctx = this._container.getContext('2d');
-  },
-
-  _destroyContainer: function () {
-    L.DomUtil.remove(this._container);
-    delete this._ctx;
-    delete this._container;
-  },
-
-  _updatePaths: function () {},
+  includes: BareCanvas,
+  canvasClass: 'sm-motion',
 
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }

@@ -297,3 +297,19 @@ def test_details_on_the_map_are_never_hidden_by_the_legend(open_page):
     assert not page.eval_on_selector(legend, "e => e.open")
     page.click(".sm-popup .leaflet-popup-close-button")
     assert page.eval_on_selector(legend, "e => e.open"), "the legend comes back when the details close"
+
+
+def test_opening_view_keeps_place_names_clear_of_the_legend(open_page):
+    # Names are drawn to the right of their symbols; at the opening view of a wide
+    # map the easternmost name must not run under the open legend.
+    page, _ = open_page("example", "nk-russia-munitions-2023/")
+    clear = page.evaluate("""() => {
+        const data = JSON.parse(document.getElementById('storymap-data').textContent);
+        const legend = document.querySelector('.sm-legend').getBoundingClientRect();
+        const frame = map_storymap.getContainer().getBoundingClientRect();
+        return data.places.lat.map((lat, i) => {
+            const p = map_storymap.latLngToContainerPoint([lat, data.places.lon[i]]);
+            return frame.left + p.x + 140 <= legend.left || frame.top + p.y < legend.top || frame.top + p.y > legend.bottom;
+        });
+    }""")
+    assert clear and all(clear)

@@ -252,6 +252,14 @@ OVERLAP = """(selectors) => {
 }"""
 
 
+SCALE_LABELS_CLIPPED = """() => [...document.querySelectorAll('.leaflet-control-scale-line')].filter(line => {
+  const text = document.createRange(), style = getComputedStyle(line);
+  text.selectNodeContents(line);
+  const room = line.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return text.getBoundingClientRect().width > room + 0.5;
+}).map(line => line.textContent)"""
+
+
 @pytest.mark.parametrize("path, size", [(EXAMPLE + "embed.html", (300, 560)), (EXAMPLE, PHONES["320x568"]),
                                         (EXAMPLE, PHONES["375x667"]), (EXAMPLE, (1280, 800))],
                          ids=["embed-300", "page-320", "page-375", "page-desktop"])
@@ -260,6 +268,8 @@ def test_map_controls_never_cover_each_other(open_page, path, size):
     page, _ = open_page("example", path, *size)
     page.wait_for_selector(".sm-tiles-failed")
     assert page.evaluate(OVERLAP, MAP_CONTROLS) == []
+    # Nor is a scale label clipped by its own bar ("1000 m" for "1000 mi").
+    assert page.evaluate(SCALE_LABELS_CLIPPED) == []
 
 
 # --- without JavaScript --------------------------------------------------------------

@@ -198,12 +198,17 @@ StoryApp.prototype.openHash = function (hash, cause) {
 // folium opens the map at the story's center and zoom, or fits everything;
 // when fitting, fit again leaving room for the legend now that its size is
 // known, and when only one of center and zoom is given, keep the fitted other.
+var LABEL_ROOM = 140;  // px: about a place name of 20 characters
+
 function applyView(map, view, legend) {
   if (!view) { return; }
   if (view.bounds && (!view.center || view.zoom === null)) {
+    // Place names are drawn to the right of their symbols: on a wide map keep
+    // room for the easternmost ones before the legend.
+    var labels = map.getSize().x > 600 ? LABEL_ROOM : 0;
     map.fitBounds(view.bounds, {
       paddingTopLeft: [30, 30],
-      paddingBottomRight: [legendRoom(map, legend, 30), 40],
+      paddingBottomRight: [legendRoom(map, legend, 30) + labels, 40],
       maxZoom: 10, animate: false
     });
   }

@@ -184,4 +184,4 @@ def data_kml(model: StoryModel) -> bytes:
         if timed.geometry is not None:
             _kml_event(events, timed, model.story.language)
     ET.indent(kml, space=" ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="utf-8") + b"\n"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode").encode("utf-8") + b"\n"

@@ -101,7 +101,7 @@ def split_at_antimeridian(points: list[LatLonPair]) -> list[list[LatLonPair]]:
                 parts[-1].append((cross_lat, meridian))
                 parts.append([(cross_lat, meridian)])
         parts[-1].append((lat, lon))
-    return [[(lat, _normalise(lon, part)) for lat, lon in part] for part in parts]
+    return [_normalised(part) for part in parts]
 
 
 def _band(lon: float) -> int:
@@ -109,11 +109,11 @@ def _band(lon: float) -> int:
     return math.ceil((lon - 180) / 360)
 
 
-def _normalise(lon: float, part: list[LatLonPair]) -> float:
+def _normalised(part: list[LatLonPair]) -> list[LatLonPair]:
     """Bring a part's longitudes back into [-180, 180], keeping its ends on the meridian's side."""
     interior = [p_lon for _, p_lon in part if (p_lon - 180) % 360 != 0] or [part[0][1]]
-    shift = 360 * _band(sum(interior) / len(interior))
-    return round(lon - shift, 6)
+    shift = 360 * _band(sum(interior) / len(interior))  # one shift for the whole part
+    return [(lat, round(lon - shift, 6)) for lat, lon in part]
 
 
 def event_geometry(event: Event, places: dict[str, Place], routes: dict[str, Geometry]) -> Geometry | None:

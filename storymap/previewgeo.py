@@ -153,6 +153,14 @@ def west_edge(lons) -> float:
     return float(ordered[int(np.argmax(gaps))])
 
 
+def into_band(lon: float, west: float) -> float:
+    """lon shifted by whole turns into [west, west + 360). west comes out of a modulo and
+    may differ from the longitude it stands for in the last bit: that longitude must land
+    on west, not a whole turn east of it."""
+    shifted = west + (lon - west) % 360
+    return shifted - 360 if shifted - west > 360 - 1e-9 else shifted
+
+
 def features(model: StoryModel) -> Features:
     """Routes, places and located events in (x, Mercator y), shifted into one band of longitudes."""
     import numpy as np
@@ -161,7 +169,7 @@ def features(model: StoryModel) -> Features:
     west = west_edge(lons) if lons else -180.0
 
     def wrap(lon: float) -> float:
-        return west + (lon - west) % 360
+        return into_band(lon, west)
 
     out = Features([], [(wrap(p.lon), _y(p.lat), p) for p in model.places], [])
     for timed in model.events:

@@ -99,6 +99,23 @@ ANTIMERIDIAN_PLACES = """\
 """
 
 
+@pytest.mark.parametrize("lons", [[130.6, 130.7], [0.1, 0.2, 0.3], [-179.9, 179.9], [10.3, 10.3], [170.1, -170.7, 175.3]])
+def test_every_longitude_lands_in_the_band_that_starts_at_the_west_edge(lons):
+    # The west edge comes out of a modulo, a last bit away from the longitude it
+    # stands for; that longitude once landed a whole turn east (490.6 for 130.6).
+    west = previewgeo.west_edge(lons)
+    shifted = [previewgeo.into_band(lon, west) for lon in lons]
+    assert all(west - 1e-6 <= x < west + 360 for x in shifted)
+    assert max(shifted) - min(shifted) < 180
+
+
+def test_nearby_points_are_drawn_together():
+    model = site.check(FIXTURES / "languages" / "stories", FIXTURES / "languages" / "data").models[0]
+    found = previewgeo.features(model)
+    xs = [x for x, *_ in found.places + found.points]
+    assert max(xs) - min(xs) < 1  # 130.6 and 130.7 degrees east, not a whole turn apart
+
+
 def test_route_across_the_180th_meridian_is_framed_as_one_region(project, land):
     project.places(ANTIMERIDIAN_PLACES)
     project.story(events={"e.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: sea, via: [anadyr, nome]}"),

@@ -145,4 +145,5 @@ def index_page(models: list[StoryModel], base_url: str | None) -> bytes:
     text = i18n.strings("en")
     return template.render(models=newest_first, t=text, root="", asset=lambda n: asset_url(n, ""),
                            format_day=lambda day, lang: i18n.format_day(day, lang),
-                           base_url=base_url).encode("utf-8")
+                           base_url=base_url, picture={"width": preview.WIDTH, "height": preview.HEIGHT}
+                           ).encode("utf-8")

@@ -207,6 +207,17 @@ def test_entry_updated_is_the_latest_of_published_updated_and_corrections(projec
 
 # --- corrections, licence and downloads on the page --------------------------------------
 
+def test_index_cards_show_each_storys_picture(example_site):
+    index = Page((example_site / "index.html").read_text("utf-8"))
+    pictures = index.find("img", inside="story-card")
+    assert len(pictures) == 1
+    picture = pictures[0]
+    assert (example_site / picture["src"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # Decorative beside the linked title; fetched only when scrolled near, no layout shift.
+    assert picture["alt"] == "" and picture["loading"] == "lazy"
+    assert (picture["width"], picture["height"]) == ("1200", "630")
+
+
 def test_corrections_are_listed_on_the_page(tiny_site):
     story = page(tiny_site, "tiny-story")
     assert "An earlier version gave the wrong day for the shipment." in story.text("corrections")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import i18n
 from .model import PartialDate, StoryModel, When
-from .previewgeo import Land, features, mercator_y, view
+from .previewgeo import Land, detail_view, features, mercator_y, view
 from .previewgeo import read_land  # noqa: F401  (a build reads the land through this module)
 
 WIDTH, HEIGHT, DPI = 1200, 630, 100  # the spec's size; Open Graph's recommended 1.91:1
@@ -239,7 +239,7 @@ def _draw_routes(ax, routes: list, scale: float) -> None:
                                          alpha=alpha, zorder=5), autolim=False)
 
 
-def _draw_places(ax, places: list, renderer, box, avoid: list) -> None:
+def _draw_places(ax, places: list, renderer, box, avoid: list, width: int) -> None:
     """Places by kind with their names; a name that would cover another is left out, as on the page."""
     by_kind: dict[str, list] = {}
     for x, y, place in places:
@@ -252,21 +252,21 @@ def _draw_places(ax, places: list, renderer, box, avoid: list) -> None:
         if kind in ("port", "site"):  # the port's white cross, the site's centre dot
             mark = ("+", 8, "white") if kind == "port" else ("o", 3.6, "#222222")
             ax.scatter(xs, ys, s=(mark[1] * PT) ** 2, marker=mark[0], c=mark[2], linewidths=2 * PT, zorder=6)
-    _draw_labels(ax, places, renderer, box, avoid)
+    _draw_labels(ax, places, renderer, box, avoid, width)
 
 
-def _draw_labels(ax, places: list, renderer, box, avoid: list) -> None:
+def _draw_labels(ax, places: list, renderer, box, avoid: list, width_px: int) -> None:
     """Place names right of their symbol, or left of it; left out where they would cover a name or an event."""
     import matplotlib.patheffects as effects
     import numpy as np
 
     x0, _, y0, _ = box
-    scale, font, taken = (box[1] - box[0]) / WIDTH, _font(9, bold=True), []
+    scale, font, taken = (box[1] - box[0]) / width_px, _font(9, bold=True), []
     halo = [effects.withStroke(linewidth=3, foreground=(1, 1, 1, 0.9))]
     dots = (np.array([(x, y) for x, y, *_ in avoid]).reshape(-1, 2) - (x0, y0)) / scale  # px, map's lower left
 
     def free(rect) -> bool:
-        if rect[0] < 2 or rect[2] > WIDTH - 2 or any(rect[0] < r[2] and r[0] < rect[2] and rect[1] < r[3]
+        if rect[0] < 2 or rect[2] > width_px - 2 or any(rect[0] < r[2] and r[0] < rect[2] and rect[1] < r[3]
                                                     and r[1] < rect[3] for r in taken):
             return False
         return not np.any((dots[:, 0] > rect[0] - 6) & (dots[:, 0] < rect[2] + 6)
@@ -326,12 +326,45 @@ def _draw_points(ax, points: list, crowds: list) -> None:
                     color="white", ha="center", va="center_baseline", clip_on=True, zorder=10)
 
 
+def _draw_map(ax, found, land: Land | None, box, width: int, renderer) -> None:
+    """The story's routes, places and events over land (or a graticule), in one axes of width px."""
+    from matplotlib.patches import Rectangle
+
+    ax.set_axis_off()
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=SEA if land else PLAIN,
+                           edgecolor="none", zorder=0))
+    if land is not None:
+        _draw_land(ax, land, box)
+    else:
+        _draw_graticule(ax, box)
+    scale = (box[1] - box[0]) / width  # degrees (and Mercator units) per pixel
+    points, crowds = _spread(found.points, scale)
+    _draw_routes(ax, found.routes, scale)
+    _draw_places(ax, found.places, renderer, box, points + [c[0] for c in crowds], width)
+    _draw_points(ax, points, crowds)
+
+
+def _draw_detail(figure, ax, found, land: Land | None, detail, renderer) -> None:
+    """The inset with a closer look at where the story crowds, and a frame on the map round that area."""
+    from matplotlib.patches import Rectangle
+
+    box, (left, bottom, width, height) = detail
+    frame = {"fill": False, "edgecolor": "#333333", "linewidth": 1.5 * PT}
+    ax.add_patch(Rectangle((box[0], box[2]), box[1] - box[0], box[3] - box[2], zorder=11, **frame))
+    inset = figure.add_axes((left / WIDTH, (FOOTER + bottom) / HEIGHT, width / WIDTH, height / HEIGHT))
+    inset.set_zorder(20)
+    _draw_map(inset, found, land, box, width, renderer)
+    inset.add_artist(Rectangle((0, 0), 1, 1, transform=inset.transAxes, zorder=30, clip_on=False, **frame))
+
+
 def render(model: StoryModel, land: Land | None) -> bytes:
-    """The story's preview.png: its map under its title, with a credit line."""
+    """The story's preview.png: its map under its title, with a credit line; where most of the
+    story crowds into a small part of a wide map, an inset shows that part closer."""
     import matplotlib.style
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
-    from matplotlib.patches import Rectangle
 
     map_height = HEIGHT - HEADER - FOOTER
     found = features(model)
@@ -340,20 +373,10 @@ def render(model: StoryModel, land: Land | None) -> bytes:
         figure = Figure(figsize=(WIDTH / DPI, HEIGHT / DPI), dpi=DPI, facecolor="white")
         renderer = FigureCanvasAgg(figure).get_renderer()
         ax = figure.add_axes((0, FOOTER / HEIGHT, 1, map_height / HEIGHT))
-        ax.set_axis_off()
-        ax.set_xlim(box[0], box[1])
-        ax.set_ylim(box[2], box[3])
-        ax.add_artist(Rectangle((0, 0), 1, 1, transform=ax.transAxes, facecolor=SEA if land else PLAIN,
-                               edgecolor="none", zorder=0))
-        if land is not None:
-            _draw_land(ax, land, box)
-        else:
-            _draw_graticule(ax, box)
-        scale = (box[1] - box[0]) / WIDTH  # degrees (and Mercator units) per pixel
-        points, crowds = _spread(found.points, scale)
-        _draw_routes(ax, found.routes, scale)
-        _draw_places(ax, found.places, renderer, box, points + [c[0] for c in crowds])
-        _draw_points(ax, points, crowds)
+        _draw_map(ax, found, land, box, WIDTH, renderer)
+        detail = detail_view(found, box, WIDTH, map_height)
+        if detail is not None:
+            _draw_detail(figure, ax, found, land, detail, renderer)
         _draw_text(figure, renderer, model, land is not None)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})

@@ -208,3 +208,67 @@ def view(settings: MapSettings, bounds, width: int, height: int) -> tuple[float,
     half_w, half_h = width * scale / 2, height * scale / 2
     cy = min(max(cy, -180 + half_h), 180 - half_h)  # Mercator's square world is 360 units high too
     return cx - half_w, cx + half_w, cy - half_h, cy + half_h
+
+
+# --- a closer look where the story crowds together ------------------------------------
+
+DETAIL_SIZE = (380, 250)  # px: the inset's width and height
+DETAIL_CELL = 80  # px on the main map: features in neighbouring cells of this size form one crowd
+DETAIL_GAIN = 3  # the inset must show its crowd at least this many times larger, or it is left out
+
+
+def detail_view(found: Features, box, width: int, height: int):
+    """Where most of a story crowds into a corner of a wide map (the Rajin-Dunai ports of a
+    rail route across Eurasia): (the inset's view x0, x1, y0, y1; the inset's place as
+    left, bottom, width, height in px from the map's lower left), or None."""
+    import numpy as np
+
+    x0, x1, y0, y1 = box
+    scale = (x1 - x0) / width
+    px = (np.array([(x, y) for x, y, *_ in found.places + found.points]).reshape(-1, 2) - (x0, y0)) / scale
+    if len(px) < 4:
+        return None
+    cells = np.floor(px / DETAIL_CELL).astype(int)
+    keys, counts = np.unique(cells, axis=0, return_counts=True)
+    crowd = px[np.all(np.abs(cells - keys[int(np.argmax(counts))]) <= 1, axis=1)]
+    if len(crowd) < 4 or len(crowd) < 0.3 * len(px):
+        return None
+    low, high = crowd.min(axis=0), crowd.max(axis=0)
+    w, h = DETAIL_SIZE
+    pad = 40  # px inside the inset round its crowd, room for names
+    detail_scale = max((high[0] - low[0]) * scale / (w - 2 * pad), (high[1] - low[1]) * scale / (h - 2 * pad),
+                       360 / (TILE * 2 ** MAX_ZOOM))
+    if scale / detail_scale < DETAIL_GAIN:
+        return None
+    place = _inset_place(found, box, scale, (width, height), (low, high))
+    if place is None:
+        return None
+    cx, cy = x0 + (low[0] + high[0]) / 2 * scale, y0 + (low[1] + high[1]) / 2 * scale
+    half_w, half_h = w * detail_scale / 2, h * detail_scale / 2
+    return (cx - half_w, cx + half_w, cy - half_h, cy + half_h), place
+
+
+def _inset_place(found: Features, box, scale: float, size, crowd):
+    """The corner or edge of the map where the inset hides the least: not the crowd it
+    enlarges, and as few other points, names and route lines as can be."""
+    import numpy as np
+
+    (width, height), (w, h), margin = size, DETAIL_SIZE, 14
+    dots = [np.array([(x, y) for x, y, *_ in found.places + found.points]).reshape(-1, 2)]
+    for xy, _, _ in found.routes:  # lines sampled every few px, so a long straight leg counts too
+        steps = np.maximum(1, (np.hypot(*np.diff(xy, axis=0).T) / scale / 8).astype(int))
+        dots += [np.linspace(a, b, n, endpoint=False) for a, b, n in zip(xy[:-1], xy[1:], steps)]
+    seen = (np.concatenate(dots) - (box[0], box[2])) / scale
+    seen = np.concatenate([seen, seen + (60, 0)])  # names run to the right of their symbols
+    low, high = crowd[0] - 30, crowd[1] + 30
+    best = None
+    for left, bottom in ((margin, margin), (margin, height - h - margin), (width - w - margin, margin),
+                         (width - w - margin, height - h - margin), ((width - w) / 2, margin),
+                         ((width - w) / 2, height - h - margin)):
+        if left < high[0] and low[0] < left + w and bottom < high[1] and low[1] < bottom + h:
+            continue  # it would cover the very crowd it shows
+        inside = int(np.count_nonzero((seen[:, 0] > left) & (seen[:, 0] < left + w)
+                                      & (seen[:, 1] > bottom) & (seen[:, 1] < bottom + h)))
+        if best is None or inside < best[0]:
+            best = (inside, (left, bottom, w, h))
+    return best[1] if best else None

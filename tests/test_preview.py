@@ -57,6 +57,51 @@ def test_example_preview_is_1200_by_630_identical_and_not_blank(example_model, l
     assert share(pixels, preview.SEA) > 0.02 and share(pixels, preview.LAND) > 0.3
 
 
+MAP_HEIGHT = preview.HEIGHT - preview.HEADER - preview.FOOTER
+
+
+def main_view(model):
+    found = previewgeo.features(model)
+    return found, previewgeo.view(model.story.map, found.bounds(), preview.WIDTH, MAP_HEIGHT)
+
+
+def test_example_gets_a_closer_look_at_its_crowded_corner(example_model, land):
+    # Rajin, Tumangang and Dunai are a few pixels apart on a map of Eurasia.
+    found, box = main_view(example_model)
+    detail = previewgeo.detail_view(found, box, preview.WIDTH, MAP_HEIGHT)
+    assert detail is not None
+    (x0, x1, y0, y1), (left, bottom, width, height) = detail
+    scale = (box[1] - box[0]) / preview.WIDTH
+    assert (x1 - x0) / width <= scale / previewgeo.DETAIL_GAIN  # at least three times closer
+    for lat, lon in ((42.2497, 130.2892), (42.43, 130.6), (42.9, 132.3)):  # Rajin, Tumangang, Dunai: inside
+        assert x0 < lon < x1 and y0 < previewgeo.mercator_y(lat) < y1
+    # The inset lies within the map and does not cover the area it enlarges.
+    assert 0 <= left and left + width <= preview.WIDTH and 0 <= bottom and bottom + height <= MAP_HEIGHT
+    area = ((x0 - box[0]) / scale, (x1 - box[0]) / scale, (y0 - box[2]) / scale, (y1 - box[2]) / scale)
+    assert area[1] < left or left + width < area[0] or area[3] < bottom or bottom + height < area[2]
+    # Drawn: a dark frame round the inset, where the plain map has none.
+    pixels = image(preview.render(example_model, land))
+    top = round(preview.HEIGHT - preview.FOOTER - bottom - height)
+    rows = pixels[top - 2: top + 3, int(left) + 20: int(left + width) - 20].astype(int)
+    assert max((row.sum(axis=1) < 400).mean() for row in rows) > 0.9  # land sums to 722
+
+
+@pytest.mark.parametrize("where", ["tiny", "languages", "spread"])
+def test_no_inset_where_nothing_crowds(where, project):
+    if where == "spread":  # events far apart over the world: nothing to enlarge
+        project.places()
+        events = {f"e{i}.yaml": EVENT_YAML.replace("place: north-port", f"at: {{lat: {lat}, lon: {lon}}}")
+                  for i, (lat, lon) in enumerate([(50, -120), (-30, 20), (10, 100), (60, 30), (-20, -60)])}
+        project.story(events=events)
+        stories, data = project.stories, project.data
+    else:
+        stories, data = FIXTURES / where / "stories", FIXTURES / where / "data"
+    result = site.check(stories, data)
+    assert not result.problems, [p.as_text() for p in result.problems]
+    found, box = main_view(result.models[0])
+    assert previewgeo.detail_view(found, box, preview.WIDTH, MAP_HEIGHT) is None
+
+
 def test_tiny_fixture_has_no_natural_earth_and_draws_on_a_plain_background(tmp_path):
     assert preview.read_land(TINY / "data") is None
     result = site.build(TINY / "stories", TINY / "data", tmp_path / "site")

@@ -200,6 +200,7 @@ function scrollNeeded(rect, top, bottom) {
 }
 
 function overlapsAcross(a, b) { return a.left < b.right && b.left < a.right; }
+function overlaps(a, b) { return overlapsAcross(a, b) && a.top < b.bottom && b.top < a.bottom; }
 
 // The nearest ancestor that scrolls on its own (not the page), or null.
 function scrollingBox(node) {

@@ -221,8 +221,7 @@ function applyView(map, view, legend) {
 StoryApp.prototype.foldLegendUnderDetails = function () {
   var legend = this.legend.getContainer(), popup = this.map.hasLayer(this.popup) ? this.popup.getElement() : null;
   if (!popup || !legend.open) { return; }
-  var a = legend.getBoundingClientRect(), b = popup.getBoundingClientRect();
-  if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+  if (overlaps(legend.getBoundingClientRect(), popup.getBoundingClientRect())) {
     legend.open = false;
     this.legendFolded = true;
   }

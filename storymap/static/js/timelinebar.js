@@ -226,7 +226,7 @@ EventStarts.prototype.next = function (day, direction) {
 // Dates as the event list writes them: "5 Oct 2023", "Oct 2023", "2023", "c. 5 Oct 2023".
 function DateLabels(locale, strings) {
   this.formats = {
-    d: dayFormatter(locale),
+    d: utcFormatter(locale, { day: 'numeric', month: 'short', year: 'numeric' }),
     m: utcFormatter(locale, { month: 'short', year: 'numeric' }),
     y: utcFormatter(locale, { year: 'numeric' })
   };
@@ -249,9 +249,3 @@ DateLabels.prototype.range = function (firstMs, lastMs) {
 };
 
 DateLabels.prototype.number = function (n) { return this.numbers.format(n); };
-
-function utcFormatter(locale, options) {
-  options.timeZone = 'UTC';
-  try { return new Intl.DateTimeFormat(locale, options); }
-  catch (err) { return new Intl.DateTimeFormat('en-GB', options); }
-}

@@ -43,8 +43,9 @@ function fillIn(template, values) {
   });
 }
 
-function dayFormatter(locale) {
-  var options = { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' };
+// Dates are UTC midnights; an unknown locale falls back to British English.
+function utcFormatter(locale, options) {
+  options.timeZone = 'UTC';
   try { return new Intl.DateTimeFormat(locale, options); }
   catch (err) { return new Intl.DateTimeFormat('en-GB', options); }
 }

@@ -90,6 +90,11 @@ def embed_code(model: StoryModel, base_url: str | None) -> str:
     return embed_iframe(model, base_url) + "\n" + HOST_SCRIPT
 
 
+def story_url(model: StoryModel, base_url: str | None, name: str) -> str:
+    """A file of the story: absolute under --base-url, else relative to the story's folder."""
+    return site_url(base_url, f"{model.story.id}/{name}") if base_url else name
+
+
 def oembed(model: StoryModel, site_title: str, base_url: str | None) -> bytes:
     document = {
         "version": "1.0",
@@ -100,7 +105,7 @@ def oembed(model: StoryModel, site_title: str, base_url: str | None) -> bytes:
         "width": EMBED_WIDTH,
         "height": EMBED_HEIGHT,
         # Relative without --base-url: resolved against this document's own address.
-        "thumbnail_url": site_url(base_url, f"{model.story.id}/preview.png") if base_url else "preview.png",
+        "thumbnail_url": story_url(model, base_url, "preview.png"),
         "thumbnail_width": preview.WIDTH,
         "thumbnail_height": preview.HEIGHT,
     }

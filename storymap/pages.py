@@ -102,12 +102,9 @@ def _share(model: StoryModel, base_url: str | None) -> dict:
     it the picture and oEmbed links are relative to the page, a fallback.
     """
     story = model.story
-
-    def url(name: str) -> str:
-        return feeds.site_url(base_url, f"{story.id}/{name}") if base_url else name
-
     return {"url": feeds.site_url(base_url, f"{story.id}/") if base_url else None,
-            "image": url("preview.png"), "oembed": url("oembed.json"),
+            "image": feeds.story_url(model, base_url, "preview.png"),
+            "oembed": feeds.story_url(model, base_url, "oembed.json"),
             "image_alt": preview.alt_text(model), "width": preview.WIDTH, "height": preview.HEIGHT,
             "modified": model.last_changed if model.last_changed != story.published else None}
 

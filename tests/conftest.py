@@ -9,6 +9,21 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+
+def as_editors_read(value):
+    """What an editor's YAML 1.2 reader makes of yaml.BaseLoader's all-text values: text
+    stays text (dates too), except numbers and true/false."""
+    if isinstance(value, dict):
+        return {k: as_editors_read(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_editors_read(v) for v in value]
+    if value in ("true", "false"):
+        return value == "true"
+    try:
+        return int(value) if value.lstrip("-").isdigit() else float(value)
+    except ValueError:
+        return value
+
 STORY_YAML = """\
 title: Test story
 summary: A test.

@@ -23,7 +23,7 @@ from storymap.cli import main
 from storymap.errors import Problems
 from storymap.fields import Context, ListOf, Record
 
-from .conftest import REPO
+from .conftest import REPO, as_editors_read
 
 DOCS = REPO / "docs"
 DOC_FILES = sorted(DOCS.glob("*.md"))
@@ -234,18 +234,6 @@ MARKER = re.compile(r"^#\s*example:\s*(event|story|places)\s*$", re.MULTILINE)
 SCHEMAS = schema.schemas()
 
 
-def coerce(value):
-    """What an editor's YAML 1.2 reader gives: text stays text, except numbers and true/false."""
-    if isinstance(value, dict):
-        return {k: coerce(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [coerce(v) for v in value]
-    if value in ("true", "false"):
-        return value == "true"
-    try:
-        return int(value) if value.lstrip("-").isdigit() else float(value)
-    except ValueError:
-        return value
 
 
 def _is_event(item) -> bool:
@@ -305,7 +293,7 @@ def test_docs_have_complete_examples():
 
 @pytest.mark.parametrize("where, kind, code", EXAMPLES, ids=[f"{w} {k}" for w, k, _ in EXAMPLES])
 def test_example_matches_the_schema(where: str, kind: str, code: str):
-    document = coerce(yaml.load(code, Loader=yaml.BaseLoader))
+    document = as_editors_read(yaml.load(code, Loader=yaml.BaseLoader))
     validator = jsonschema.Draft202012Validator(SCHEMAS[f"{kind}.schema.json"])
     error = jsonschema.exceptions.best_match(validator.iter_errors(document))
     assert error is None, (f"{where}: the {kind} example does not match {kind}.schema.json at "

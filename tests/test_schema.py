@@ -9,27 +9,14 @@ import yaml
 
 from storymap import schema
 
-from .conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO, as_editors_read
 
 SCHEMAS = schema.schemas()
 
 
 def load_yaml(path):
     # Editors read YAML 1.2 (dates stay text); BaseLoader keeps every scalar a string, so coerce numbers.
-    return _numbers(yaml.load(path.read_text("utf-8"), Loader=yaml.BaseLoader))
-
-
-def _numbers(value):
-    if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers(v) for v in value]
-    if value in ("true", "false"):
-        return value == "true"
-    try:
-        return int(value) if value.lstrip("-").isdigit() else float(value)
-    except ValueError:
-        return value
+    return as_editors_read(yaml.load(path.read_text("utf-8"), Loader=yaml.BaseLoader))
 
 
 def example_files():

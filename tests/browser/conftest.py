@@ -23,6 +23,16 @@ from ..conftest import FIXTURES, REPO
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+# page.evaluate(OVERLAPPING, [selectors...]) -> "a / b" for each pair of the elements
+# (the first match of each selector) whose boxes overlap on screen.
+OVERLAPPING = """(selectors) => {
+  const boxes = selectors.map(s => [s, document.querySelector(s).getBoundingClientRect()]), hits = [];
+  boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) { hits.push(a + ' / ' + b); }
+  }));
+  return hits;
+}"""
+
 SITES = {
     "tiny": (FIXTURES / "tiny" / "stories", FIXTURES / "tiny" / "data"),
     "rules": (FIXTURES / "rules" / "stories", FIXTURES / "rules" / "data"),

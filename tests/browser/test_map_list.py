@@ -16,7 +16,7 @@ import pytest
 from storymap import site
 
 from ..conftest import FIXTURES
-from .conftest import Watch, serve
+from .conftest import OVERLAPPING, Watch, serve
 
 MAPLIST = FIXTURES / "maplist"
 STORY = "map-and-list/"
@@ -278,12 +278,6 @@ def test_movement_stops_while_the_page_is_hidden(open_page):
     assert motion.get_attribute("data-moving") == "true"
 
 
-RECTS_OVERLAP = """([a, b]) => {
-  const r = document.querySelector(a).getBoundingClientRect(), s = document.querySelector(b).getBoundingClientRect();
-  return r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom;
-}"""
-
-
 def test_details_on_the_map_are_never_hidden_by_the_legend(open_page):
     # The example's sea route ends near the legend's corner at desktop size: the
     # route is fitted beside the legend and the legend folds while details are open.
@@ -293,7 +287,7 @@ def test_details_on_the_map_are_never_hidden_by_the_legend(open_page):
     page.evaluate("storymap.focus('ship-shuttle')")
     page.wait_for_selector(".sm-popup")
     page.wait_for_timeout(400)  # any pan to fit the details
-    assert not page.evaluate(RECTS_OVERLAP, [legend, ".sm-popup"])
+    assert not page.evaluate(OVERLAPPING, [legend, ".sm-popup"])
     assert not page.eval_on_selector(legend, "e => e.open")
     page.click(".sm-popup .leaflet-popup-close-button")
     assert page.eval_on_selector(legend, "e => e.open"), "the legend comes back when the details close"

@@ -12,7 +12,7 @@ import pytest
 
 from storymap import i18n, pages, site
 
-from .conftest import SITES, serve
+from .conftest import OVERLAPPING, SITES, serve
 
 PHONES = {"375x667": (375, 667), "320x568": (320, 568)}
 EXAMPLE = "nk-russia-munitions-2023/"
@@ -243,15 +243,6 @@ def test_map_region_keeps_its_name_on_a_phone(open_page):
 
 MAP_CONTROLS = [".leaflet-control-zoom", ".leaflet-control-scale", ".leaflet-control-attribution",
                 ".sm-tiles-failed", ".sm-legend"]
-OVERLAP = """(selectors) => {
-  const boxes = selectors.map(s => [s, document.querySelector(s).getBoundingClientRect()]), hits = [];
-  boxes.forEach(([a, r], i) => boxes.slice(i + 1).forEach(([b, q]) => {
-    if (r.left < q.right && q.left < r.right && r.top < q.bottom && q.top < r.bottom) { hits.push(a + ' / ' + b); }
-  }));
-  return hits;
-}"""
-
-
 SCALE_LABELS_CLIPPED = """() => [...document.querySelectorAll('.leaflet-control-scale-line')].filter(line => {
   const text = document.createRange(), style = getComputedStyle(line);
   text.selectNodeContents(line);
@@ -267,7 +258,7 @@ def test_map_controls_never_cover_each_other(open_page, path, size):
     # Offline the tiles note joins the zoom buttons, scale, credit and legend.
     page, _ = open_page("example", path, *size)
     page.wait_for_selector(".sm-tiles-failed")
-    assert page.evaluate(OVERLAP, MAP_CONTROLS) == []
+    assert page.evaluate(OVERLAPPING, MAP_CONTROLS) == []
     # Nor is a scale label clipped by its own bar ("1000 m" for "1000 mi").
     assert page.evaluate(SCALE_LABELS_CLIPPED) == []
 

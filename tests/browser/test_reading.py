@@ -243,6 +243,7 @@ def test_map_region_keeps_its_name_on_a_phone(open_page):
 
 MAP_CONTROLS = [".leaflet-control-zoom", ".leaflet-control-scale", ".leaflet-control-attribution",
                 ".sm-tiles-failed", ".sm-legend"]
+
 SCALE_LABELS_CLIPPED = """() => [...document.querySelectorAll('.leaflet-control-scale-line')].filter(line => {
   const text = document.createRange(), style = getComputedStyle(line);
   text.selectNodeContents(line);

@@ -1,20 +1,33 @@
 # The whole set-up: `make site` builds stories/ into site/, `make test` runs every test.
-# Both create .venv/ and install the project into it when needed.
+# Both create .venv/ and install into it, when needed, exactly the packages of the lock files
+# in requirements/ (versions and hashes); `make lock` refreshes those files on purpose.
+# docs/development.md explains the dependencies and the lock.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+SITE_LOCK := requirements/site.txt
+TEST_LOCK := requirements/test.txt
+# The lock tool, pinned: a newer uv may write the same resolution differently.
+UV_VERSION := 0.13.8
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
+LINTED := storymap tests bench build.py
 
-.PHONY: site test serve check bench golden docs-schema chromium clean
+.PHONY: site test lint lock serve check bench golden docs-schema chromium clean
 
-$(STAMP): pyproject.toml
+# The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
+# every hash checked; then the project itself, without resolving anything again and built by the
+# locked setuptools (no build isolation, which would fetch whatever setuptools is newest).
+$(STAMP): $(SITE_LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e .
+	$(PIP) install --quiet --require-hashes -r $(SITE_LOCK)
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(TEST_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+$(TEST_STAMP): $(TEST_LOCK) $(STAMP)
+	$(PIP) install --quiet --require-hashes -r $(TEST_LOCK)
 	touch $@
 
 # make site BASE_URL=https://newsroom.github.io/story-maps/ for the feed's and oEmbed's absolute links.
@@ -31,8 +44,30 @@ chromium:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
-test: $(TEST_STAMP) chromium
+lint: $(TEST_STAMP)
+	$(VENV)/bin/ruff check --no-cache $(LINTED)
+
+test: $(TEST_STAMP) chromium lint
 	$(PY) -m pytest
+
+$(UV_STAMP):
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet uv==$(UV_VERSION)
+	touch $@
+
+# Refresh the lock files from pyproject.toml (never run by another target): pins already in the
+# files are kept unless pyproject.toml rules them out. `make lock LOCK_ARGS=--upgrade` moves every
+# package to its newest version, `LOCK_ARGS="--upgrade-package babel"` one. Review the diff, then
+# `make test`. The test lock is resolved first; the site lock takes the same versions from it.
+# setuptools, the build backend [build-system] names, is locked too (read from pyproject.toml).
+BUILD_REQUIRES = $(PY) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'
+COMPILE = $(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes \
+	--custom-compile-command "make lock" $(LOCK_ARGS) pyproject.toml -
+
+lock: $(UV_STAMP)
+	mkdir -p requirements
+	$(BUILD_REQUIRES) | $(COMPILE) --extra test -o $(TEST_LOCK)
+	$(BUILD_REQUIRES) | $(COMPILE) -c $(TEST_LOCK) -o $(SITE_LOCK)
 
 # Regenerate the golden files after an intended change in output (then review the diff).
 golden: $(TEST_STAMP)

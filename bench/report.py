@@ -84,8 +84,8 @@ def html_split(page: bytes) -> list[tuple[str, int, int | None]]:
 
 def print_ours_breakdown(story: Story, ours_site: Path, ours: PageRun, cdn: CdnAssets) -> None:
     page = (ours_site / OURS_STORY_PAGE).read_bytes()
-    print(f"\nWhere our page's bytes go (one run; sizes as served, gzip -6 sizes for what a compressing "
-          f"server would send):")
+    print("\nWhere our page's bytes go (one run; sizes as served, gzip -6 sizes for what a compressing "
+          "server would send):")
     total = ours.transfer
     for url, size in sorted(ours.responses, key=lambda r: -r[1]):
         zipped = gzip_size(response_body(url, ours_site, cdn))

@@ -357,7 +357,7 @@ def test_print_styles_show_the_story_and_hide_the_controls(open_page):
     titled = ".event-sources a[href^='http']:not(.source-url)"
     hrefs = page.locator(titled).evaluate_all("nodes => nodes.map(n => n.getAttribute('href'))")
     after = computed(page, titled, "content", "::after")
-    assert hrefs and all(f'" (" attr(href) ")"' == a or href in a for href, a in zip(hrefs, after))
+    assert hrefs and all('" (" attr(href) ")"' == a or href in a for href, a in zip(hrefs, after))
     assert set(computed(page, titled, "overflow-wrap", "::after")) == {"anywhere"}
     # A source with no title shows its address as the link text: printed once, not twice.
     bare = page.locator(".event-sources a.source-url")

@@ -50,7 +50,10 @@ def test_visible_events_follow_the_timeline_rules_on_every_day(open_page, site_n
 
 def test_window_mode_specifics(open_page):
     page, _ = open_page("rules", "window-rules/")
-    visible = lambda d: page.evaluate(f"storymap.setDate('{d}') && storymap.visibleEvents()")
+
+    def visible(day: str) -> list[str]:
+        return page.evaluate(f"storymap.setDate('{day}') && storymap.visibleEvents()")
+
     assert visible("2023-01-01") == ["day-one"]
     assert visible("2023-01-03") == ["day-one", "closed-span"]  # window_days 3: days 1, 2 and 3
     assert visible("2023-01-04") == ["closed-span"]  # no-place is current but not drawn

@@ -16,7 +16,7 @@ BASE_URL = "https://maps.example.org/"
 def golden_files(out: Path) -> dict[str, bytes]:
     """The built files the golden test compares: everything but the copied assets."""
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.relative_to(out).parts[0] in ("assets", "favicon.ico", ".storymap-site")}
+            if p.is_file() and p.relative_to(out).parts[0] not in ("assets", "favicon.ico", ".storymap-site")}
 
 
 def build_tiny(out: Path) -> dict[str, bytes]:

@@ -4,22 +4,17 @@ Every build runs in one worker thread, so a server request or Ctrl-C never
 interrupts a half-written site. The pages served carry a small live-reload
 script added to the response only: the files on disk stay exactly what a
 normal build writes, so what the journalist previews is what gets published.
+The HTTP side (what is answered, and to whom) is in servehttp.py.
 """
 from __future__ import annotations
 
 import errno
-import functools
-import http.server
-import io
-import json
 import os
 import signal
 import threading
 import time
 import traceback
-from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -27,108 +22,15 @@ from watchdog.observers import Observer
 
 from . import cli, site
 from .errors import UserError, display_path
+from .servehttp import HOST, BuildState, PreviewServer
 from .write import MARKER, check_output_dir
 
-HOST = "127.0.0.1"
-RESERVED = "/__storymap/"  # story ids cannot start with "_", so no built page lives here
-SCRIPT_PATH = RESERVED + "reload.js"
-STATUS_PATH = RESERVED + "status"
 QUIET_SECONDS = 0.2  # editors save in bursts (temp file, rename, chmod): build once it is quiet
 MAX_DELAY_SECONDS = 0.8  # ...but a file that keeps changing must not postpone the build forever
 # "opened" and "closed without writing" are left out: the build reads every
 # story file, and counting those reads as changes would rebuild forever.
 CHANGE_EVENTS = {"created", "modified", "deleted", "moved", "closed"}
 TEMP_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", "___jb_tmp___", "___jb_old___")
-
-RELOAD_JS = """\
-// Live reload for `build.py serve`; never part of a built site.
-(function () {
-  'use strict';
-  var me = document.currentScript;
-  var build = Number(me && me.getAttribute('data-build'));
-  var overlay = null, shown = '', dismissed = '';
-
-  // Problem messages quote the journalist's text: nodes and textContent only.
-  function showProblems(problems) {
-    var text = problems.join('\\n');
-    if (text === shown) { return; }
-    shown = text;
-    if (overlay) { overlay.remove(); overlay = null; }
-    if (!problems.length || text === dismissed) { return; }
-    overlay = document.createElement('div');
-    overlay.id = 'storymap-problems';
-    overlay.setAttribute('role', 'alert');
-    overlay.style.cssText = 'position:fixed;left:0;right:0;bottom:0;z-index:2147483647;max-height:45vh;' +
-      'overflow:auto;margin:0;padding:12px 16px;background:#fff4f4;color:#6b0000;' +
-      'border-top:3px solid #b00020;font:13px/1.45 ui-monospace,Menlo,Consolas,monospace;' +
-      'box-shadow:0 -2px 12px rgba(0,0,0,.25)';
-    var close = document.createElement('button');
-    close.type = 'button';
-    close.textContent = 'Hide';
-    close.style.cssText = 'float:right;font:inherit;cursor:pointer';
-    close.addEventListener('click', function () { dismissed = text; overlay.remove(); overlay = null; });
-    var heading = document.createElement('strong');
-    heading.textContent = problems.length + (problems.length === 1 ? ' problem' : ' problems') +
-      ': the page shows the last good build. Fix and save; it reloads by itself.';
-    var list = document.createElement('ul');
-    list.style.cssText = 'margin:8px 0 0;padding-left:20px;white-space:pre-wrap';
-    problems.forEach(function (problem) {
-      var item = document.createElement('li');
-      item.textContent = problem;
-      list.appendChild(item);
-    });
-    overlay.appendChild(close);
-    overlay.appendChild(heading);
-    overlay.appendChild(list);
-    document.body.appendChild(overlay);
-  }
-
-  function poll() {
-    fetch('/__storymap/status', { cache: 'no-store' }).then(function (response) {
-      return response.json();
-    }).then(function (status) {
-      if (status.build !== build) { location.reload(); return; }
-      showProblems(status.problems);
-      setTimeout(poll, 500);
-    }, function () { setTimeout(poll, 1000); });  // stopped or restarting: keep asking
-  }
-  poll();
-})();
-"""
-
-NO_SITE_PAGE = b"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Not built yet</title></head>
-<body style="font:16px/1.5 system-ui,sans-serif;margin:2em">
-<h1>Not built yet</h1>
-<p>The stories have problems (listed below and in the terminal). Fix them and save:
-this page reloads by itself.</p>
-</body></html>
-"""
-
-
-class BuildState:
-    """What the browser polls: the number of the last good build and the current problems."""
-
-    def __init__(self, site_ready: bool):
-        self._lock = threading.Lock()
-        self.build = 0
-        self.problems: list[str] = []
-        self.site_ready = site_ready  # a good site is on disk (from this run or an earlier one)
-
-    def succeeded(self) -> None:
-        with self._lock:
-            self.build += 1
-            self.problems = []
-            self.site_ready = True
-
-    def failed(self, problems: list[str]) -> None:
-        with self._lock:
-            self.problems = problems
-
-    def snapshot(self) -> dict:
-        with self._lock:
-            return {"build": self.build, "problems": list(self.problems)}
-
 
 class Builder:
     """Builds once, then again after each quiet burst of changes, in one worker thread."""
@@ -249,87 +151,9 @@ class Changes(FileSystemEventHandler):
         return not is_ignored(path, self.root)
 
 
-def inject(page: bytes, build: int) -> bytes:
-    """The page with the reload script before its last </body>; other HTML unchanged."""
-    at = page.lower().rfind(b"</body>")
-    if at < 0:
-        return page
-    tag = f'<script src="{SCRIPT_PATH}" data-build="{build}"></script>\n'.encode()
-    return page[:at] + tag + page[at:]
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """The built site, plus the reload script and the status it polls."""
-
-    def __init__(self, *args, state: BuildState, **kwargs):
-        self.state = state  # before super().__init__, which handles the request
-        super().__init__(*args, **kwargs)
-
-    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
-        pass  # the terminal is for build results, not every request
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")  # never show a stale page after a rebuild
-        super().end_headers()
-
-    def list_directory(self, path):
-        self.send_error(HTTPStatus.NOT_FOUND, "File not found")  # a published site lists nothing either
-        return None
-
-    def send_head(self):
-        path = urlsplit(self.path).path
-        if path == STATUS_PATH:
-            body = json.dumps(self.state.snapshot()).encode()
-            return self._send(HTTPStatus.OK, "application/json", body)
-        if path == SCRIPT_PATH:
-            return self._send(HTTPStatus.OK, "text/javascript; charset=utf-8", RELOAD_JS.encode())
-        if path.startswith(RESERVED):
-            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
-            return None
-        # Read the number before the page: a swap in between only costs one extra reload.
-        build = self.state.snapshot()["build"]
-        if not self.state.site_ready:
-            return self._send(HTTPStatus.SERVICE_UNAVAILABLE, "text/html; charset=utf-8",
-                              inject(NO_SITE_PAGE, build))
-        self._wait_for_swap()
-        page = self._html_page()
-        if page is None:
-            return super().send_head()
-        return self._send(HTTPStatus.OK, "text/html; charset=utf-8", inject(page, build))
-
-    def _wait_for_swap(self) -> None:
-        # A build swaps the output folder with two renames; between them it is missing.
-        deadline = time.monotonic() + 1.0
-        while not os.path.isdir(self.directory) and time.monotonic() < deadline:
-            time.sleep(0.01)
-
-    def _html_page(self) -> bytes | None:
-        """The bytes of the HTML page the URL names; None leaves the rest to the base class."""
-        path = self.translate_path(self.path)
-        if os.path.isdir(path):
-            if not urlsplit(self.path).path.endswith("/"):
-                return None  # the base class redirects to the address with a slash
-            path = os.path.join(path, "index.html")
-        if not path.endswith((".html", ".htm")):
-            return None
-        try:
-            with open(path, "rb") as file:
-                return file.read()
-        except OSError:
-            return None
-
-    def _send(self, status: HTTPStatus, content_type: str, body: bytes) -> io.BytesIO:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-def listen(port: int, out_dir: Path, state: BuildState) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(Handler, directory=os.path.abspath(out_dir), state=state)
+def listen(port: int, out_dir: Path, state: BuildState) -> PreviewServer:
     try:
-        return http.server.ThreadingHTTPServer((HOST, port), handler)
+        return PreviewServer(port, out_dir, state)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise UserError(f"port {port} on {HOST} is already in use (another serve running?)",
@@ -384,7 +208,7 @@ def stop_on_sigterm():
     return signal.signal(signal.SIGTERM, interrupt)
 
 
-def shut_down(httpd: http.server.ThreadingHTTPServer, builder: Builder, observer) -> None:
+def shut_down(httpd: PreviewServer, builder: Builder, observer) -> None:
     observer.stop()
     builder.stop()
     for thread in (observer, builder.thread):

@@ -383,6 +383,20 @@ def test_links_inside_the_site_and_folders_are_served(preview, capfd):
     assert_refused(request(preview, "GET /tiny-story/index.html/ HTTP/1.1"), 404, capfd)
 
 
+def test_a_bug_while_answering_is_a_500_and_one_line_in_the_terminal(preview, capfd, monkeypatch):
+    def broken(path):
+        raise ValueError("a bug\x1b[2J")
+
+    monkeypatch.setattr(servehttp, "content_type", broken)
+    status, headers, body = request(preview, "GET /tiny-story/ HTTP/1.1")
+    assert status == 500 and headers["content-type"] == "text/plain; charset=utf-8"
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "\x1b" not in err
+    assert err.strip() == "serve: internal error answering a request: ValueError('a bug\\x1b[2J')"
+    monkeypatch.undo()
+    assert request(preview, "GET /tiny-story/ HTTP/1.1")[0] == 200  # still serving
+
+
 def test_oversized_headers_are_refused(preview, capfd):
     assert_refused(request(preview, "GET /tiny-story/ HTTP/1.1", extra=("X-Long: " + "a" * 70000,)), 431, capfd)
     many = tuple(f"X-Header-{n}: {n}" for n in range(120))

@@ -201,9 +201,11 @@ class PreviewHandler(http.server.BaseHTTPRequestHandler):
 
     server: PreviewServer
     server_version = "storymap-serve"
-    sys_version = ""
     timeout = REQUEST_TIMEOUT_SECONDS
     _answered = False  # a status line went out: too late for an error answer
+
+    def version_string(self) -> str:
+        return self.server_version  # no Python version in the Server header
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
         pass  # the terminal is for build results, not every request

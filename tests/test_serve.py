@@ -72,7 +72,7 @@ class Served:
     def status(self) -> dict:
         return json.loads(self.get("/__storymap/status")[2])
 
-    def wait_for_status(self, predicate, timeout: float = 5) -> dict:
+    def wait_for_status(self, predicate, timeout: float = 20) -> dict:  # builds slow down on a busy machine
         deadline = time.monotonic() + timeout
         while True:
             status = self.status()

@@ -1,24 +1,29 @@
 """The command line: python build.py [build] | check | serve | new | import.
 
 A journalist's mistake becomes `path:line:col: message (hint: ...)` lines and
-exit status 1; a wrong command line exits 2 with click's usage message; only
-a bug in this program shows a traceback.
+exit status 1; a wrong command line exits 2 with click's usage message; a
+failure of the machine (disk full, output not writable, another build
+running) exits 3 with a message and a hint; only a bug in this program shows
+a traceback.
 """
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from . import scaffold, sheets, site
-from .errors import Problems, UserError, display_path, source_excerpt
+from . import scaffold, sheets, site, yamlio
+from .errors import EnvironmentProblem, Problems, UserError, display_path, printable, source_excerpt
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3
 
 stories_option = click.option("--stories", "stories_dir", type=click.Path(path_type=Path), default="stories",
                               show_default=True, help="Folder of story folders.")
@@ -94,10 +99,29 @@ def plural(count: int, word: str, many: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (many or word + 's')}"
 
 
-def fail_usage(error: UserError) -> None:
-    message = f"Error: {error.message}" + (f"\nHint: {error.hint}" if error.hint else "")
+def fail(error: UserError, then: str = "") -> NoReturn:
+    """Show a usage mistake (exit 2) or a failure of the machine (exit 3) as a message and a hint."""
+    message = f"Error: {error.message}" + (f"\nHint: {error.hint}" if error.hint else "") + \
+        (f"\n{then}" if then else "")
     click.echo(message, file=sys.stderr)
-    sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_ENVIRONMENT if isinstance(error, EnvironmentProblem) else EXIT_USAGE)
+
+
+class Commands(click.Group):
+    """The command group, with a last net under every command: an OSError that no step turned into
+    a message (a folder that cannot be read or written) becomes one, with exit status 3."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # output piped into `head`: click handles it
+                raise
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            name = error.filename
+            place = f" {display_path(os.fsdecode(name))}" if isinstance(name, (str, bytes)) else ""
+            fail(EnvironmentProblem(f"cannot use{place}: {reason[:1].lower() + reason[1:]}",
+                                    "check that the folder exists and that you may read and write it"))
 
 
 def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None) -> None:
@@ -105,8 +129,10 @@ def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | 
     progress = TerminalProgress()
     try:
         result = site.build(stories_dir, data_dir, out_dir, base_url, progress)
+    except EnvironmentProblem as error:
+        fail(error, f"Nothing was written; {display_path(out_dir)} is unchanged.")
     except UserError as error:
-        fail_usage(error)
+        fail(error)
     finally:
         progress.clear()
     if result.problems:
@@ -118,7 +144,7 @@ def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | 
                f"{display_path(out_dir)}/ in {time.perf_counter() - started:.1f} s")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @stories_option
 @data_option
 @out_option
@@ -154,7 +180,7 @@ def check(stories_dir: Path, data_dir: Path, output_format: str) -> None:
     try:
         result = site.check(stories_dir, data_dir, progress)
     except UserError as error:
-        fail_usage(error)
+        fail(error)
     finally:
         progress.clear()
     if result.problems:
@@ -179,7 +205,7 @@ def serve(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None
     try:
         serving.run_server(stories_dir, data_dir, out_dir, port, base_url)
     except UserError as error:
-        fail_usage(error)
+        fail(error)
 
 
 @main.group()
@@ -195,7 +221,7 @@ def new_story(story_id: str, stories_dir: Path) -> None:
     try:
         path = scaffold.new_story(stories_dir, story_id, dt.date.today())
     except UserError as error:
-        fail_usage(error)
+        fail(error)
     click.echo(f"Wrote {display_path(path)}")
     click.echo(f"Next: python build.py new event {story_id} <title of the first event>")
 
@@ -209,7 +235,7 @@ def new_event(story_id: str, title: tuple[str, ...], stories_dir: Path) -> None:
     try:
         path = scaffold.new_event(stories_dir, story_id, " ".join(title), dt.date.today())
     except UserError as error:
-        fail_usage(error)
+        fail(error)
     click.echo(f"Wrote {display_path(path)}")
 
 
@@ -221,10 +247,10 @@ def new_event(story_id: str, title: tuple[str, ...], stories_dir: Path) -> None:
 def import_command(sheet: Path, story_id: str, stories_dir: Path, data_dir: Path) -> None:
     """Turn the rows of a UTF-8 CSV sheet into event files (all rows valid, or nothing is written)."""
     if not (stories_dir / story_id / "story.yaml").is_file():
-        fail_usage(UserError(f"no story '{story_id}' in {display_path(stories_dir)}",
-                             f"create it first: python build.py new story {story_id}"))
+        fail(UserError(f"no story '{story_id}' in {display_path(stories_dir)}",
+                       f"create it first: python build.py new story {story_id}"))
     if not sheet.is_file():
-        fail_usage(UserError(f"no file {display_path(sheet)}", "give the path of a .csv file"))
+        fail(UserError(f"no file {display_path(sheet)}", "give the path of a .csv file"))
     result = sheets.import_sheet(sheet, stories_dir, data_dir, story_id)
     if result.problems:
         report(result.problems)

@@ -84,6 +84,12 @@ class UserError(Exception):
         self.hint = hint
 
 
+class EnvironmentProblem(UserError):
+    """The machine stopped the run, not the files or the command line: disk full, output not
+    writable, another build running (exit status 3). A UserError, so every place that shows
+    usage mistakes as a message shows these too."""
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A 'did you mean' hint for the closest choice, or '' when none is close."""
     choices = list(choices)

@@ -62,9 +62,13 @@ OS_ERROR_HINTS = {
     errno.ENOSPC: "free some space on that disk (a build needs room for a second copy of the site "
                   "while it writes) and build again",
     errno.EDQUOT: "free some space within your disk quota and build again",
-    errno.EACCES: "you may not write there: choose another --out, or ask for write access to that folder",
-    errno.EPERM: "you may not write there: choose another --out, or ask for write access to that folder",
+    errno.EACCES: "you may not write there (a build writes the new site beside the output folder, so it "
+                  "needs the folder that holds it too): choose another --out, or ask for write access",
+    errno.EPERM: "you may not write there (a build writes the new site beside the output folder, so it "
+                 "needs the folder that holds it too): choose another --out, or ask for write access",
     errno.EROFS: "that disk is read-only: choose another --out on a writable disk",
+    errno.EBUSY: "the output folder is a mount point (a Docker volume, say) and cannot be replaced: "
+                 "give --out a folder inside it",
 }
 
 

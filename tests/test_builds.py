@@ -120,7 +120,24 @@ def test_an_output_folder_without_write_permission_exits_3(built, monkeypatch):
     result = run(*tiny_args(built))
     assert result.exit_code == 3
     assert f"cannot write the site to {built}: permission denied" in result.output
-    assert "Hint: you may not write there: choose another --out" in result.output
+    assert "Hint: you may not write there (a build writes the new site beside the output folder" in result.output
+
+
+def test_an_output_folder_that_is_a_mount_point_exits_3(tmp_path):
+    (tmp_path / "site").mkdir()
+    mount_or_skip("-t", "tmpfs", "-o", "size=4m", "tmpfs", str(tmp_path / "site"))
+    try:
+        (tmp_path / "site" / write.MARKER).write_bytes(write.MARKER_TEXT)  # an earlier site
+        (tmp_path / "site" / "index.html").write_text("earlier")
+        before = contents(tmp_path / "site")
+        result = run(*tiny_args(tmp_path / "site"))
+        assert result.exit_code == 3, result.output
+        assert "device or resource busy" in result.output and "Hint: the output folder is a mount point" \
+            in result.output
+        assert contents(tmp_path / "site") == before
+    finally:
+        subprocess.run(["umount", str(tmp_path / "site")], check=True)
+    assert leftovers(tmp_path) == []
 
 
 def test_out_under_a_file_is_a_usage_error(tmp_path):

@@ -54,19 +54,18 @@ def report(problems: Problems, output_format: str = "text") -> None:
         if problem.hint:
             line += f" (hint: {problem.hint})"
         click.echo(line, file=err, color=colour)
-        excerpt = source_excerpt(problem, _lines(problem.mark.path, cache))
+        excerpt = source_excerpt(problem, _lines(problem.mark.path, problems.texts, cache))
         if excerpt:
             click.echo(excerpt, file=err)
     files = len({p.mark.path for p in problems})
     click.echo(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}", file=err)
 
 
-def _lines(path: str, cache: dict[str, list[str]]) -> list[str]:
+def _lines(path: str, texts: dict[str, str], cache: dict[str, list[str]]) -> list[str]:
+    """The lines of a file as the checks read it; no file is opened here (one that was refused,
+    a link to /etc/passwd say, must never be echoed into a terminal or a CI log)."""
     if path not in cache:
-        try:
-            cache[path] = Path(path).read_text("utf-8-sig", errors="replace").splitlines()
-        except OSError:
-            cache[path] = []
+        cache[path] = texts.get(path, "").splitlines()
     return cache[path]
 
 

@@ -50,6 +50,9 @@ class Problems:
     """Collects every problem of a run, in the order found."""
 
     items: list[Problem] = field(default_factory=list)
+    # The text of each file read, by its shown path: source excerpts quote only what the
+    # checks themselves read, never a file opened again (which may since lead elsewhere).
+    texts: dict[str, str] = field(default_factory=dict)
 
     def add(self, mark: Mark, code: str, hint: str | None = None, **values) -> None:
         """Record the catalogued problem `code` (messages.py), filled in with values."""

@@ -26,6 +26,10 @@ class _Invalid:
 INVALID: Any = _Invalid()  # a value that failed; its problem is already recorded
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]{1,80}$")
+# What the build writes at the top of the site (site.render_site: index.html, feed.xml, schema/,
+# assets/, favicon.ico) and the preview server's prefix: a story folder of one of these names
+# would overwrite the site's own files. tests/test_hostile_files.py keeps this in step with the build.
+RESERVED_STORY_IDS = frozenset({"index", "feed", "schema", "assets", "favicon", "__storymap"})
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -38,6 +42,7 @@ class Context:
     places: dict | None = None  # id -> Place, to check place references
     route_ids: set[str] | None = None  # files found in data/routes
     default_id: str | None = None  # an event's id when the file does not give one
+    media_read: dict = field(default_factory=dict)  # resolved path -> Media checked: each image read once
 
 
 class FieldType:

@@ -1,6 +1,6 @@
-"""Geodata: route files read with geopandas, event geometries, the 180th meridian.
+"""Geodata: route files' lines (read by routefiles.py), event geometries, the 180th meridian.
 
-The only module that uses geopandas. Every geometry leaving it is in EPSG:4326
+Every geometry leaving it is in EPSG:4326
 as (lat, lon) pairs; route longitudes are unwrapped so that a line across the
 180th meridian stays continuous on the map, and split_at_antimeridian() cuts
 such a line for GeoJSON output as RFC 7946 (3.1.9) asks.
@@ -10,25 +10,32 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from . import routefiles
 from .errors import Mark, Problems, display_path
 from .model import Event, Geometry, LatLon, Place
 
 WGS84 = "EPSG:4326"
+MAX_ROUTE_POINTS = 100_000  # every point goes to readers' phones, twice (page and data.geojson)
 LatLonPair = tuple[float, float]
 
 
-def read_route_file(path: Path, problems: Problems) -> Geometry | None:
-    """A route file (any format geopandas reads) as one line through its parts, in order."""
-    import geopandas  # imported here: ~1 s, paid only by stories that use route files
+def read_route_file(path: Path, problems: Problems, root: Path | None = None) -> Geometry | None:
+    """A route file (routefiles.FORMATS) as one line through its parts, in order.
+
+    With a root, the file (links followed) must lie inside it: the --data folder.
+    """
+    import shapely  # imported here, as geopandas is (by routefiles): paid only by stories with route files
 
     shown = Mark(display_path(path))
-    try:
-        frame = geopandas.read_file(path)
-    except Exception as err:  # GDAL's errors have no common base class
-        problems.add(shown, "route-unreadable", reason=_gdal_reason(err, path))
+    frame = routefiles.read_frame(path, problems, root)
+    if frame is None:
         return None
     if frame.crs is None:
         problems.add(shown, "route-no-crs")
+        return None
+    count = int(shapely.get_num_coordinates(frame.geometry.values).sum())
+    if count > MAX_ROUTE_POINTS:
+        problems.add(shown, "route-too-many-points", count=f"{count:,}", limit=f"{MAX_ROUTE_POINTS:,}")
         return None
     if not frame.crs.equals(WGS84):
         frame = frame.to_crs(WGS84)
@@ -41,20 +48,27 @@ def read_route_file(path: Path, problems: Problems) -> Geometry | None:
             return None
         parts = geom.geoms if geom.geom_type == "MultiLineString" else [geom]
         for part in parts:
-            points.extend((round(y, 6), round(x, 6)) for x, y, *_ in part.coords)
-    points = _dedupe(unwrap(points))
+            points.extend((y, x) for x, y, *_ in part.coords)
+    if not _coordinates_valid(points, shown, problems):
+        return None
+    points = _dedupe(unwrap([(round(lat, 6), round(lon, 6)) for lat, lon in points]))
     if len(points) < 2:  # after dropping repeats: one point written twice draws nothing
         problems.add(shown, "route-too-short")
         return None
     return Geometry(tuple(points), approximate=_marked_approximate(frame))
 
 
-def _gdal_reason(err: Exception, path: Path) -> str:
-    """GDAL's first sentence, without its driver-prefix advice (meant for programmers) or the full path."""
-    first = (str(err).splitlines() or ["unknown error"])[0]
-    if "not recognized as being in a supported file format" in first:
-        return "it is not in a format GDAL reads (a broken GeoJSON file looks like this)"
-    return first.split("; It might help")[0].rstrip(".;").replace(str(path), "the file")
+def _coordinates_valid(points: list[LatLonPair], shown: Mark, problems: Problems) -> bool:
+    """Like an event's coordinates: finite, latitude within -90..90, longitude within -180..180.
+    The first bad point is reported; unwrap() and the page need sane numbers."""
+    for lat, lon in points:
+        if not (math.isfinite(lat) and math.isfinite(lon)):
+            problems.add(shown, "route-not-finite", value=f"longitude {lon}, latitude {lat}")
+            return False
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            problems.add(shown, "route-out-of-range", lon=f"{lon:g}", lat=f"{lat:g}")
+            return False
+    return True
 
 
 def _marked_approximate(frame) -> bool:
@@ -132,11 +146,12 @@ def event_geometry(event: Event, places: dict[str, Place], routes: dict[str, Geo
     return Geometry(tuple(unwrap(points)), mode=event.route.mode)
 
 
-def read_routes(needed: set[str], route_files: dict[str, Path], problems: Problems) -> dict[str, Geometry]:
-    """The route files the stories use, each read once."""
+def read_routes(needed: set[str], route_files: dict[str, Path], problems: Problems,
+                root: Path | None = None) -> dict[str, Geometry]:
+    """The route files the stories use, each read once; with a root (--data), only inside it."""
     routes: dict[str, Geometry] = {}
     for route_id in sorted(needed):
-        geometry = read_route_file(route_files[route_id], problems)
+        geometry = read_route_file(route_files[route_id], problems, root)
         if geometry is not None:
             routes[route_id] = geometry
     return routes

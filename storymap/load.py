@@ -1,17 +1,21 @@
 """Find and read every input file: the shared gazetteer, then each story and its events.
 
 Everything is read and checked before anything is written; problems from all
-files are collected into one list.
+files are collected into one list. A story's files are read only from inside
+--stories and the shared ones only from inside --data, links followed, and
+only when they are regular files (files.py): anything else found where a
+file is expected is a problem at that file.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import yamlio
+from . import files, routefiles, yamlio
 from .errors import Mark, Problems, UserError, display_path
-from .fields import INVALID, ID_PATTERN, Context, ListOf
+from .fields import INVALID, ID_PATTERN, RESERVED_STORY_IDS, Context, ListOf
 from .model import Event, Place, Story
 from .validate import EVENT, PLACE, STORY, story_from_values
 from .yamlio import Mapping, Sequence, describe_kind
@@ -30,6 +34,7 @@ class Inputs:
     stories: list[Story] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)  # the shared gazetteer
     route_files: dict[str, Path] = field(default_factory=dict)  # route id -> file
+    data_dir: Path | None = None  # route files are read only from inside it
     places_credit: str | None = None  # who to credit for the gazetteer's coordinates
     files_read: int = 0
 
@@ -42,11 +47,12 @@ def story_dirs(stories_dir: Path) -> list[Path]:
     return sorted(p for p in stories_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def read_places(path: Path, problems: Problems) -> dict[str, Place]:
-    """A places file: a list of places; duplicate ids are problems."""
-    if not path.exists():
+def read_places(path: Path, problems: Problems, root: Path | None = None) -> dict[str, Place]:
+    """A places file: a list of places; duplicate ids are problems. Read only from inside
+    root (default: its own folder, --data)."""
+    if not os.path.lexists(path):  # a broken link is reported, not taken for no file
         return {}
-    node = yamlio.load(path, problems)
+    node = yamlio.load(path, problems, root or path.parent)
     if node is None:
         return {}
     places = ListOf(PLACE).read(node, Context(problems))
@@ -57,9 +63,9 @@ def read_places_credit(path: Path, problems: Problems) -> str | None:
     """The optional one-line credit for the shared gazetteer's coordinates (their
     source and licence), shown beside a story's downloads: coordinates taken from
     share-alike sources keep those terms whatever the story's own licence."""
-    if not path.exists():
+    if not os.path.lexists(path):
         return None
-    text = yamlio.read_text(path, problems)
+    text = yamlio.read_text(path, problems, path.parent)
     if text is None:
         return None
     return " ".join(text.split()) or None
@@ -86,25 +92,42 @@ def index_places(places, problems: Problems) -> dict[str, Place]:
 
 
 def find_route_files(data_dir: Path, problems: Problems) -> dict[str, Path]:
+    """Route id -> file in data/routes. A file in a format not read as a route (a .vrt, a .csv)
+    or that is not a regular file inside --data is a problem even when no story uses it."""
     routes_dir = data_dir / "routes"
     found: dict[str, Path] = {}
     if not routes_dir.is_dir():
         return found
     for path in sorted(routes_dir.iterdir()):
-        if path.name.startswith(".") or path.is_dir() or path.suffix.lower() in (".md", ".txt"):
+        suffix = path.suffix.lower()
+        if path.name.startswith(".") or suffix in (".md", ".txt") or suffix in routefiles.SIDECARS:
+            continue  # notes, and the parts of a shapefile (read through its .shp)
+        if path.is_dir():
             continue
-        if path.suffix.lower() in (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx"):
-            continue  # parts of a shapefile, read through its .shp
         if path.stem in found:
             problems.add(Mark(display_path(path)), "duplicate-route-file", value=path.stem,
                          other=found[path.stem].name)
             continue
-        found[path.stem] = path
+        found[path.stem] = path  # known even when refused: events naming it need no second problem
+        _check_route_file(path, data_dir, problems)
     return found
 
 
+def _check_route_file(path: Path, data_dir: Path, problems: Problems) -> None:
+    shown = Mark(display_path(path))
+    if routefiles.route_format(path) is None:
+        problems.add(shown, "route-format", name=path.name)
+        return
+    try:
+        files.resolve_inside(path, data_dir)
+    except files.Refusal as refusal:
+        problems.add(shown, refusal.code, **refusal.values)
+    except OSError as err:
+        problems.add(shown, "route-unreadable", reason=err.strerror or err)
+
+
 def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress: Progress | None = None) -> Inputs:
-    inputs = Inputs()
+    inputs = Inputs(data_dir=data_dir)
     inputs.places = read_places(data_dir / "places.yaml", problems)
     inputs.route_files = find_route_files(data_dir, problems)
     inputs.places_credit = read_places_credit(data_dir / PLACES_CREDIT, problems)
@@ -123,10 +146,12 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
     before = len(problems)
     if not ID_PATTERN.match(directory.name):
         problems.add(Mark(shown), "bad-story-folder", value=directory.name)
-    if not story_file.is_file():
+    elif directory.name in RESERVED_STORY_IDS:
+        problems.add(Mark(shown), "reserved-story-id", value=directory.name, names=reserved_names())
+    if not os.path.lexists(story_file):
         problems.add(Mark(shown), "no-story-yaml")
         return None
-    node = yamlio.load(story_file, problems)
+    node = yamlio.load(story_file, problems, directory.parent)
     inputs.files_read += 1
     values = STORY.read(node, Context(problems, story_dir=directory)) if node is not None else INVALID
     places = dict(inputs.places)
@@ -139,12 +164,17 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
     return story_from_values(directory.name, values, node, directory, events)
 
 
+def reserved_names() -> str:
+    return ", ".join(sorted(name for name in RESERVED_STORY_IDS if ID_PATTERN.match(name)))
+
+
 def event_files(directory: Path) -> list[Path]:
+    """The events/*.yaml entries; one that is not a regular file (a pipe, a folder, a link
+    out of the story) is listed too, so that reading it reports it instead of skipping it unseen."""
     events_dir = directory / "events"
     if not events_dir.is_dir():
         return []
-    return sorted(p for p in events_dir.iterdir()
-                  if p.suffix.lower() in EVENT_SUFFIXES and not p.name.startswith(".") and p.is_file())
+    return sorted(p for p in events_dir.iterdir() if p.suffix.lower() in EVENT_SUFFIXES and not p.name.startswith("."))
 
 
 def read_events(directory: Path, ctx: Context, progress: Progress | None = None) -> list[Event]:
@@ -159,8 +189,9 @@ def read_events(directory: Path, ctx: Context, progress: Progress | None = None)
 
 
 def read_event_file(path: Path, ctx: Context) -> list[Event]:
-    """One file holds one event (a mapping) or several (a list of mappings)."""
-    node = yamlio.load(path, ctx.problems)
+    """One file holds one event (a mapping) or several (a list of mappings), read only from
+    inside --stories (the story folder's parent)."""
+    node = yamlio.load(path, ctx.problems, ctx.story_dir.parent if ctx.story_dir is not None else None)
     if node is None:
         return []
     stem_id = path.stem if ID_PATTERN.match(path.stem) else None

@@ -97,13 +97,11 @@ class Source:
 
 @dataclass(frozen=True)
 class Media:
-    src: str  # a path inside the story folder, or an http(s) URL
+    src: str  # as written: a path inside the story folder
     alt: str
     credit: str | None = None
-
-    @property
-    def is_remote(self) -> bool:
-        return self.src.startswith(("http://", "https://"))
+    output: str = ""  # where the copy goes in the story's output folder: media/<digest>.<ext>
+    data: bytes = field(default=b"", compare=False, repr=False)  # the image as checked, written as is
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ class EventView:
     timed: TimedEvent
     label: str
     sources: tuple[SourceView, ...]
-    media: tuple[tuple[str, str, str | None], ...]  # (src, alt, credit)
+    media: tuple[tuple[str, str, str | None], ...]  # (address of the copy, alt, credit)
 
     @property
     def event(self):
@@ -71,7 +71,7 @@ def event_views(model: StoryModel) -> list[EventView]:
     language = model.story.language
     return [EventView(t, i18n.format_when(t.event.when, language),
                       tuple(_source_view(s, language) for s in t.event.sources),
-                      tuple((m.src, m.alt, m.credit) for m in t.event.media))
+                      tuple((m.output, m.alt, m.credit) for m in t.event.media))
             for t in model.events]
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import yaml
 
 from .errors import UserError, did_you_mean, display_path
-from .fields import ID_PATTERN
-from .load import story_dirs
+from .fields import ID_PATTERN, RESERVED_STORY_IDS
+from .load import reserved_names, story_dirs
 
 MAX_SLUG = 60
 
@@ -74,7 +74,7 @@ sources:
     # date: {today}
     # archive: https://web.archive.org/...
 # media:
-#   - src: media/photo.jpg            # a file in this story's media/ folder, or an https:// link
+#   - src: media/photo.jpg            # a PNG, JPEG, GIF or WebP file in this story's media/ folder
 #     alt: What the image shows       # required: read aloud to readers who cannot see it
 #     credit: Who made it
 # tags: [rail, satellite]
@@ -102,6 +102,9 @@ def new_story(stories_dir: Path, story_id: str, today: dt.date) -> Path:
     if not ID_PATTERN.match(story_id):
         raise UserError(f"'{story_id}' is not a valid story id",
                         f"use lowercase letters, digits and -, e.g. '{slug(story_id) or 'port-activity'}'")
+    if story_id in RESERVED_STORY_IDS:
+        raise UserError(f"'{story_id}' is a name the build uses for the site's own files",
+                        f"choose another id, e.g. '{story_id}-story'; these names are taken: {reserved_names()}")
     directory = stories_dir / story_id
     if directory.exists():
         raise UserError(f"{display_path(directory)} already exists", "choose another id, or edit that story")

@@ -47,7 +47,7 @@ def story_model(story: Story, shared_places: dict[str, Place], routes: dict,
 
 def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
     needed = {e.route.geometry for s in inputs.stories for e in s.events if e.route and e.route.geometry}
-    routes = geodata.read_routes(needed & set(inputs.route_files), inputs.route_files, problems)
+    routes = geodata.read_routes(needed & set(inputs.route_files), inputs.route_files, problems, inputs.data_dir)
     if problems:
         return []
     return [story_model(story, inputs.places, routes, inputs.places_credit) for story in inputs.stories]
@@ -80,8 +80,8 @@ def render_site(models: list[StoryModel], base_url: str | None,
         files[prefix + "data.kml"] = exports.data_kml(model)
         files[prefix + "oembed.json"] = feeds.oembed(model, SITE_TITLE, base_url)
         files[prefix + "preview.png"] = preview.render(model, land)
-        for media in {m.src for t in model.events for m in t.event.media if not m.is_remote}:
-            files[prefix + media] = (model.story.directory / media).read_bytes()
+        for media in (m for t in model.events for m in t.event.media):
+            files[prefix + media.output] = media.data  # the bytes checked, under a name no src chose
     return files
 
 

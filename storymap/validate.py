@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import basemaps, i18n
+from . import basemaps, files, i18n
 from .errors import Mark, did_you_mean, display_path
 from .fields import (INVALID, Choice, Context, Custom, DateValue, Field, Flag, Identifier, Integer, ListOf,
                      Markdown, Number, Record, Text, WebAddress, present)
@@ -89,22 +89,62 @@ SOURCE = Record("source", (
 
 def _build_media(values: dict, node: Mapping, ctx: Context) -> Media | Any:
     src = values.get("src")
-    if isinstance(src, str) and not re.match(r"^https?://", src, re.IGNORECASE):
-        mark = _mark_of(node, "src")
-        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
-            ctx.problems.add(mark, "media-bad-src", value=src)
-        elif ctx.story_dir is not None:
-            story = ctx.story_dir.resolve()
-            target = (story / src).resolve()
-            if story not in target.parents or not target.is_file():
-                ctx.problems.add(mark, "media-missing", value=src, story=display_path(ctx.story_dir))
-    if not present(values, "src", "alt"):
+    media = _read_media(src, _mark_of(node, "src"), ctx) if isinstance(src, str) else INVALID
+    if media is INVALID or not present(values, "alt"):
         return INVALID
-    return Media(values["src"], values["alt"], values.get("credit"))
+    return Media(src, values["alt"], values.get("credit"), media.output, media.data)
+
+
+def _read_media(src: str, mark: Mark, ctx: Context) -> Media | Any:
+    """The image src names, checked: a path inside the story, to a PNG, JPEG, GIF or WebP file.
+
+    Web addresses are refused: a published story must not break, or tell another site who
+    reads it, when that site changes. `..` is refused as written (a link inside the story
+    could otherwise lead it anywhere); the resolved file must still lie inside the story.
+    """
+    story = display_path(ctx.story_dir) if ctx.story_dir is not None else "the story"
+    if re.match(r"^https?://", src, re.IGNORECASE):
+        ctx.problems.add(mark, "media-web-address", value=src, story=story)
+        return INVALID
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src):
+        ctx.problems.add(mark, "media-bad-src", value=src)
+        return INVALID
+    if src.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", src):
+        ctx.problems.add(mark, "media-outside", value=src, story=story)
+        return INVALID
+    if ctx.story_dir is None:  # checking a document alone (the docs' examples): no files to look at
+        return Media(src, "")
+    return _media_file(src, mark, ctx, story)
+
+
+# A file refused (files.py) is reported at the media's src line, in the media's words.
+_MEDIA_CODES = dict((("file-outside", "media-outside"), ("file-not-regular", "media-not-regular"),
+                     ("file-too-large", "media-too-large")))
+
+
+def _media_file(src: str, mark: Mark, ctx: Context, story: str) -> Media | Any:
+    """The file's content and the name its copy gets; each file is read once per story."""
+    path = ctx.story_dir / src
+    try:
+        real = files.resolve_inside(path, ctx.story_dir)
+        if real not in ctx.media_read:
+            data = files.read_bytes(real, ctx.story_dir, files.MAX_MEDIA_BYTES)
+            ext = files.image_type(data)
+            if ext is None:
+                raise files.Refusal("media-not-image")
+            ctx.media_read[real] = Media(src, "", None, files.media_output_name(data, ext), data)
+        return ctx.media_read[real]
+    except files.Refusal as refusal:
+        ctx.problems.add(mark, _MEDIA_CODES.get(refusal.code, refusal.code), value=src, story=story, **refusal.values)
+    except FileNotFoundError:
+        ctx.problems.add(mark, "media-missing", value=src, story=story)
+    except OSError as err:
+        ctx.problems.add(mark, "media-unreadable", value=src, reason=err.strerror or err)
+    return INVALID
 
 
 MEDIA = Record("media", (
-    Field("src", Text(), True, "a file inside the story folder (media/...) or an https:// link"),
+    Field("src", Text(), True, "a PNG, JPEG, GIF or WebP file inside the story folder, e.g. media/photo.jpg"),
     Field("alt", Text(500), True, "what the image shows, for readers who cannot see it"),
     Field("credit", Text(300), doc="who made the image"),
 ), _build_media, "An image shown with the event.")

@@ -15,6 +15,7 @@ from typing import NamedTuple, Union
 
 import yaml
 
+from . import files
 from .errors import Mark, Problems, display_path
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -100,30 +101,35 @@ def describe_kind(node: Node) -> str:
     return "an empty value" if node.is_null else f"the text '{node.value}'"
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """The file's text, or None after recording why it cannot be read."""
+def read_text(path: Path, problems: Problems, root: Path | None = None) -> str | None:
+    """The file's text, or None after recording why it cannot be read.
+
+    Only a regular file is read, and with a root only one inside it after following
+    links (files.read_bytes): never a pipe, a device or a file elsewhere.
+    """
     shown = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.add(Mark(shown), "file-too-large", size=f"{size:,}", limit=f"{MAX_FILE_BYTES:,}")
-            return None
-        data = path.read_bytes()
+        data = files.read_bytes(path, root, MAX_FILE_BYTES)
+    except files.Refusal as refusal:
+        problems.add(Mark(shown), refusal.code, **refusal.values)
+        return None
     except OSError as err:
         problems.add(Mark(shown), "file-unreadable", reason=err.strerror or err)
         return None
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         problems.add(Mark(shown, line, col), "not-utf8", byte=f"0x{data[err.start]:02x}")
         return None
+    problems.texts[shown] = text
+    return text
 
 
-def load(path: Path, problems: Problems) -> Node | None:
+def load(path: Path, problems: Problems, root: Path | None = None) -> Node | None:
     """Read one YAML file into nodes; None (with problems recorded) when unusable."""
-    text = read_text(path, problems)
+    text = read_text(path, problems, root)
     if text is None:
         return None
     return parse(text, display_path(path), problems)

@@ -62,8 +62,8 @@ def test_unreadable_route_file(tmp_path):
     path.write_text("{not json")
     problems = Problems()
     assert geodata.read_route_file(path, problems) is None
-    assert problems.items[0].message == ("cannot read route file: it is not in a format GDAL reads "
-                                         "(a broken GeoJSON file looks like this)")
+    assert problems.items[0].message == ("cannot read route file: it is not valid JSON: "
+                                         "Expecting property name enclosed in double quotes at line 1, column 2")
 
 
 @pytest.mark.filterwarnings("ignore:'crs' was not provided")

@@ -11,7 +11,7 @@ PACKAGE = Path(messages.__file__).parent
 
 def codes_in_code() -> set[str]:
     """Problem codes named in the package: first string argument after the mark in .add(...),
-    and codes returned by Custom checks ((None, "code", hint) tuples)."""
+    codes returned by Custom checks ((None, "code", hint) tuples), and files.Refusal("code")."""
     found = set()
     for path in PACKAGE.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
@@ -21,6 +21,9 @@ def codes_in_code() -> set[str]:
                     found.add(code.value)
                 elif isinstance(code, ast.IfExp):
                     found.update(c.value for c in (code.body, code.orelse) if isinstance(c, ast.Constant))
+            name = getattr(node.func, "attr", getattr(node.func, "id", "")) if isinstance(node, ast.Call) else ""
+            if name == "Refusal" and node.args and isinstance(node.args[0], ast.Constant):
+                found.add(node.args[0].value)
             if isinstance(node, (ast.Tuple, ast.Return)):
                 items = node.elts if isinstance(node, ast.Tuple) else []
                 found.update(i.value for i in items if isinstance(i, ast.Constant) and i.value in messages.MESSAGES)

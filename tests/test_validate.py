@@ -191,18 +191,21 @@ def test_media_file_that_does_not_exist(project):
 def test_media_outside_the_story_is_refused(project):
     project.write("secret.jpg", b"x")
     event_project(project, EVENT_YAML + "media:\n  - {src: ../../secret.jpg, alt: A photo}\n")
-    assert "does not exist in the story folder" in only_problem(project).message
+    assert only_problem(project).message == "media file '../../secret.jpg' lies outside the story folder"
+
+
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"  # a JPEG's first bytes: what the check looks at
 
 
 def test_media_without_alt(project):
-    project.write("stories/test-story/media/photo.jpg", b"jpeg")
+    project.write("stories/test-story/media/photo.jpg", JPEG)
     event_project(project, EVENT_YAML + "media:\n  - {src: media/photo.jpg}\n")
     problem = only_problem(project)
     assert problem.message == "missing required key 'alt' in media"
 
 
 def test_media_with_alt_is_fine(project):
-    project.write("stories/test-story/media/photo.jpg", b"jpeg")
+    project.write("stories/test-story/media/photo.jpg", JPEG)
     event_project(project, EVENT_YAML + "media:\n  - {src: media/photo.jpg, alt: Railcars, credit: Planet}\n")
     assert problems_of(project)[0] == []
 

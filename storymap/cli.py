@@ -48,11 +48,14 @@ def report(problems: Problems, output_format: str = "text") -> None:
         if output_format == "github":
             click.echo(problem.as_github(), file=err)
             continue
-        location = f"{problem.mark.path}:{problem.mark.line}:{problem.mark.col}:"
+        # A path, a message or a hint can quote a file's own text: printable() shows its control
+        # characters as escapes instead of letting them act on the terminal.
+        location = printable(f"{problem.mark.path}:{problem.mark.line}:{problem.mark.col}:")
+        message = printable(problem.message)
         line = f"{click.style(location, bold=True) if colour else location} " + \
-            (click.style(problem.message, fg="red") if colour else problem.message)
+            (click.style(message, fg="red") if colour else message)
         if problem.hint:
-            line += f" (hint: {problem.hint})"
+            line += f" (hint: {printable(problem.hint)})"
         click.echo(line, file=err, color=colour)
         excerpt = source_excerpt(problem, _lines(problem.mark.path, problems.texts, cache))
         if excerpt:
@@ -65,7 +68,7 @@ def _lines(path: str, texts: dict[str, str], cache: dict[str, list[str]]) -> lis
     """The lines of a file as the checks read it; no file is opened here (one that was refused,
     a link to /etc/passwd say, must never be echoed into a terminal or a CI log)."""
     if path not in cache:
-        cache[path] = texts.get(path, "").splitlines()
+        cache[path] = yamlio.source_lines(texts.get(path, ""))  # split where YAML counts lines, as marks do
     return cache[path]
 
 

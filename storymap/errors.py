@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -35,14 +36,24 @@ class Problem:
         text = f"{self.mark.path}:{self.mark.line}:{self.mark.col}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
-        return text
+        return printable(text)
 
     def as_github(self) -> str:
-        # GitHub annotations end at a newline and treat '%' specially.
-        message = self.message + (f" (hint: {self.hint})" if self.hint else "")
-        message = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = self.mark.path.replace(",", "%2C").replace(":", "%3A")
+        # GitHub annotations end at a newline (printable() leaves none) and treat '%' specially.
+        message = printable(self.message + (f" (hint: {self.hint})" if self.hint else "")).replace("%", "%25")
+        path = printable(self.mark.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::error file={path},line={self.mark.line},col={self.mark.col}::{message}"
+
+
+# Control characters (C0 but tab, DEL, C1) and the invisible direction overrides: printed raw,
+# a file's text or name could move the cursor, recolour or clear the terminal or a CI log, or
+# make a line read differently from what it holds.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: each control character shown as its escape, e.g. \\x1b."""
+    return _UNPRINTABLE.sub(lambda found: found.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass
@@ -128,4 +139,5 @@ def source_excerpt(problem: Problem, lines: list[str]) -> str:
         return ""
     line = lines[problem.mark.line - 1].rstrip("\r\n").expandtabs(1)
     col = min(max(problem.mark.col, 1), len(line) + 1)
-    return f"    {line}\n    {' ' * (col - 1)}^"
+    before = printable(line[:col - 1])  # escapes widen the line: the caret moves with them
+    return f"    {printable(line)}\n    {' ' * len(before)}^"

@@ -7,7 +7,6 @@ same declarations.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,12 @@ ID_PATTERN = re.compile(r"^[a-z0-9-]{1,80}$")
 # assets/, favicon.ico) and the preview server's prefix: a story folder of one of these names
 # would overwrite the site's own files. tests/test_hostile_files.py keeps this in step with the build.
 RESERVED_STORY_IDS = frozenset({"index", "feed", "schema", "assets", "favicon", "__storymap"})
-DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only: Python's \d, int() and float() also take Arabic-Indic or full-width ones.
+DATE_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
+FIRST_YEAR, LAST_YEAR = 1000, 9999  # the spec's years: four digits, and a year the page's dates can show
+# A decimal number as people write one: float() would also read "4_2" as 42.
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+NOT_FINITE = re.compile(r"[+-]?\.?(?:nan|inf|infinity)", re.IGNORECASE)  # as YAML (.inf) or Python (inf) write it
 
 
 @dataclass
@@ -91,7 +95,7 @@ class Identifier(FieldType):
     description = "an id (lowercase letters, digits and -)"
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
-        if not ID_PATTERN.match(node.value):
+        if not ID_PATTERN.fullmatch(node.value):  # match() would let "id\n" through its `$`
             suggestion = re.sub(r"[^a-z0-9-]+", "-", node.value.lower()).strip("-")[:80]
             ctx.problems.add(node.mark, "bad-id", f"for example '{suggestion}'" if suggestion else "",
                              value=node.value)
@@ -134,18 +138,21 @@ class Flag(FieldType):
 
 
 class Number(FieldType):
+    """A decimal number. One too large for a float (1e400) reads as infinity, never NaN: the
+    record's range check then refuses it with the message 1e308 gets (coordinates do)."""
+
     description = "a number"
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
-        try:
-            value = float(node.value)
-        except ValueError:
-            ctx.problems.add(node.mark, "bad-number", value=node.value)
-            return INVALID
-        if not math.isfinite(value):
+        text = node.value.strip()
+        if NOT_FINITE.fullmatch(text):
             ctx.problems.add(node.mark, "not-finite", value=node.value)
             return INVALID
-        return value
+        if not DECIMAL.fullmatch(text):
+            hint = "write the number without _ between its digits" if "_" in text else None
+            ctx.problems.add(node.mark, "bad-number", hint, value=node.value)
+            return INVALID
+        return float(text)
 
     def schema(self) -> dict:
         return {"type": "number"}
@@ -157,7 +164,10 @@ class Integer(FieldType):
         self.description = f"a whole number from {low} to {high}"
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
-        if not re.fullmatch(r"[+-]?\d+", node.value) or not self.low <= int(node.value) <= self.high:
+        digits = node.value.lstrip("+-").lstrip("0")
+        # int() refuses more than 4,300 digits with an exception; 19 already exceed any range here.
+        if not re.fullmatch(r"[+-]?[0-9]+", node.value) or len(digits) > 18 or \
+                not self.low <= int(node.value) <= self.high:
             ctx.problems.add(node.mark, "bad-whole-number", low=self.low, high=self.high, value=node.value)
             return INVALID
         return int(node.value)
@@ -174,12 +184,15 @@ class DateValue(FieldType):
         self.description = "a date (YYYY-MM-DD, YYYY-MM or YYYY)" if allow_partial else "a date (YYYY-MM-DD)"
 
     def parse(self, node: Scalar, ctx: Context) -> Any:
-        match = DATE_PATTERN.match(node.value.strip())
+        match = DATE_PATTERN.fullmatch(node.value.strip())
         hint = None if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05"
         if not match:
             ctx.problems.add(node.mark, "bad-date", hint, value=node.value)
             return INVALID
         year, month, day = (int(g) if g else None for g in match.groups())
+        if year < FIRST_YEAR:
+            ctx.problems.add(node.mark, "year-range", value=node.value, first=FIRST_YEAR, last=LAST_YEAR)
+            return INVALID
         try:
             dt.date(year, month or 1, day or 1)
         except ValueError:

@@ -48,7 +48,9 @@ def read_rows(path: Path, problems: Problems) -> list[Row]:
     if text is None:
         return []
     shown = display_path(path)
-    records = list(csv.reader(io.StringIO(text, newline="")))
+    records = _records(text, shown, problems)
+    if records is None:
+        return []
     if not records or not any(cell.strip() for cell in records[0]):
         problems.add(Mark(shown), "csv-no-header")
         return []
@@ -64,6 +66,28 @@ def read_rows(path: Path, problems: Problems) -> list[Row]:
     if not rows and not problems:
         problems.add(Mark(shown, 1, 1), "csv-no-rows")
     return rows
+
+
+def _records(text: str, shown: str, problems: Problems) -> list[list[str]] | None:
+    """The sheet's cells, a line break inside a cell written as one newline; None (with the
+    problem recorded) when the csv module gives up, or a cell holds a control character,
+    which would break the feed and the KML download as it does in YAML."""
+    records: list[list[str]] = []
+    try:
+        for record in csv.reader(io.StringIO(text, newline="")):
+            records.append([cell.replace("\r\n", "\n").replace("\r", "\n") for cell in record])
+    except csv.Error as err:  # a cell over the csv module's 131,072 characters
+        problems.add(Mark(shown, len(records) + 1, 1), "csv-unreadable", reason=err)
+        return None
+    before = len(problems)
+    for number, record in enumerate(records, start=1):
+        for column, cell in enumerate(record, start=1):
+            found = yamlio.CONTROL_CHARACTER.search(cell)
+            if found:
+                problems.add(Mark(shown, number, column), "control-character", "delete it from the cell; control "
+                             "characters break the feed and the KML download, and can hide text",
+                             character=yamlio.describe_character(found.group()))
+    return records if len(problems) == before else None
 
 
 def _column_hint(name: str) -> str:

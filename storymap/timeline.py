@@ -25,7 +25,8 @@ def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date,
     if when.is_span:
         return first, when.end.last_day() if when.end else None
     if settings.mode == "window":
-        return first, first + dt.timedelta(days=settings.window_days - 1)
+        # The calendar ends on 9999-12-31: a window that would outlast it ends there.
+        return first, first + dt.timedelta(days=min(settings.window_days - 1, (dt.date.max - first).days))
     return first, None
 
 

@@ -31,10 +31,16 @@ def check_coordinates(values: dict, node: Mapping, ctx: Context) -> LatLon | Any
     swap_fixes = -90 <= lon <= 90 and -180 <= lat <= 180
     hint = f"latitude and longitude look swapped: write lat: {lon}, lon: {lat}" if swap_fixes else ""
     if not -90 <= lat <= 90:
-        ctx.problems.add(_mark_of(node, "lat"), "latitude-range", hint, value=lat)
+        ctx.problems.add(_mark_of(node, "lat"), "latitude-range", hint, value=_as_written(node, "lat", lat))
     if not -180 <= lon <= 180:
-        ctx.problems.add(_mark_of(node, "lon"), "longitude-range", hint, value=lon)
+        ctx.problems.add(_mark_of(node, "lon"), "longitude-range", hint, value=_as_written(node, "lon", lon))
     return LatLon(lat, lon)
+
+
+def _as_written(node: Mapping, key: str, number: float) -> str:
+    """A number as the file has it: 1e400, read as infinity, is shown as 1e400."""
+    value = node.get(key)
+    return value.value.strip() if isinstance(value, Scalar) else str(number)
 
 
 COORDINATES = Record("coordinates", (

@@ -89,7 +89,7 @@ def test_latitude_out_of_range_with_swap_hint(project):
 def test_longitude_out_of_range(project):
     event_project(project, EVENT_YAML.replace("place: north-port", "at: {lat: 42, lon: 190}"))
     problem = only_problem(project)
-    assert problem.message == "longitude 190.0 is outside -180 to 180"
+    assert problem.message == "longitude 190 is outside -180 to 180"  # as written
     assert problem.hint == ""
 
 

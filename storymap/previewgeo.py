@@ -11,15 +11,22 @@ where its view crosses the meridian.
 from __future__ import annotations
 
 import math
+import os
+import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import files, routefiles
 from .errors import UserError, display_path
+from .messages import render
 from .model import MapSettings, StoryModel
 
 WGS84 = "EPSG:4326"
 NATURAL_EARTH = Path("naturalearth") / "countries-50m.json"
+MAX_LAND_BYTES = 20 * 1024 * 1024  # world-atlas's 1:50m file is 0.75 MB
+TOPOJSON_START = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"type"\s*:\s*"Topology"')  # as world-atlas writes it
 MAX_LAT = 85.0511  # Web Mercator's edge
 PAD = 36  # px kept round the story's features, like the page's fit padding
 TILE, DEFAULT_CENTER, DEFAULT_ZOOM = 256, (20.0, 0.0), 2  # as render.map_skeleton
@@ -36,30 +43,48 @@ class Land:
 
 
 def read_land(data_dir: Path) -> Land | None:
-    """The land layers from DATA/naturalearth/, or None when the folder has none (fixtures, new projects)."""
+    """The land layers from DATA/naturalearth/, or None when the folder has none (fixtures, new projects).
+
+    Like every file of --data, it is read only as a regular file inside the folder, and only
+    when it is TopoJSON: GDAL gets its bytes (routefiles.offline), never a path it could
+    follow, so the file cannot be a VRT pulling in another file.
+    """
     path = data_dir / NATURAL_EARTH
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None
-    stat = path.stat()
-    return _read_land(str(path), stat.st_mtime_ns, stat.st_size)
+    try:
+        data = files.read_bytes(path, data_dir, MAX_LAND_BYTES)
+    except files.Refusal as refusal:
+        raise _unreadable(path, render(refusal.code, **refusal.values)[0]) from None
+    except OSError as err:
+        raise _unreadable(path, err.strerror or str(err)) from None
+    if not TOPOJSON_START.match(data) or b"/vsi" in data:
+        raise _unreadable(path, "it is not TopoJSON")
+    return _read_land(data, display_path(path))
+
+
+def _unreadable(path: Path | str, reason: str) -> UserError:
+    return UserError(f"cannot read {display_path(path)}: {reason}",
+                     "restore it from the world-atlas package (see data/README.md), "
+                     "or remove it to draw previews without land")
 
 
 @lru_cache(maxsize=2)  # one read for every story of a build, and again only when the file changes
-def _read_land(path: str, _mtime: int, _size: int) -> Land:
-    import geopandas
+def _read_land(data: bytes, shown: str) -> Land:
     import numpy as np
+    import pyogrio
     import shapely
 
     try:  # TopoJSON carries no CRS: it is WGS84 longitude/latitude, said here explicitly
-        land = geopandas.read_file(path, layer="land").set_crs(WGS84, allow_override=True)
-        countries = geopandas.read_file(path, layer="countries").set_crs(WGS84, allow_override=True)
+        with routefiles.offline(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's notes on the in-memory copy's name
+            land = pyogrio.read_dataframe(data, layer="land").set_crs(WGS84, allow_override=True)
+            countries = pyogrio.read_dataframe(data, layer="countries").set_crs(WGS84, allow_override=True)
     except Exception as err:  # GDAL's errors have no common base class
-        reason = (str(err).splitlines() or ["unknown error"])[0].split("; It might help")[0].rstrip(".;")
-        if "not recognized as being in a supported file format" in reason:
+        reason = routefiles.gdal_reason(err)
+        if reason == "it is not in a format GDAL reads":
             reason = "it is not TopoJSON that GDAL can read"
-        raise UserError(f"cannot read {display_path(Path(path))}: {reason}",
-                        "restore it from the world-atlas package (see data/README.md), "
-                        "or remove it to draw previews without land") from err
+        raise _unreadable(shown, reason) from err
     land_parts = _split_at_antimeridian(np.asarray(land.geometry.values, dtype=object))
     country_parts = _split_at_antimeridian(np.asarray(countries.geometry.values, dtype=object))
     # Outlines leave out the cuts along the 180th meridian and the poles, which are no coast or border.

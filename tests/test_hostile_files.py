@@ -402,6 +402,29 @@ def test_a_geopackage_with_a_virtual_table_is_refused(tmp_path):
     assert problems.items[0].message.startswith("route file holds a VirtualOGR table")
 
 
+def test_the_natural_earth_file_is_read_only_as_topojson_inside_data(tmp_path):
+    """The preview's land is a file of --data too: no VRT in disguise, no link out of the folder."""
+    from storymap import preview
+    from storymap.errors import UserError
+
+    data = tmp_path / "data"
+    (data / "naturalearth").mkdir(parents=True)
+    (data / "secret.csv").write_text('WKT\n"POLYGON ((0 0, 1 0, 1 1, 0 0))"\n')
+    path = data / "naturalearth" / "countries-50m.json"
+    path.write_text("<OGRVRTDataSource>" + "".join(
+        f'<OGRVRTLayer name="{name}"><SrcDataSource>{data / "secret.csv"}</SrcDataSource><SrcLayer>secret</SrcLayer>'
+        '<GeometryField encoding="WKT" field="WKT"/></OGRVRTLayer>' for name in ("land", "countries"))
+        + "</OGRVRTDataSource>")
+    with pytest.raises(UserError) as caught:
+        preview.read_land(data)
+    assert caught.value.message == f"cannot read {path}: it is not TopoJSON"
+    path.unlink()
+    path.symlink_to(REPO / "data" / "naturalearth" / "countries-50m.json")  # TopoJSON, but outside --data
+    with pytest.raises(UserError) as caught:
+        preview.read_land(data)
+    assert caught.value.message == f"cannot read {path}: file is a link to a place outside {data}"
+
+
 @pytest.mark.parametrize("suffix, driver, options", [
     (".geojson", "GeoJSON", {}), (".gpkg", "GPKG", {}), (".kml", "KML", {}), (".shp", "ESRI Shapefile", {}),
     (".fgb", "FlatGeobuf", {}), (".gpx", "GPX", {"layer": "tracks"}),

@@ -100,8 +100,8 @@ def find_route_files(data_dir: Path, problems: Problems) -> dict[str, Path]:
         return found
     for path in sorted(routes_dir.iterdir()):
         suffix = path.suffix.lower()
-        if path.name.startswith(".") or suffix in (".md", ".txt") or suffix in routefiles.SIDECARS:
-            continue  # notes, and the parts of a shapefile (read through its .shp)
+        if path.name.startswith(".") or suffix in (".md", ".txt") or routefiles.is_companion(path):
+            continue  # notes, and the parts of a shapefile (read through its .shp) or its metadata
         if path.is_dir():
             continue
         if path.stem in found:

@@ -28,6 +28,7 @@ from .errors import Mark, Problems, display_path
 MAX_ROUTE_BYTES = 20 * 1024 * 1024
 SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg")  # what GDAL reads beside a .shp
 SIDECARS = (*SHAPEFILE_PARTS, ".qix", ".sbn", ".sbx")  # not route files of their own
+METADATA = (".shp.xml", ".aux.xml")  # what ArcGIS and GDAL write beside a file: never read
 
 Check = Callable[[bytes], "tuple[str, dict] | None"]  # a problem (code, values) or None
 
@@ -163,6 +164,11 @@ def offline() -> Iterator[None]:
 
 def route_format(path: Path) -> RouteFormat | None:
     return FORMATS.get(path.suffix.lower())
+
+
+def is_companion(path: Path) -> bool:
+    """A file that belongs to a route file (a shapefile's parts, metadata) rather than being one."""
+    return path.suffix.lower() in SIDECARS or path.name.lower().endswith(METADATA)
 
 
 def read_frame(path: Path, problems: Problems, root: Path | None = None):

@@ -318,7 +318,9 @@ def test_a_csv_in_routes_is_refused_even_when_no_event_uses_it(project):
     project.places()
     project.story()
     project.write("data/routes/ports.csv", "a,b\n1,2\n")
-    assert only(project).code == "route-format"
+    for companion in ("line.dbf", "line.shx", "line.prj", "line.shp.xml", "line.geojson.aux.xml", "README.md"):
+        project.write(f"data/routes/{companion}", "")  # parts, metadata and notes are no route files
+    assert [(p.mark.path, p.code) for p in problems_of(project)] == [("data/routes/ports.csv", "route-format")]
 
 
 @pytest.mark.parametrize("crs", [

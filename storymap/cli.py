@@ -103,9 +103,9 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 def fail(error: UserError, then: str = "") -> NoReturn:
     """Show a usage mistake (exit 2) or a failure of the machine (exit 3) as a message and a hint."""
-    message = f"Error: {error.message}" + (f"\nHint: {error.hint}" if error.hint else "") + \
-        (f"\n{then}" if then else "")
-    click.echo(message, file=sys.stderr)
+    lines = [f"Error: {error.message}"] + ([f"Hint: {error.hint}"] if error.hint else []) + ([then] if then else [])
+    # a folder's or a file's name may hold control characters: shown as escapes, never acted on
+    click.echo("\n".join(printable(line) for line in lines), file=sys.stderr)
     sys.exit(EXIT_ENVIRONMENT if isinstance(error, EnvironmentProblem) else EXIT_USAGE)
 
 

@@ -149,6 +149,13 @@ def test_out_under_a_file_is_a_usage_error(tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "mine"
 
 
+def test_a_name_with_control_characters_is_shown_escaped(tmp_path):
+    (tmp_path / "notes\x1b[2J.txt").write_text("mine")
+    result = run(*tiny_args(tmp_path / "notes\x1b[2J.txt"))
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output and f"Error: output {tmp_path}/notes\\x1b[2J.txt is a file" in result.output
+
+
 def test_any_other_os_error_is_a_message_with_exit_3(project, monkeypatch):
     def read_only(*args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), "stories/new-one/story.yaml")

@@ -76,13 +76,17 @@ def embed_iframe(model: StoryModel, base_url: str | None, relative_to_story: boo
 
 # The host's half of the height protocol: only messages from one of our iframes
 # (event.source is its window) resize that iframe, within sane bounds. Several
-# embeds on one page may each carry a copy; they resize the same way.
+# embeds on one page may each carry a copy; they resize the same way. It also
+# drops the frame's border: an article whose Content-Security-Policy refuses
+# style attributes ignores the iframe's style="border:0", never a script's
+# element.style. Articles with a policy allow this script by its hash
+# (docs/publishing.md gives it; a test checks it).
 HOST_SCRIPT = (
     '<script>window.addEventListener("message",function(e){var d=e.data;'
     'if(!d||d.type!=="storymap:height"||typeof d.height!=="number")return;'
     'var f=document.querySelectorAll("iframe[data-storymap]");'
-    'for(var i=0;i<f.length;i++)if(f[i].contentWindow===e.source)'
-    'f[i].style.height=Math.min(Math.max(Math.round(d.height),200),5000)+"px";});</script>')
+    'for(var i=0;i<f.length;i++)if(f[i].contentWindow===e.source){f[i].style.border="0";'
+    'f[i].style.height=Math.min(Math.max(Math.round(d.height),200),5000)+"px";}});</script>')
 
 
 def embed_code(model: StoryModel, base_url: str | None) -> str:

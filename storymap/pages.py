@@ -16,9 +16,12 @@ from markupsafe import Markup
 
 from . import basemaps, feeds, i18n, pagedata, preview
 from .model import Source, StoryModel, TimedEvent
-from .render import asset_url, environment, map_skeleton, view_bounds
+from .render import (asset_url, content_security_policy, environment, map_page_policy, map_skeleton,
+                     versioned_url, view_bounds)
 
 LIST_PAGE_SIZE = 500
+# folium's map set-up, a file beside the story's pages rather than an inline script (the CSP).
+MAP_SCRIPT = "map.js"
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,7 @@ def _story_context(model: StoryModel, base_url: str | None) -> dict:
         "embed_code": feeds.embed_code(model, base_url),
         "basemap_attribution": Markup(basemaps.provider(story.map.basemap).html_attribution),
         "share": _share(model, base_url),
+        "csp": content_security_policy(),  # the event-list pages; the map pages' is wider
     }
 
 
@@ -109,30 +113,32 @@ def _share(model: StoryModel, base_url: str | None) -> dict:
             "modified": model.last_changed if model.last_changed != story.published else None}
 
 
-def _map_context(model: StoryModel) -> dict:
+def _map_context(model: StoryModel, map_html: Markup, map_script: bytes) -> dict:
     story = model.story
-    html, script = map_skeleton(model)
     data = pagedata.page_data(model)
     data["listPageSize"] = LIST_PAGE_SIZE
     box = view_bounds(model)
     data["view"] = {"center": [story.map.center.lat, story.map.center.lon] if story.map.center else None,
                     "zoom": story.map.zoom, "bounds": [list(box[0]), list(box[1])] if box else None}
-    return {"map_html": html, "map_script": script, "page_json": Markup(pagedata.script_json(data))}
+    return {"map_html": map_html, "map_script_url": versioned_url(MAP_SCRIPT, map_script),
+            "page_json": Markup(pagedata.script_json(data)), "csp": map_page_policy(story.map.basemap)}
 
 
 def story_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
-    """index.html, embed.html and events-<n>.html of one story, by file name."""
+    """index.html, embed.html, events-<n>.html and map.js of one story, by file name."""
     env = environment()
     context = _story_context(model, base_url)
     pages = list_pages(model)
-    with_map = {**context, **_map_context(model), "page": pages[0]}
+    map_html, map_script = map_skeleton(model)
+    script = (map_script + "\n").encode("utf-8")
+    with_map = {**context, **_map_context(model, map_html, script), "page": pages[0]}
     files = {
         "index.html": env.get_template("story.html").render(**with_map),
         "embed.html": env.get_template("embed.html").render(**with_map),
     }
     for page in pages[1:]:
         files[ListPage.href(page.number)] = env.get_template("event_page.html").render(**context, page=page)
-    return {name: text.encode("utf-8") for name, text in files.items()}
+    return {**{name: text.encode("utf-8") for name, text in files.items()}, MAP_SCRIPT: script}
 
 
 def index_page(models: list[StoryModel], base_url: str | None) -> bytes:
@@ -141,6 +147,7 @@ def index_page(models: list[StoryModel], base_url: str | None) -> bytes:
     template = environment().get_template("index.html")
     text = i18n.strings("en")
     return template.render(models=newest_first, t=text, root="", asset=lambda n: asset_url(n, ""),
+                           csp=content_security_policy(),
                            format_day=lambda day, lang: i18n.format_day(day, lang),
                            base_url=base_url, picture={"width": preview.WIDTH, "height": preview.HEIGHT}
                            ).encode("utf-8")

@@ -6,12 +6,17 @@ attribution, the scale and the opening view. Everything drawn from the story
 because folium's Popup and Tooltip would put journalist text into HTML and
 JavaScript strings. folium's CDN asset lists are emptied per instance: the
 site serves Leaflet itself.
+
+Every page declares a Content-Security-Policy (content_security_policy): no
+page has an inline script, so scripts come from the site's own files only.
 """
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import folium
 import jinja2
@@ -59,6 +64,7 @@ def assets() -> dict[str, bytes]:
         "assets/leaflet.js": (leaflet_dir / "leaflet.js").read_bytes(),
         "assets/leaflet.css": (leaflet_dir / "leaflet.css").read_bytes(),
         "assets/storymap.js": page_script(),
+        "assets/head.js": (STATIC / "js" / "head.js").read_bytes(),
         "assets/storymap.css": page_styles(),
         "assets/favicon.svg": (STATIC / "favicon.svg").read_bytes(),
         "favicon.ico": (STATIC / "favicon.ico").read_bytes(),
@@ -88,8 +94,55 @@ def page_styles() -> bytes:
 
 def asset_url(name: str, root: str) -> str:
     """A relative URL with a content hash, so browsers and CDNs fetch a changed file anew."""
-    digest = hashlib.sha256(assets()[name]).hexdigest()[:10]
-    return f"{root}{name}?v={digest}"
+    return versioned_url(f"{root}{name}", assets()[name])
+
+
+def versioned_url(url: str, content: bytes) -> str:
+    return f"{url}?v={hashlib.sha256(content).hexdigest()[:10]}"
+
+
+# --- the Content-Security-Policy ------------------------------------------------
+
+# What every page may load, declared in a <meta> so that it travels with the
+# files to any host. No page has an inline script: our code, Leaflet, the class
+# switch in the head (head.js) and folium's map set-up (each story's map.js) are
+# files of the site, so script-src is 'self' alone, with no hash to keep in step
+# and nothing that a stricter header on the host would block. <script
+# type="application/json"> holds data, which browsers never run: it needs no
+# allowance. Styles are files too; Leaflet positions the map's panes and tiles
+# through element.style, which a policy does not restrict, so style-src needs
+# no 'unsafe-inline' either. frame-ancestors cannot be set in a <meta>
+# (browsers ignore it there): docs/publishing.md says how a host adds it.
+CSP_DIRECTIVES = (
+    ("default-src", "'none'"),
+    ("script-src", "'self'"),
+    ("style-src", "'self'"),
+    ("img-src", "'self'"),  # pages with a map add data: (Leaflet's blank tile) and the tile servers
+    ("connect-src", "'self'"),  # the event list's other pages, fetched in place
+    ("font-src", "'self'"),
+    ("base-uri", "'none'"),
+    ("form-action", "'none'"),
+)
+
+
+def content_security_policy(image_sources: Iterable[str] = ()) -> str:
+    """The policy of a page; image_sources are added to img-src (a map page's tiles)."""
+    extra = " ".join(image_sources)
+    return "; ".join(f"{name} {value} {extra}" if name == "img-src" and extra else f"{name} {value}"
+                     for name, value in CSP_DIRECTIVES)
+
+
+def tile_origins(basemap: str) -> tuple[str, ...]:
+    """The origins the basemap's tiles come from, one per subdomain ({s} in the address)."""
+    tiles = basemaps.provider(basemap)
+    address = urlsplit(tiles.build_url(fill_subdomain=False, scale_factor="{r}"))  # as folium builds it
+    hosts = ([address.netloc.replace("{s}", sub) for sub in tiles.get("subdomains", "abc")]
+             if "{s}" in address.netloc else [address.netloc])
+    return tuple(dict.fromkeys(f"{address.scheme}://{host}" for host in hosts))
+
+
+def map_page_policy(basemap: str) -> str:
+    return content_security_policy(("data:", *tile_origins(basemap)))
 
 
 # --- the folium map -------------------------------------------------------------
@@ -108,7 +161,8 @@ def view_bounds(model: StoryModel):
 
 
 def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
-    """folium's map element and the script that creates the map, tiles and view."""
+    """folium's map element and the script that creates the map, tiles and view (written
+    to the story's map.js: pages have no inline script)."""
     settings = model.story.map
     box = view_bounds(model)
     center = [settings.center.lat, settings.center.lon] if settings.center else [20.0, 0.0]

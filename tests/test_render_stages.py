@@ -114,7 +114,7 @@ def test_assets_are_served_from_the_site(tiny_model):
 def test_long_lists_are_split_into_pages(tiny_model, monkeypatch):
     monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 3)
     files = pages.story_files(tiny_model, None)
-    assert sorted(files) == ["embed.html", "events-2.html", "index.html"]
+    assert sorted(files) == ["embed.html", "events-2.html", "index.html", "map.js"]
     first, second = files["index.html"].decode(), files["events-2.html"].decode()
     assert first.count('<li class="event ') == 3 and second.count('<li class="event ') == 1
     assert "Events 1–3 of 4" in first and "Events 4–4 of 4" in second

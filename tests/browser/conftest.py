@@ -10,6 +10,7 @@ import functools
 import http.server
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -32,6 +33,18 @@ OVERLAPPING = """(selectors) => {
   }));
   return hits;
 }"""
+
+# What a host may send on top of the page's own policy: scripts from the site only,
+# none inline (the pages' <meta> policy is stricter still in every other respect).
+HOST_POLICY = "script-src 'self'"
+# Every violation of a Content-Security-Policy, in any frame, said on the console
+# (which Watch collects) and kept in window.__cspViolations.
+CSP_LISTENER = """window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+  console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') +
+                ' (' + e.sourceFile + ':' + e.lineNumber + ')');
+});"""
 
 SITES = {
     "tiny": (FIXTURES / "tiny" / "stories", FIXTURES / "tiny" / "data"),
@@ -63,9 +76,35 @@ def browser():
         chromium.close()
 
 
+def wait_until(target, expression: str, timeout: float = 30_000) -> None:
+    """What wait_for_function does, under the pages' Content-Security-Policy: Playwright's
+    own polling evals the expression inside the page, which a policy without 'unsafe-eval'
+    refuses; target.evaluate asks through DevTools, which no policy restricts. target is
+    a page or a frame; a navigation under way is waited out."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if target.evaluate(expression):
+                return
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+        assert time.monotonic() < deadline, f"still false after {timeout:.0f} ms: {expression}"
+        target.wait_for_timeout(25)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extra_headers: dict[str, str] = {}
+
     def log_message(self, *args):
         pass
+
+    def end_headers(self):
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
 
 
 @dataclass
@@ -78,8 +117,10 @@ class Server:
         return f"http://127.0.0.1:{self.httpd.server_port}/"
 
 
-def serve(root: Path) -> Server:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(root)))
+def serve(root: Path, headers: dict[str, str] | None = None) -> Server:
+    """root served on a free port; headers are added to every response (e.g. a host's CSP)."""
+    handler = type("Handler", (_QuietHandler,), {"extra_headers": dict(headers or {})})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(root)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return Server(root, httpd)
 
@@ -87,7 +128,8 @@ def serve(root: Path) -> Server:
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory):
     """Each fixture site built once and served on its own port; "paged" is the rules
-    story with a list page size of 3, so its event list spans three pages."""
+    story with a list page size of 3, so its event list spans three pages; "csp" is the
+    example site again, served with a host's strict Content-Security-Policy header."""
     servers = {}
     for name, (stories, data) in [*SITES.items(), ("paged", SITES["rules"])]:
         out = tmp_path_factory.mktemp(name) / "site"
@@ -97,6 +139,7 @@ def sites(tmp_path_factory):
             result = site.build(stories, data, out)
         assert not result.problems, [p.as_text() for p in result.problems]
         servers[name] = serve(out)
+    servers["csp"] = serve(servers["example"].root, {"Content-Security-Policy": HOST_POLICY})
     yield servers
     for server in servers.values():
         server.httpd.shutdown()
@@ -127,12 +170,14 @@ class Watch:
 
 @pytest.fixture
 def open_page(browser, sites):
-    """open_page(site, path, width=1280, height=800) -> (page, watch); fails the test on page errors."""
+    """open_page(site, path, width=1280, height=800) -> (page, watch); fails the test on page errors,
+    Content-Security-Policy violations among them."""
     contexts, watches = [], []
 
     def opener(site_name: str, path: str, width: int = 1280, height: int = 800, wait_ready: bool = True):
         server = sites[site_name]
         context = browser.new_context(viewport={"width": width, "height": height})
+        context.add_init_script(CSP_LISTENER)
         contexts.append(context)
         watch = Watch(server.url)
         watches.append(watch)
@@ -152,7 +197,7 @@ def open_page(browser, sites):
         page.on("dialog", lambda d: (watch.dialogs.append(d.message), d.dismiss()))
         page.goto(server.url + path)
         if wait_ready:
-            page.wait_for_function("window.storymap !== undefined", timeout=10_000)
+            wait_until(page, "window.storymap !== undefined", timeout=10_000)
         return page, watch
 
     yield opener

@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from .conftest import Watch, serve
+from .conftest import Watch, serve, wait_until
 
 HOST_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Host article</title>
@@ -50,7 +50,7 @@ def host(browser, sites, open_page, tmp_path):
         frame = page.frame_locator("iframe[data-storymap]")
         frame.locator("#timeline-slider").wait_for()
         inner = next(f for f in page.frames if f.url.endswith("embed.html"))
-        inner.wait_for_function("window.storymap !== undefined")
+        wait_until(inner, "window.storymap !== undefined")
         return page, inner
 
     yield opener
@@ -71,7 +71,7 @@ def test_embed_code_points_at_the_absolute_embed_address(open_page, sites):
 def test_host_on_another_origin_sizes_the_iframe_from_its_messages(host, sites):
     page, frame = host()
     assert urlparse(page.url).port != urlparse(frame.url).port  # really two origins
-    page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+    wait_until(page, "document.querySelector('iframe').style.height !== ''")
     content = frame.evaluate("document.documentElement.scrollHeight")
     assert page.evaluate("document.querySelector('iframe').getBoundingClientRect().height") == pytest.approx(content, abs=1)
     assert frame.evaluate("document.documentElement.scrollHeight <= innerHeight")  # no inner scrollbar
@@ -79,21 +79,21 @@ def test_host_on_another_origin_sizes_the_iframe_from_its_messages(host, sites):
     assert heights and heights[-1] == content
     # Opening the event list makes the frame taller, and the host follows.
     frame.locator(".embed-events summary").click()
-    page.wait_for_function(f"document.querySelector('iframe').getBoundingClientRect().height > {content + 50}")
+    wait_until(page, f"document.querySelector('iframe').getBoundingClientRect().height > {content + 50}")
 
 
 def test_host_drives_the_frame_and_hears_its_date(host):
     page, frame = host()
-    page.wait_for_function("received.some(m => m.type === 'storymap:date')")  # the opening date
+    wait_until(page, "received.some(m => m.type === 'storymap:date')")  # the opening date
     page.evaluate("""document.querySelector('iframe').contentWindow.postMessage(
         {type: 'storymap:setDate', date: '2023-09-10'}, '*')""")
-    frame.wait_for_function("storymap.date() === '2023-09-10'")
-    page.wait_for_function("received.some(m => m.type === 'storymap:date' && m.date === '2023-09-10')")
+    wait_until(frame, "storymap.date() === '2023-09-10'")
+    wait_until(page, "received.some(m => m.type === 'storymap:date' && m.date === '2023-09-10')")
     assert frame.evaluate("storymap.visibleEvents()") == ["arrival", "rail-leg", "sea-leg"]
     page.evaluate("""document.querySelector('iframe').contentWindow.postMessage(
         {type: 'storymap:focus', id: 'statement'}, '*')""")
-    frame.wait_for_function("storymap.date() === '2023-10-02'")
-    page.wait_for_function("received.some(m => m.type === 'storymap:date' && m.date === '2023-10-02')")
+    wait_until(frame, "storymap.date() === '2023-10-02'")
+    wait_until(page, "received.some(m => m.type === 'storymap:date' && m.date === '2023-10-02')")
     # Messages of the wrong shape are ignored, not errors.
     page.evaluate("""const w = document.querySelector('iframe').contentWindow;
         w.postMessage('storymap:setDate', '*'); w.postMessage({type: 'storymap:setDate', date: 7}, '*');
@@ -104,7 +104,7 @@ def test_host_drives_the_frame_and_hears_its_date(host):
 
 def test_embed_is_usable_300_px_wide_with_attribution_visible(host):
     page, frame = host(width="300px", viewport=(360, 740))
-    page.wait_for_function("document.querySelector('iframe').style.height !== ''")
+    wait_until(page, "document.querySelector('iframe').style.height !== ''")
     assert frame.evaluate("innerWidth") == 300
     assert frame.evaluate("document.documentElement.scrollWidth") <= 300  # no sideways scrolling
     for selector in (".timeline-play", "#timeline-slider", ".embed-events summary"):
@@ -130,5 +130,5 @@ def test_copy_button_puts_the_embed_code_on_the_clipboard(open_page):
     button = page.locator(".embed-copy")
     assert button.is_visible() and button.bounding_box()["height"] >= 44
     button.click()
-    page.wait_for_function("document.querySelector('.embed-copy').textContent === 'Copied'")
+    wait_until(page, "document.querySelector('.embed-copy').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()") == page.locator("#embed-code").input_value()

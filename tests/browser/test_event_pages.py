@@ -1,6 +1,8 @@
 """A long event list comes in pages: swapped in place with the script, plain links without it."""
 from __future__ import annotations
 
+from .conftest import wait_until
+
 
 def list_ids(page):
     return page.locator(".event-list li.event").evaluate_all("nodes => nodes.map(n => n.dataset.id)")
@@ -10,27 +12,27 @@ def test_pager_swaps_the_list_in_place(open_page):
     page, _ = open_page("paged", "window-rules/")
     assert list_ids(page) == ["day-one", "closed-span", "no-place"]
     page.get_by_role("link", name="Next events").first.click()
-    page.wait_for_function("document.querySelector('.event-list').dataset.page === '2'")
+    wait_until(page, "document.querySelector('.event-list').dataset.page === '2'")
     assert list_ids(page) == ["point-event", "ongoing-span", "month-date"]
     assert page.evaluate("location.pathname").endswith("/window-rules/")  # no navigation
     assert page.locator(".event-pager-range").inner_text() == "Events 4–6 of 7"
     page.get_by_role("link", name="Page 1").click()
-    page.wait_for_function("document.querySelector('.event-list').dataset.page === '1'")
+    wait_until(page, "document.querySelector('.event-list').dataset.page === '1'")
 
 
 def test_focusing_an_event_on_another_page_loads_it(open_page):
     page, _ = open_page("paged", "window-rules/")
     assert page.evaluate("storymap.focus('last-day')") is True
     assert page.evaluate("storymap.date()") == "2023-02-10"
-    page.wait_for_function("document.querySelector('.event-list').dataset.page === '3'")
-    page.wait_for_function("document.querySelector('.leaflet-popup-content .event-sources') !== null")
+    wait_until(page, "document.querySelector('.event-list').dataset.page === '3'")
+    wait_until(page, "document.querySelector('.leaflet-popup-content .event-sources') !== null")
     assert page.locator(".leaflet-popup-content .event-title").inner_text() == "The last dated event"
     assert page.locator("#event-last-day").get_attribute("aria-current") == "true"
 
 
 def test_deep_link_to_an_event_on_another_page(open_page):
     page, _ = open_page("paged", "window-rules/#event=month-date")
-    page.wait_for_function("document.querySelector('.event-list').dataset.page === '2'")
+    wait_until(page, "document.querySelector('.event-list').dataset.page === '2'")
     assert page.locator("#event-month-date").get_attribute("aria-current") == "true"
 
 

@@ -16,7 +16,7 @@ import pytest
 from storymap import site
 
 from ..conftest import FIXTURES
-from .conftest import OVERLAPPING, Watch, serve
+from .conftest import OVERLAPPING, Watch, serve, wait_until
 
 MAPLIST = FIXTURES / "maplist"
 STORY = "map-and-list/"
@@ -54,7 +54,7 @@ def open_reduced(browser, sites):
         page.on("console", watch.on_console)
         page.on("pageerror", lambda error: watch.page_errors.append(str(error)))
         page.goto(server.url + path)
-        page.wait_for_function("window.storymap !== undefined", timeout=10_000)
+        wait_until(page, "window.storymap !== undefined", timeout=10_000)
         return page
 
     yield opener
@@ -115,7 +115,7 @@ def test_choosing_in_the_list_selects_on_the_map(open_page):
     assert selected_ids(page) == ["hill-works"]
     assert page.locator("#event-hill-works .event-title a").get_attribute("aria-current") == "true"
     assert page.locator(".leaflet-popup-content .event-title").inner_text() == "Earthworks at the hill site"
-    page.wait_for_function(ZOOMED_IN)
+    wait_until(page, ZOOMED_IN)
     assert near(canvas_pixel(page, HILL, dy=-12), HALO), "the selected point has its halo"
     assert not near(canvas_pixel(page, LOW, dy=-12), HALO)
     page.locator("#event-depot-meeting .event-title a").click()
@@ -131,11 +131,11 @@ def test_choosing_on_the_map_selects_in_the_list_and_brings_it_into_view(open_pa
     page.mouse.click(x, y)
     assert selected_ids(page) == ["depot-meeting"]
     assert page.locator(".leaflet-popup-content .event-title").inner_text() == "Officers meet at the far depot"
-    page.wait_for_function("""(() => { const r = document.querySelector('#event-depot-meeting').getBoundingClientRect();
+    wait_until(page, """(() => { const r = document.querySelector('#event-depot-meeting').getBoundingClientRect();
         return r.top >= 0 && r.bottom <= innerHeight; })""")
     assert page.evaluate("""(() => { const r = document.querySelector('.map-frame').getBoundingClientRect();
         return r.top < innerHeight / 2 && r.bottom > innerHeight / 2; })()"""), "the map stays in view beside the list"
-    page.wait_for_function("location.hash === '#event=depot-meeting'")
+    wait_until(page, "location.hash === '#event=depot-meeting'")
 
 
 def test_on_a_phone_the_map_stays_put_and_the_list_brings_the_map_back(open_page):
@@ -149,7 +149,7 @@ def test_on_a_phone_the_map_stays_put_and_the_list_brings_the_map_back(open_page
     assert page.evaluate("scrollY") == scrolled  # the reader is looking at the map: no jump to the list
     page.locator("#event-hill-works .event-title a").scroll_into_view_if_needed()
     page.locator("#event-hill-works .event-title a").click()
-    page.wait_for_function("Math.abs(document.querySelector('.map-frame').getBoundingClientRect().top) < 2")
+    wait_until(page, "Math.abs(document.querySelector('.map-frame').getBoundingClientRect().top) < 2")
     assert page.locator(".leaflet-popup-content .event-title").inner_text() == "Earthworks at the hill site"
 
 
@@ -187,7 +187,7 @@ def test_details_show_media_sources_and_confidence_in_words(open_page):
     assert "loading a container ship" in details.locator(".event-description").inner_text()
     image = details.locator("figure.event-media img")
     assert image.get_attribute("alt") == "Two cranes over a container ship at the quay"
-    page.wait_for_function("""(() => { const i = document.querySelector('.leaflet-popup-content figure img');
+    wait_until(page, """(() => { const i = document.querySelector('.leaflet-popup-content figure img');
         return i.complete && i.naturalWidth === 240; })""")
     assert details.locator("figure.event-media figcaption").inner_text() == "Credit: Example Imagery Ltd"
     sources = details.locator(".event-sources")
@@ -228,16 +228,16 @@ def test_selected_route_moves_and_stops_when_deselected(open_page):
     count_frames(page)
     page.evaluate("storymap.focus('sketch-rail')")
     assert motion.get_attribute("data-moving") == "true"
-    page.wait_for_function("window.__frames > 20")  # frames keep coming while the route moves
+    wait_until(page, "window.__frames > 20")  # frames keep coming while the route moves
     page.evaluate("storymap.focus('hill-works')")  # a point: nothing moves
     assert motion.get_attribute("data-moving") == "false"
-    page.wait_for_function(FRAMES_SETTLED)
+    wait_until(page, FRAMES_SETTLED)
     page.evaluate("storymap.focus('road-convoy')")
     assert motion.get_attribute("data-moving") == "true"
     page.evaluate("map_storymap.closePopup()")  # closing the details ends the selection
     assert selected_ids(page) == []
     assert motion.get_attribute("data-moving") == "false"
-    page.wait_for_function(FRAMES_SETTLED)
+    wait_until(page, FRAMES_SETTLED)
 
 
 def test_no_movement_when_the_reader_prefers_reduced_motion(open_reduced):
@@ -245,7 +245,7 @@ def test_no_movement_when_the_reader_prefers_reduced_motion(open_reduced):
     count_frames(page)
     page.evaluate("storymap.focus('sketch-rail')")
     assert page.locator(".sm-motion").get_attribute("data-moving") == "false"
-    page.wait_for_function(FRAMES_SETTLED)
+    wait_until(page, FRAMES_SETTLED)
     assert selected_ids(page) == ["sketch-rail"]
 
 
@@ -255,12 +255,12 @@ def test_movement_follows_a_change_of_preference(open_page):
     page.evaluate("storymap.focus('sketch-rail')")
     assert motion.get_attribute("data-moving") == "true"
     page.emulate_media(reduced_motion="reduce")
-    page.wait_for_function("document.querySelector('.sm-motion').dataset.moving === 'false'")
+    wait_until(page, "document.querySelector('.sm-motion').dataset.moving === 'false'")
     count_frames(page)
-    page.wait_for_function(FRAMES_SETTLED)
+    wait_until(page, FRAMES_SETTLED)
     page.emulate_media(reduced_motion="no-preference")
-    page.wait_for_function("document.querySelector('.sm-motion').dataset.moving === 'true'")
-    page.wait_for_function("window.__frames > 5")
+    wait_until(page, "document.querySelector('.sm-motion').dataset.moving === 'true'")
+    wait_until(page, "window.__frames > 5")
 
 
 def test_movement_stops_while_the_page_is_hidden(open_page):
@@ -273,7 +273,7 @@ def test_movement_stops_while_the_page_is_hidden(open_page):
     page.evaluate(hide, "hidden")  # a background tab: no frames spent on it
     assert motion.get_attribute("data-moving") == "false"
     count_frames(page)
-    page.wait_for_function(FRAMES_SETTLED)
+    wait_until(page, FRAMES_SETTLED)
     page.evaluate(hide, "visible")
     assert motion.get_attribute("data-moving") == "true"
 

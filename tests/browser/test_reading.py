@@ -12,7 +12,7 @@ import pytest
 
 from storymap import i18n, pages, site
 
-from .conftest import OVERLAPPING, SITES, serve
+from .conftest import OVERLAPPING, SITES, serve, wait_until
 
 PHONES = {"375x667": (375, 667), "320x568": (320, 568)}
 EXAMPLE = "nk-russia-munitions-2023/"
@@ -158,7 +158,7 @@ def test_every_control_is_a_44px_touch_target(open_page, site_name, path, size):
         located = [i for i, geo in zip(data["id"], data["geo"]) if geo is not None]
         page.emulate_media(reduced_motion="reduce")  # no zoom animation scaling the popup while it is measured
         page.evaluate(f"storymap.focus('{located[0]}')")
-        page.wait_for_function("!document.querySelector('.leaflet-zoom-anim')")
+        wait_until(page, "!document.querySelector('.leaflet-zoom-anim')")
         assert page.locator(".leaflet-popup-close-button").is_visible()
         assert page.evaluate(SMALL_TARGETS, INLINE_TEXT) == []
 

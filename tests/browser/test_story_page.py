@@ -7,7 +7,7 @@ import pytest
 
 from storymap import site, timeline
 
-from .conftest import SITES
+from .conftest import SITES, wait_until
 
 
 def python_visible(site_name: str, story_id: str, day: dt.date) -> list[str]:
@@ -30,7 +30,7 @@ def test_page_loads_offline_without_errors(open_page, page_name):
 def test_site_index_lists_the_story(open_page):
     page, _ = open_page("tiny", "", wait_ready=False)
     page.get_by_role("link", name="A tiny story").click()
-    page.wait_for_function("window.storymap !== undefined")
+    wait_until(page, "window.storymap !== undefined")
     assert page.evaluate("storymap.date()") == "2023-09-01"
 
 
@@ -89,10 +89,10 @@ def test_play_runs_to_the_end_and_pause_stops(open_page):
     assert button.get_attribute("data-playing") == "true" and button.inner_text() == "Pause"
     # The name alone says the state; aria-pressed too would be read as "Pause, pressed".
     assert button.get_attribute("aria-pressed") is None
-    page.wait_for_function("storymap.date() === '2023-10-02'", timeout=10_000)
-    page.wait_for_function("document.querySelector('.timeline-play').getAttribute('data-playing') === 'false'")
+    wait_until(page, "storymap.date() === '2023-10-02'", timeout=10_000)
+    wait_until(page, "document.querySelector('.timeline-play').getAttribute('data-playing') === 'false'")
     button.click()  # from the end, play starts again at the beginning
-    page.wait_for_function("storymap.date() !== '2023-10-02'")
+    wait_until(page, "storymap.date() !== '2023-10-02'")
     button.click()
     stopped_at = page.evaluate("storymap.date()")
     page.wait_for_timeout(400)
@@ -127,7 +127,7 @@ def test_clicking_an_event_in_the_list_focuses_it(open_page):
     page, _ = open_page("tiny", "tiny-story/")
     page.locator("#event-rail-leg .event-title a").click()
     assert page.locator(".leaflet-popup-content .event-title").inner_text() == "Trains head west"
-    page.wait_for_function("location.hash === '#event=rail-leg'")
+    wait_until(page, "location.hash === '#event=rail-leg'")
 
 
 def test_clicking_an_event_on_the_map_opens_it(open_page):
@@ -157,11 +157,11 @@ def test_hash_follows_the_readers_moves_and_hashchange_moves_the_map(open_page):
     page, _ = open_page("tiny", "tiny-story/")
     assert page.evaluate("location.hash") == ""  # opening the page does not rewrite the address
     page.evaluate("storymap.setDate('2023-09-20')")
-    page.wait_for_function("location.hash === '#date=2023-09-20'")
+    wait_until(page, "location.hash === '#date=2023-09-20'")
     page.evaluate("location.hash = '#event=statement'")
-    page.wait_for_function("storymap.date() === '2023-10-02'")
+    wait_until(page, "storymap.date() === '2023-10-02'")
     page.evaluate("location.hash = '#date=2023-09-05'")
-    page.wait_for_function("storymap.date() === '2023-09-05'")
+    wait_until(page, "storymap.date() === '2023-09-05'")
 
 
 def test_unknown_deep_link_falls_back_to_the_start(open_page):
@@ -171,7 +171,7 @@ def test_unknown_deep_link_falls_back_to_the_start(open_page):
 
 def test_ready_event_is_dispatched(open_page):
     page, _ = open_page("tiny", "tiny-story/", wait_ready=False)
-    page.wait_for_function("document.documentElement.classList.contains('storymap-ready')")
+    wait_until(page, "document.documentElement.classList.contains('storymap-ready')")
 
 
 def test_without_javascript_the_list_tells_the_story(browser, sites):

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from storymap import site
 
 from ..conftest import FIXTURES
-from .conftest import serve
+from .conftest import serve, wait_until
 
 SIZES = {"desktop": (1280, 800), "phone": (375, 667)}
 PLAY_TICK_MS = 120  # timelinebar.js
@@ -257,7 +257,7 @@ def test_ticks_and_period_bars_are_drawn(open_page, size):
     assert abs(bars[1][0] - expected_x[4]) <= 1.5 and abs(bars[1][1] - expected_x[-1]) <= 1.5
     before = page.evaluate("document.querySelector('.timeline-ticks').width")
     page.set_viewport_size({"width": size[0] // 2 + 300, "height": size[1]})  # redrawn for the new width
-    page.wait_for_function(f"document.querySelector('.timeline-ticks').width !== {before}")
+    wait_until(page, f"document.querySelector('.timeline-ticks').width !== {before}")
     assert len(column_runs(page, RAIL_Y - 3)) == len(RULES_STARTS)
 
 

@@ -243,14 +243,24 @@ function legendRoom(map, legend, least) {
 }
 
 // Offline or blocked tiles: say so once, quietly, instead of a blank grey map.
+// The map's set-up (map.js) runs before this script and starts the first
+// tiles, so some may have failed already: a broken image is complete with no width.
 function watchTiles(map, strings) {
+  var shown = false;
+  var show = function () {
+    if (shown) { return; }
+    shown = true;
+    var note = L.control({ position: 'topright' });  // the one corner no other control uses
+    note.onAdd = function () { return el('p', { className: 'sm-tiles-failed', text: strings.tiles_failed }); };
+    note.addTo(map);
+  };
   map.eachLayer(function (layer) {
     if (!(layer instanceof L.TileLayer)) { return; }
-    layer.once('tileerror', function () {
-      var note = L.control({ position: 'topright' });  // the one corner no other control uses
-      note.onAdd = function () { return el('p', { className: 'sm-tiles-failed', text: strings.tiles_failed }); };
-      note.addTo(map);
-    });
+    layer.once('tileerror', show);
+    var tiles = layer.getContainer() ? layer.getContainer().querySelectorAll('img.leaflet-tile') : [];
+    for (var i = 0; i < tiles.length; i++) {
+      if (tiles[i].complete && !tiles[i].naturalWidth) { show(); }
+    }
   });
 }
 

@@ -16,16 +16,19 @@ function createApi(app) {
     visibleEvents: function () {
       return app.data.visible.map(function (index) { return app.timeline.ids[index]; });
     },
-    // Move to an event, pan to it and open its details; false for an unknown id.
-    focus: function (id) { return app.focus(String(id), 'api'); }
+    // Move to an event, pan to it and open its details; false for an unknown id
+    // (or anything not a string: nothing moves).
+    focus: function (id) { return app.focus(id, 'api'); }
   });
 }
 
 // "#date=2023-10-05" or "#event=<id>" -> {date} / {event}; null for anything else.
+// The hash is whatever a link says: a malformed escape ("%E0%A4%A") is ignored
+// like any other value that names no date or event, never an error.
 function readHash(hash) {
-  var match = /^#(date|event)=(.+)$/.exec(hash || '');
+  var match = /^#(date|event)=(.+)$/.exec(hash || ''), value;
   if (!match) { return null; }
-  var value = decodeURIComponent(match[2]);
+  try { value = decodeURIComponent(match[2]); } catch (err) { return null; }
   return match[1] === 'date' ? { date: value } : { event: value };
 }
 

@@ -73,14 +73,15 @@ function EventList(panel, timeline, pageSize) {
   }
 }
 
+// By id in a Map: select() gets ids from outside (the hash, messages, the API).
 EventList.prototype.indexItems = function () {
-  this.items = {};
+  this.items = new Map();
   var nodes = this.list ? this.list.querySelectorAll('li.event') : [];
-  for (var i = 0; i < nodes.length; i++) { this.items[nodes[i].getAttribute('data-id')] = nodes[i]; }
+  for (var i = 0; i < nodes.length; i++) { this.items.set(nodes[i].getAttribute('data-id'), nodes[i]); }
   this.ended = {};
 };
 
-EventList.prototype.item = function (id) { return this.items[id] || null; };
+EventList.prototype.item = function (id) { return this.items.get(id) || null; };
 
 EventList.prototype.pageOf = function (index) { return Math.floor(index / this.pageSize) + 1; };
 
@@ -133,11 +134,11 @@ EventList.prototype.show = function (day, visibleFlags) {
     var ended = timeline.from[i] <= day && !visibleFlags[i];
     if (!!this.ended[i] !== ended) {
       this.ended[i] = ended;
-      var node = this.items[timeline.ids[i]];
+      var node = this.item(timeline.ids[i]);
       if (node) { node.classList.toggle('is-ended', ended); }
     }
   }
-  var before = next < 0 ? null : this.items[timeline.ids[next]];
+  var before = next < 0 ? null : this.item(timeline.ids[next]);
   if (this.marker.parentNode !== this.list || this.marker.nextSibling !== before) {
     this.list.insertBefore(this.marker, before);
   }

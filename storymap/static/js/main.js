@@ -60,8 +60,8 @@ StoryApp.prototype.setDay = function (day, cause) {
 };
 
 StoryApp.prototype.focus = function (id, cause) {
-  var index = this.timeline.indexById[id];
-  if (index === undefined) { return false; }
+  var index = this.timeline.indexOf(id);
+  if (index < 0) { return false; }
   this.setDay(this.timeline.eventDay(index), cause);
   this.popup.options.autoPan = false;  // one move at a time: to the event, then (if need be) to fit its details
   this.select(index, true);

@@ -9,8 +9,10 @@ function Timeline(data) {
   this.from = events.from;
   this.until = events.until;
   this.located = events.geo.map(function (geo) { return geo !== null; });
-  this.indexById = {};
-  for (var i = 0; i < this.ids.length; i++) { this.indexById[this.ids[i]] = i; }
+  // A Map, not an object: ids come from outside (the hash, messages, the API), and
+  // "constructor" or "__proto__" must not find Object.prototype's members.
+  this.indexById = new Map();
+  for (var i = 0; i < this.ids.length; i++) { this.indexById.set(this.ids[i], i); }
   this.locatedTotal = this.located.filter(Boolean).length;
   this.day = 0;
 }
@@ -40,6 +42,12 @@ Timeline.prototype.dayOf = function (text) {
   var ms = parseIsoDay(text);
   if (isNaN(ms)) { return NaN; }
   return clamp(Math.round((ms - this.startMs) / DAY_MS), 0, this.days);
+};
+
+// The position of the event with this id; -1 for an unknown id or anything not a string.
+Timeline.prototype.indexOf = function (id) {
+  var index = typeof id === 'string' ? this.indexById.get(id) : undefined;
+  return index === undefined ? -1 : index;
 };
 
 // The day an event starts on this timeline, for focus().

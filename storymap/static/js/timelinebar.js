@@ -73,10 +73,7 @@ TimelineBar.prototype.onKey = function (e) {
 // A week, or on long timelines the same day of the next/previous month (31 Jan -> 28 Feb).
 TimelineBar.prototype.pageStep = function (day, direction) {
   if (this.timeline.days <= PAGE_STEP_WEEK_MAX_DAYS) { return day + 7 * direction; }
-  var date = new Date(this.timeline.startMs + day * DAY_MS);
-  var year = date.getUTCFullYear(), month = date.getUTCMonth() + direction;
-  var lastOfMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  var ms = Date.UTC(year, month, Math.min(date.getUTCDate(), lastOfMonth));
+  var ms = shiftMonths(this.timeline.startMs + day * DAY_MS, direction);
   return Math.round((ms - this.timeline.startMs) / DAY_MS);
 };
 

@@ -18,19 +18,38 @@ function el(tag, attrs, children) {
   return node;
 }
 
+// The UTC midnight of a day; month counts from 0 and may run over (13, or day 0 for the
+// last of the month before), as with Date.UTC. Date.UTC itself reads years 0-99 as
+// 1900-1999; setUTCFullYear takes every year as written.
+function utcDay(year, month, day) {
+  var date = new Date(0);
+  date.setUTCFullYear(year, month, day);
+  return date.getTime();
+}
+
 // "2023-10-05", "2023-10" or "2023" to a UTC time at the first day of the period.
 function parseIsoDay(text) {
   var match = ISO_DAY.exec(String(text || '').trim());
   if (!match) { return NaN; }
   var year = +match[1], month = match[2] ? +match[2] : 1, day = match[3] ? +match[3] : 1;
-  var ms = Date.UTC(year, month - 1, day);
+  var ms = utcDay(year, month - 1, day);
   var check = new Date(ms);
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) { return NaN; }
   return ms;
 }
 
+// The same day of the month some months later (or earlier), kept within the
+// shorter month: 31 Jan + 1 month -> 28 Feb.
+function shiftMonths(ms, months) {
+  var date = new Date(ms), year = date.getUTCFullYear(), month = date.getUTCMonth() + months;
+  var lastOfMonth = new Date(utcDay(year, month + 1, 0)).getUTCDate();
+  return utcDay(year, month, Math.min(date.getUTCDate(), lastOfMonth));
+}
+
+// "2023-10-05"; years beyond 0-9999 in ISO's expanded form ("+010000-01-01").
 function isoFromMs(ms) {
-  return new Date(ms).toISOString().slice(0, 10);
+  var text = new Date(ms).toISOString();
+  return text.slice(0, text.indexOf('T'));
 }
 
 function clamp(value, low, high) {

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import yaml
 
 from . import yamlio
 from .errors import Mark, Problems, did_you_mean, display_path
@@ -182,20 +185,32 @@ def event_yaml(row: Row, sheet_name: str, schema: str) -> str:
         if name not in cells or (name == "id" and cells[name] == row.stem):
             continue
         value = cells[name]
-        if name == "description" and "\n" in value:
+        if name == "description" and "\n" in value and _keeps_as_block(value):
             lines.append("description: |")
-            lines.extend(("  " + line).rstrip() for line in value.splitlines())
+            lines.extend(("  " + line).rstrip() for line in value.split("\n"))
         else:
             lines.append(f"{name}: {value.lower() if name == 'approximate' else yaml_text(value)}")
     if "lat" in cells:
         lines.append(f"at: {{lat: {cells['lat']}, lon: {cells['lon']}}}")
     if "tags" in cells:
-        lines.append("tags: [" + ", ".join(yaml_text(t.strip()) for t in cells["tags"].split(";") if t.strip()) + "]")
+        lines.append(f"tags: {_flow_list([t.strip() for t in cells['tags'].split(';') if t.strip()])}")
     source_lines = [f"{SOURCE_COLUMNS[c]}: {yaml_text(cells[c])}" for c in SOURCE_COLUMNS if c in cells]
     if source_lines:
         lines.append("sources:")
         lines.extend(("  - " if n == 0 else "    ") + line for n, line in enumerate(source_lines))
     return "\n".join(lines) + "\n"
+
+
+def _keeps_as_block(text: str) -> bool:
+    """A literal block (|) reads back as exactly this text: no line ends in a space or a tab (a
+    Markdown line break, which the block would drop), and no line break YAML counts but \n."""
+    return not re.search(r"[ \t]\n|[\u2028\u2029]", text)
+
+
+def _flow_list(items: list[str]) -> str:
+    """[a, b] with each item quoted as a flow list needs: yaml_text quotes for a line of its own,
+    where ':rail' may stay plain, but inside [...] it would not read back as written."""
+    return yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=10**6).strip()
 
 
 def import_sheet(sheet: Path, stories_dir: Path, data_dir: Path, story_id: str) -> ImportResult:
@@ -223,5 +238,5 @@ def _check_round_trip(texts: dict[Path, str], rows: list[Row], ctx: Context) -> 
         ctx.default_id = path.stem
         node = yamlio.parse(text, str(path), ctx.problems)
         event = EVENT.read(node, ctx) if node is not None else INVALID
-        if event is INVALID or (event.id, event.title, event.when) != (row.event.id, row.event.title, row.event.when):
+        if event is INVALID or event != row.event:  # every field, marks aside
             raise AssertionError(f"import would write a file that does not read back: {path}\n{text}")

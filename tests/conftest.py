@@ -13,7 +13,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # Fuzz tests (hypothesis) try the same examples on every run, so a failure in CI repeats on any
 # machine; HYPOTHESIS_PROFILE=explore searches afresh, and longer, when hunting for new ones.
-settings.register_profile("ci", derandomize=True, database=None, deadline=None, print_blob=True)
+settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=150, print_blob=True)
 settings.register_profile("explore", database=None, deadline=None, max_examples=5000, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 

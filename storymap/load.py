@@ -144,7 +144,7 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
     story_file = directory / "story.yaml"
     shown = display_path(directory)
     before = len(problems)
-    if not ID_PATTERN.match(directory.name):
+    if not ID_PATTERN.fullmatch(directory.name):
         problems.add(Mark(shown), "bad-story-folder", value=directory.name)
     elif directory.name in RESERVED_STORY_IDS:
         problems.add(Mark(shown), "reserved-story-id", value=directory.name, names=reserved_names())
@@ -165,7 +165,7 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
 
 
 def reserved_names() -> str:
-    return ", ".join(sorted(name for name in RESERVED_STORY_IDS if ID_PATTERN.match(name)))
+    return ", ".join(sorted(name for name in RESERVED_STORY_IDS if ID_PATTERN.fullmatch(name)))
 
 
 def event_files(directory: Path) -> list[Path]:
@@ -194,7 +194,7 @@ def read_event_file(path: Path, ctx: Context) -> list[Event]:
     node = yamlio.load(path, ctx.problems, ctx.story_dir.parent if ctx.story_dir is not None else None)
     if node is None:
         return []
-    stem_id = path.stem if ID_PATTERN.match(path.stem) else None
+    stem_id = path.stem if ID_PATTERN.fullmatch(path.stem) else None
     if isinstance(node, Mapping):
         ctx.default_id = stem_id
         items = [EVENT.read(node, ctx)]

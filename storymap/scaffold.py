@@ -99,7 +99,7 @@ def schema_reference(file_dir: Path, stories_dir: Path, name: str) -> str:
 
 
 def new_story(stories_dir: Path, story_id: str, today: dt.date) -> Path:
-    if not ID_PATTERN.match(story_id):
+    if not ID_PATTERN.fullmatch(story_id):
         raise UserError(f"'{story_id}' is not a valid story id",
                         f"use lowercase letters, digits and -, e.g. '{slug(story_id) or 'port-activity'}'")
     if story_id in RESERVED_STORY_IDS:

@@ -142,7 +142,7 @@ def check_rows(sheet: Path, story_dir: Path, data_dir: Path, problems: Problems)
     rows = read_rows(sheet, problems)
     scratch = Problems()  # the story's own problems are `check`'s business, not the import's
     places = read_places(data_dir / "places.yaml", scratch)
-    story_node = yamlio.load(story_dir / "story.yaml", scratch)
+    story_node = yamlio.load(story_dir / "story.yaml", scratch, story_dir.parent)
     values = STORY.read(story_node, Context(scratch, story_dir)) if story_node is not None else INVALID
     if values is not INVALID:
         places.update({p.id: p for p in values.get("places", ())})

@@ -77,7 +77,7 @@ def test_every_page_declares_a_policy_that_allows_no_inline_script(sites):
 
 def test_map_pages_allow_their_basemap_tiles_and_other_pages_no_outside_images(sites):
     models = {m.story.id: m for name in SITES for m in site.check(*SITES[name]).models}
-    for name, root, path in built_pages(sites):
+    for _name, root, path in built_pages(sites):
         _, policy = page_policy(Elements(path.read_text("utf-8")))
         if path.name in ("index.html", "embed.html") and path.parent != root:
             basemap = models[path.parent.name].story.map.basemap

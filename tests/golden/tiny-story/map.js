@@ -1,0 +1,44 @@
+var map_storymap = L.map(
+                "map_storymap",
+                {
+                    center: [20.0, 0.0],
+                    crs: L.CRS.EPSG3857,
+                    ...{
+  "zoom": 2,
+  "zoomControl": true,
+  "preferCanvas": true,
+  "worldCopyJump": false,
+}
+
+                }
+            );
+            L.control.scale().addTo(map_storymap);
+
+            
+
+        
+    
+            var tile_layer_layer_0 = L.tileLayer(
+                "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                {
+  "minZoom": 0,
+  "maxZoom": 19,
+  "maxNativeZoom": 19,
+  "noWrap": false,
+  "attribution": "\u0026copy; \u003ca href=\"https://www.openstreetmap.org/copyright\"\u003eOpenStreetMap\u003c/a\u003e contributors",
+  "subdomains": "abc",
+  "detectRetina": false,
+  "tms": false,
+  "opacity": 1,
+}
+
+            );
+        
+    
+            tile_layer_layer_0.addTo(map_storymap);
+        
+    
+            map_storymap.fitBounds(
+                [[42.25, 40.04], [52.29, 132.34]],
+                {"animate": false, "maxZoom": 10, "padding": [24, 24]}
+            );

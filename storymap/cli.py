@@ -18,8 +18,10 @@ from typing import NoReturn
 
 import click
 
-from . import scaffold, sheets, site, yamlio
-from .errors import EnvironmentProblem, Problems, UserError, display_path, printable, source_excerpt
+from storymap.desk import scaffold
+from storymap.source import sheets, yamlio
+from storymap import pipeline
+from storymap.errors import EnvironmentProblem, Problems, UserError, display_path, printable, source_excerpt
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -130,7 +132,7 @@ def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | 
     started = time.perf_counter()
     progress = TerminalProgress()
     try:
-        result = site.build(stories_dir, data_dir, out_dir, base_url, progress)
+        result = pipeline.build(stories_dir, data_dir, out_dir, base_url, progress)
     except EnvironmentProblem as error:
         fail(error, f"Nothing was written; {display_path(out_dir)} is unchanged.")
     except UserError as error:
@@ -180,7 +182,7 @@ def check(stories_dir: Path, data_dir: Path, output_format: str) -> None:
     """Check every story and report every problem; write nothing."""
     progress = TerminalProgress()
     try:
-        result = site.check(stories_dir, data_dir, progress)
+        result = pipeline.check(stories_dir, data_dir, progress)
     except UserError as error:
         fail(error)
     finally:
@@ -202,7 +204,7 @@ def check(stories_dir: Path, data_dir: Path, output_format: str) -> None:
               help="Port on 127.0.0.1 (0 picks a free one).")
 def serve(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None, port: int) -> None:
     """Build, serve the site on 127.0.0.1 and rebuild when a story changes."""
-    from . import serve as serving  # watchdog and the server are only needed here
+    from storymap.desk import serve as serving  # watchdog and the server are only needed here
 
     try:
         serving.run_server(stories_dir, data_dir, out_dir, port, base_url)

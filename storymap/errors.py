@@ -67,7 +67,7 @@ class Problems:
 
     def add(self, mark: Mark, code: str, hint: str | None = None, **values) -> None:
         """Record the catalogued problem `code` (messages.py), filled in with values."""
-        from .messages import render
+        from storymap.messages import render
 
         message, hint = render(code, hint, **values)
         self.items.append(Problem(mark, message, hint, code))
@@ -131,7 +131,7 @@ def source_excerpt(problem: Problem, lines: list[str]) -> str:
     YAML files only: a spreadsheet's column is a cell number, not a character,
     and a route file's problems are about the whole geometry.
     """
-    from .messages import WHOLE_FILE_CODES
+    from storymap.messages import WHOLE_FILE_CODES
 
     if problem.code in WHOLE_FILE_CODES or not problem.mark.path.lower().endswith((".yaml", ".yml")):
         return ""

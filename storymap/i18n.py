@@ -11,7 +11,7 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
 
-from .model import PartialDate, When
+from storymap.model import PartialDate, When
 
 # English is the fallback for any string a translation lacks.
 STRINGS: dict[str, dict[str, str]] = {

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import Mark
+from storymap.errors import Mark
 
 PLACE_KINDS = ("port", "railhead", "depot", "base", "border-crossing", "city", "site")
 EVENT_KINDS = ("observation", "shipment", "meeting", "statement", "movement", "other")

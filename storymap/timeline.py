@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from .model import Event, StoryModel, TimedEvent, TimelineSettings
+from storymap.model import Event, StoryModel, TimedEvent, TimelineSettings
 
 
 def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date, dt.date | None]:

@@ -47,7 +47,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import EnvironmentProblem, UserError, display_path
+from storymap.errors import EnvironmentProblem, UserError, display_path
 
 MARKER = ".storymap-site"
 MARKER_TEXT = b"This folder is written by build.py and replaced whole on every build; do not edit it.\n"

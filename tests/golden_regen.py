@@ -5,7 +5,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from storymap import site
+from storymap import pipeline
 
 HERE = Path(__file__).resolve().parent
 TINY = HERE / "fixtures" / "tiny"
@@ -20,7 +20,7 @@ def golden_files(out: Path) -> dict[str, bytes]:
 
 
 def build_tiny(out: Path) -> dict[str, bytes]:
-    result = site.build(TINY / "stories", TINY / "data", out, base_url=BASE_URL)
+    result = pipeline.build(TINY / "stories", TINY / "data", out, base_url=BASE_URL)
     assert not result.problems, [p.as_text() for p in result.problems]
     return golden_files(out)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from storymap import scaffold, site, write
+from storymap.desk import scaffold
+from storymap import pipeline, write
 from storymap.cli import main
 
 from .conftest import FIXTURES, REPO
@@ -169,8 +170,8 @@ def test_any_other_os_error_is_a_message_with_exit_3(project, monkeypatch):
 
 def test_a_path_outside_the_staging_folder_is_refused(built, monkeypatch):
     """A bug guard: a generated name that would leave the site is an exit-3 message, not a write."""
-    render = site.render_site
-    monkeypatch.setattr(site, "render_site", lambda *a, **k: {**render(*a, **k), "../escaped.html": b"x"})
+    render = pipeline.render_site
+    monkeypatch.setattr(pipeline, "render_site", lambda *a, **k: {**render(*a, **k), "../escaped.html": b"x"})
     before = contents(built)
     result = run(*tiny_args(built))
     assert result.exit_code == 3

@@ -7,7 +7,7 @@ import io
 import yaml
 from click.testing import CliRunner
 
-from storymap import cli, site
+from storymap import cli, pipeline
 from storymap.cli import main
 
 from .conftest import PLACES_YAML, STORY_YAML
@@ -49,7 +49,7 @@ def test_new_event_is_dated_today_and_builds(project):
     for field in ("# approximate:", "# place:", "# at:", "# route:", "# kind:", "# confidence:", "# description:",
                   "# media:", "# tags:", "# title:", "# url:", "# archive:"):
         assert field in text, field
-    checked = site.check(project.stories, project.data)
+    checked = pipeline.check(project.stories, project.data)
     assert not checked.problems
     (timed,) = checked.models[0].events
     assert timed.event.id == f"{TODAY}-73-freight-cars-tumangang"
@@ -92,7 +92,7 @@ def test_import_writes_one_file_per_row_named_by_date_and_title(project):
     first = (events / "2023-10-05-73-freight-cars-at-tumangang.yaml").read_text()
     assert "# Imported from sheet.csv, row 2." in first
     assert yaml.safe_load(first)["description"] == "Two lines\nof text\n"
-    model = site.check(project.stories, project.data).models[0]
+    model = pipeline.check(project.stories, project.data).models[0]
     by_id = {t.event.id: t.event for t in model.events}
     shuttle = by_id["ship-shuttle"]
     assert shuttle.when.is_span and shuttle.when.approximate and (shuttle.at.lat, shuttle.at.lon) == (42.5, 131.3)
@@ -155,7 +155,7 @@ def test_imported_text_with_yaml_traps_reads_back_as_written(project):
     import_project(project)
     project.write("sheet.csv", 'title,date,source_publisher,tags\n"NO: yes, #1 ""quoted"" & {x}",2023,- dash,a;NO\n')
     assert run("import", "sheet.csv", "--story", "test-story").exit_code == 0
-    (event,) = [t.event for t in site.check(project.stories, project.data).models[0].events]
+    (event,) = [t.event for t in pipeline.check(project.stories, project.data).models[0].events]
     assert event.title == 'NO: yes, #1 "quoted" & {x}' and event.sources[0].publisher == "- dash"
     assert event.tags == ("a", "NO")
 

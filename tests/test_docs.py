@@ -18,10 +18,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from storymap import messages, schema, validate, yamlio
+from storymap import messages
+from storymap.render import schema
+from storymap.source import validate, yamlio
 from storymap.cli import main
 from storymap.errors import Problems
-from storymap.fields import Context, ListOf, Record
+from storymap.source.fields import Context, ListOf, Record
 
 from .conftest import REPO, as_editors_read
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storymap import site
+from storymap import pipeline
 from storymap.model import LatLon
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,7 +24,7 @@ LAND_FILE = DATA / "naturalearth" / "countries-50m.json"
 
 @pytest.fixture(scope="module")
 def result():
-    return site.check(STORIES, DATA)
+    return pipeline.check(STORIES, DATA)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from storymap import exports, feeds, site
+from storymap.render import exports, feeds
+from storymap import pipeline
 
 from .conftest import EVENT_YAML, FIXTURES, STORY_YAML
 
@@ -17,7 +18,7 @@ TINY = FIXTURES / "tiny"
 
 @pytest.fixture(scope="module")
 def tiny_model():
-    return site.check(TINY / "stories", TINY / "data").models[0]
+    return pipeline.check(TINY / "stories", TINY / "data").models[0]
 
 
 def test_geojson_has_places_and_located_events(tiny_model):
@@ -40,7 +41,7 @@ def test_route_across_the_180th_meridian_is_split_in_geojson_and_kml(project):
     project.places("- {id: anadyr, name: Anadyr, kind: port, lat: 64.73, lon: 177.5}\n"
                    "- {id: nome, name: Nome, kind: port, lat: 64.5, lon: -165.4}\n")
     project.story(events={"e.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: sea, via: [anadyr, nome]}")})
-    model = site.check(project.stories, project.data).models[0]
+    model = pipeline.check(project.stories, project.data).models[0]
     (timed,) = model.events
     assert timed.geometry.points == ((64.73, 177.5), (64.5, 194.6))  # continuous on the map
     geometry = json.loads(exports.data_geojson(model))["features"][-1]["geometry"]
@@ -57,7 +58,7 @@ def test_csv_one_row_per_event_with_formula_guard(project):
     project.story(events={"a.yaml": EVENT_YAML.replace("Something happened", "=HYPERLINK(\"x\")")
                           + "  - publisher: Second Source\n    url: https://b.org\ntags: [rail, sat]\n",
                           "b.yaml": "title: Placeless\ndate: 2023-10\napproximate: true\nsources: [{publisher: P}]\n"})
-    model = site.check(project.stories, project.data).models[0]
+    model = pipeline.check(project.stories, project.data).models[0]
     data = exports.events_csv(model)
     assert data.startswith("\ufeff".encode())
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
@@ -102,6 +103,6 @@ def test_oembed_is_rich_with_an_iframe(tiny_model):
 
 def test_story_with_no_events_still_builds(project):
     project.story(story_yaml=STORY_YAML, events={})
-    result = site.build(project.stories, project.data, project.out)
+    result = pipeline.build(project.stories, project.data, project.out)
     assert not result.problems
     assert (project.out / "test-story" / "index.html").exists()

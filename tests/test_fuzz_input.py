@@ -17,7 +17,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storymap import exports, feeds, sheets, site, yamlio
+from storymap.render import exports, feeds
+from storymap.source import sheets, yamlio
+from storymap import pipeline
 from storymap.errors import Problems
 
 from .conftest import PLACES_YAML, STORY_YAML
@@ -103,13 +105,13 @@ def hostile_story(draw) -> dict[str, str]:
             "data/places.yaml": PLACES_YAML}
 
 
-def check_files(files: dict[str, str]) -> site.BuildResult:
+def check_files(files: dict[str, str]) -> pipeline.BuildResult:
     with tempfile.TemporaryDirectory() as root:
         for relative, text in files.items():
             path = Path(root, relative)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="")
-        return site.check(Path(root, "stories"), Path(root, "data"))
+        return pipeline.check(Path(root, "stories"), Path(root, "data"))
 
 
 @given(hostile_story())

@@ -7,27 +7,27 @@ import geopandas
 import pytest
 from shapely.geometry import LineString, Point
 
-from storymap import geodata
+from storymap.geo import routes
 from storymap.errors import Problems
 
 
 def test_unwrap_keeps_a_line_continuous_across_the_meridian():
-    assert geodata.unwrap([(60, 170), (62, -175), (64, -160)]) == [(60, 170), (62, 185), (64, 200)]
-    assert geodata.unwrap([(0, -170), (0, 175)]) == [(0, -170), (0, -185)]
+    assert routes.unwrap([(60, 170), (62, -175), (64, -160)]) == [(60, 170), (62, 185), (64, 200)]
+    assert routes.unwrap([(0, -170), (0, 175)]) == [(0, -170), (0, -185)]
 
 
 def test_split_at_antimeridian_eastward():
-    parts = geodata.split_at_antimeridian([(60, 170), (62, 190)])
+    parts = routes.split_at_antimeridian([(60, 170), (62, 190)])
     assert parts == [[(60, 170), (61.0, 180)], [(61.0, -180), (62, -170)]]
 
 
 def test_split_at_antimeridian_westward():
-    parts = geodata.split_at_antimeridian([(0, -170), (10, -190)])
+    parts = routes.split_at_antimeridian([(0, -170), (10, -190)])
     assert parts == [[(0, -170), (5.0, -180)], [(5.0, 180), (10, 170)]]
 
 
 def test_a_line_that_does_not_cross_is_one_part():
-    assert geodata.split_at_antimeridian([(1, 10), (2, 20)]) == [[(1, 10), (2, 20)]]
+    assert routes.split_at_antimeridian([(1, 10), (2, 20)]) == [[(1, 10), (2, 20)]]
 
 
 def test_read_route_geojson(tmp_path):
@@ -36,7 +36,7 @@ def test_read_route_geojson(tmp_path):
         "type": "Feature", "properties": {"approximate": True},
         "geometry": {"type": "LineString", "coordinates": [[130.6, 42.4], [131.9, 43.8]]}}]}))
     problems = Problems()
-    line = geodata.read_route_file(path, problems)
+    line = routes.read_route_file(path, problems)
     assert not problems
     assert line.points == ((42.4, 130.6), (43.8, 131.9)) and line.approximate
 
@@ -45,7 +45,7 @@ def test_route_file_in_another_crs_is_converted(tmp_path):
     frame = geopandas.GeoDataFrame(geometry=[LineString([(130.6, 42.4), (131.9, 43.8)])], crs="EPSG:4326")
     path = tmp_path / "line.gpkg"
     frame.to_crs("EPSG:3857").to_file(path, driver="GPKG")
-    line = geodata.read_route_file(path, Problems())
+    line = routes.read_route_file(path, Problems())
     assert line.points[0] == pytest.approx((42.4, 130.6), abs=1e-6)
 
 
@@ -53,7 +53,7 @@ def test_route_file_with_points_is_a_problem(tmp_path):
     path = tmp_path / "points.geojson"
     geopandas.GeoDataFrame(geometry=[Point(1, 2)], crs="EPSG:4326").to_file(path, driver="GeoJSON")
     problems = Problems()
-    assert geodata.read_route_file(path, problems) is None
+    assert routes.read_route_file(path, problems) is None
     assert problems.items[0].message == "route file holds a Point; a route must be a line"
 
 
@@ -61,7 +61,7 @@ def test_unreadable_route_file(tmp_path):
     path = tmp_path / "broken.geojson"
     path.write_text("{not json")
     problems = Problems()
-    assert geodata.read_route_file(path, problems) is None
+    assert routes.read_route_file(path, problems) is None
     assert problems.items[0].message == ("cannot read route file: it is not valid JSON: "
                                          "Expecting property name enclosed in double quotes at line 1, column 2")
 
@@ -72,7 +72,7 @@ def test_route_file_without_crs(tmp_path):
     path = tmp_path / "nocrs.shp"
     frame.to_file(path)
     problems = Problems()
-    assert geodata.read_route_file(path, problems) is None
+    assert routes.read_route_file(path, problems) is None
     assert "no coordinate reference system" in problems.items[0].message
 
 
@@ -80,7 +80,7 @@ def test_multilinestring_split_at_the_meridian_is_joined(tmp_path):
     path = tmp_path / "split.geojson"
     path.write_text(json.dumps({"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiLineString", "coordinates": [[[170, 60], [180, 61]], [[-180, 61], [-170, 62]]]}}))
-    line = geodata.read_route_file(path, Problems())
+    line = routes.read_route_file(path, Problems())
     assert line.points == ((60, 170), (61, 180), (62, 190))
 
 
@@ -94,7 +94,7 @@ def test_approximate_is_read_from_any_feature_and_only_when_true(tmp_path, value
         features = [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]}}]
     path = tmp_path / "line.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
-    assert geodata.read_route_file(path, Problems()).approximate is expected
+    assert routes.read_route_file(path, Problems()).approximate is expected
 
 
 def test_route_file_of_one_point_written_twice_is_too_short(tmp_path):
@@ -103,5 +103,5 @@ def test_route_file_of_one_point_written_twice_is_too_short(tmp_path):
         "type": "Feature", "properties": {},
         "geometry": {"type": "LineString", "coordinates": [[130.6, 42.4], [130.6, 42.4]]}}]}))
     problems = Problems()
-    assert geodata.read_route_file(path, problems) is None
+    assert routes.read_route_file(path, problems) is None
     assert [p.code for p in problems.items] == ["route-too-short"]

@@ -16,10 +16,12 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import LineString
 
-from storymap import files, geodata, routefiles, site
+from storymap.source import files
+from storymap.geo import routes, routefiles
+from storymap import pipeline
 from storymap.cli import main, report
 from storymap.errors import Mark, Problems
-from storymap.fields import RESERVED_STORY_IDS
+from storymap.source.fields import RESERVED_STORY_IDS
 
 from .conftest import EVENT_YAML, FIXTURES, REPO
 
@@ -43,7 +45,7 @@ def media_event(src: str) -> str:
 
 
 def problems_of(project) -> list:
-    return list(site.check(project.stories, project.data).problems)
+    return list(pipeline.check(project.stories, project.data).problems)
 
 
 def only(project):
@@ -240,7 +242,7 @@ def test_new_story_refuses_a_reserved_id(project):
 def test_every_name_the_build_writes_at_the_top_of_the_site_is_reserved(tmp_path):
     """The list cannot drift from what the build writes: build the example site and look."""
     out = tmp_path / "site"
-    result = site.build(REPO / "stories", REPO / "data", out)
+    result = pipeline.build(REPO / "stories", REPO / "data", out)
     assert not result.problems
     story_ids = {model.story.id for model in result.models}
     top = {p.name for p in out.iterdir()} - story_ids
@@ -349,7 +351,7 @@ def test_a_kml_network_link_is_not_followed(project, web):
                     for href in (other, f"{web.url}/more.kml"))
     path = route_project(project, "line.kml", KML.format(coordinates="130.6,42.4 131.9,43.8", extra=links))
     problems = Problems()
-    line = geodata.read_route_file(path, problems, project.data)
+    line = routes.read_route_file(path, problems, project.data)
     assert not problems, [p.as_text() for p in problems]
     assert line.points == ((42.4, 130.6), (43.8, 131.9))
     assert web.requests == []
@@ -388,7 +390,7 @@ def test_a_shapefile_part_linked_out_of_data_is_refused(tmp_path):
     (data / "routes" / "line.dbf").unlink()
     (data / "routes" / "line.dbf").symlink_to("/etc/passwd")
     problems = Problems()
-    assert geodata.read_route_file(data / "routes" / "line.shp", problems, data) is None
+    assert routes.read_route_file(data / "routes" / "line.shp", problems, data) is None
     assert [(Path(p.mark.path).name, p.code) for p in problems] == [("line.dbf", "file-outside")]
 
 
@@ -400,13 +402,13 @@ def test_a_geopackage_with_a_virtual_table_is_refused(tmp_path):
     with sqlite3.connect(path) as database:
         database.execute("CREATE TABLE note (sql TEXT DEFAULT 'CREATE VIRTUAL TABLE x USING VirtualOGR(''/etc'')')")
     problems = Problems()
-    assert geodata.read_route_file(path, problems) is None
+    assert routes.read_route_file(path, problems) is None
     assert problems.items[0].message.startswith("route file holds a VirtualOGR table")
 
 
 def test_the_natural_earth_file_is_read_only_as_topojson_inside_data(tmp_path):
     """The preview's land is a file of --data too: no VRT in disguise, no link out of the folder."""
-    from storymap import preview
+    from storymap.preview import picture
     from storymap.errors import UserError
 
     data = tmp_path / "data"
@@ -418,12 +420,12 @@ def test_the_natural_earth_file_is_read_only_as_topojson_inside_data(tmp_path):
         '<GeometryField encoding="WKT" field="WKT"/></OGRVRTLayer>' for name in ("land", "countries"))
         + "</OGRVRTDataSource>")
     with pytest.raises(UserError) as caught:
-        preview.read_land(data)
+        picture.read_land(data)
     assert caught.value.message == f"cannot read {path}: it is not TopoJSON"
     path.unlink()
     path.symlink_to(REPO / "data" / "naturalearth" / "countries-50m.json")  # TopoJSON, but outside --data
     with pytest.raises(UserError) as caught:
-        preview.read_land(data)
+        picture.read_land(data)
     assert caught.value.message == f"cannot read {path}: file is a link to a place outside {data}"
 
 
@@ -439,7 +441,7 @@ def test_each_allowed_format_is_read(tmp_path, suffix, driver, options):
         geometry = MultiLineString([geometry])
     geopandas.GeoDataFrame(geometry=[geometry], crs="EPSG:4326").to_file(path, driver=driver, **options)
     problems = Problems()
-    line = geodata.read_route_file(path, problems, tmp_path)
+    line = routes.read_route_file(path, problems, tmp_path)
     assert not problems, [p.as_text() for p in problems]
     assert line.points == ((42.4, 130.6), (43.8, 131.9))
 
@@ -452,11 +454,11 @@ def test_a_route_file_over_the_size_limit(project):
 
 
 def test_a_route_file_over_the_point_limit(tmp_path):
-    coordinates = [[100 + n / 2000, 40.0] for n in range(geodata.MAX_ROUTE_POINTS + 1)]
+    coordinates = [[100 + n / 2000, 40.0] for n in range(routes.MAX_ROUTE_POINTS + 1)]
     path = tmp_path / "long.geojson"
     path.write_text(json.dumps({"type": "LineString", "coordinates": coordinates}))
     problems = Problems()
-    assert geodata.read_route_file(path, problems) is None
+    assert routes.read_route_file(path, problems) is None
     assert problems.items[0].message == "route file has 100,001 points; the limit is 100,000"
 
 
@@ -470,7 +472,7 @@ def test_route_coordinates_are_checked_like_event_coordinates(tmp_path, point, m
     path = tmp_path / "line.geojson"
     path.write_text('{"type": "LineString", "coordinates": [[131.9, 43.8], %s]}' % point)
     problems = Problems()
-    assert geodata.read_route_file(path, problems) is None
+    assert routes.read_route_file(path, problems) is None
     assert [(p.mark.path, p.message) for p in problems] == [(str(path), message)]
 
 

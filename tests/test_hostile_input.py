@@ -14,12 +14,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from storymap import timeline, yamlio
+from storymap import timeline
+from storymap.source import yamlio
 from storymap.cli import main
 from storymap.errors import Mark, Problem, Problems, source_excerpt
-from storymap.fields import Context
+from storymap.source.fields import Context
 from storymap.model import PartialDate, TimelineSettings
-from storymap.validate import EVENT
+from storymap.source.validate import EVENT
 
 from .conftest import EVENT_YAML, PLACES_YAML, REPO, STORY_YAML
 

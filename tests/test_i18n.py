@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from storymap import i18n, site
+from storymap import i18n, pipeline
 from storymap.model import PartialDate
 
 from .conftest import FIXTURES
@@ -52,7 +52,7 @@ def test_dates_follow_the_language_and_stay_honest_about_precision():
 
 
 def test_german_story_page_is_german(tmp_path):
-    result = site.build(LANGUAGES / "stories", LANGUAGES / "data", tmp_path / "site", None)
+    result = pipeline.build(LANGUAGES / "stories", LANGUAGES / "data", tmp_path / "site", None)
     assert not result.problems
     page = (tmp_path / "site" / "hafen-de" / "index.html").read_text("utf-8")
     assert '<html lang="de"' in page

@@ -13,7 +13,7 @@ def codes_in_code() -> set[str]:
     """Problem codes named in the package: first string argument after the mark in .add(...),
     codes returned by Custom checks ((None, "code", hint) tuples), and files.Refusal("code")."""
     found = set()
-    for path in PACKAGE.glob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add" and len(node.args) >= 2:
                 code = node.args[1]

@@ -10,7 +10,8 @@ import shapely
 from click.testing import CliRunner
 from PIL import Image
 
-from storymap import preview, previewgeo, site
+from storymap.preview import picture, geometry
+from storymap import pipeline
 from storymap.cli import main
 from storymap.errors import UserError
 
@@ -37,51 +38,51 @@ def share(pixels: np.ndarray, colour: str) -> float:
 
 @pytest.fixture(scope="module")
 def land():
-    return preview.read_land(DATA)
+    return picture.read_land(DATA)
 
 
 @pytest.fixture(scope="module")
 def example_model():
-    result = site.check(EXAMPLE, DATA)
+    result = pipeline.check(EXAMPLE, DATA)
     assert not result.problems
     return next(m for m in result.models if m.story.id == "nk-russia-munitions-2023")
 
 
 def test_example_preview_is_1200_by_630_identical_and_not_blank(example_model, land):
-    first = preview.render(example_model, land)
-    assert Image.open(io.BytesIO(first)).size == (preview.WIDTH, preview.HEIGHT) == (1200, 630)
-    assert preview.render(example_model, land) == first  # byte for byte
+    first = picture.render(example_model, land)
+    assert Image.open(io.BytesIO(first)).size == (picture.WIDTH, picture.HEIGHT) == (1200, 630)
+    assert picture.render(example_model, land) == first  # byte for byte
     assert b"Software" not in first and b"matplotlib" not in first  # no version stamp to differ between machines
     pixels = image(first)
     assert colours(pixels) > 200  # land, sea, borders, routes, symbols, text with antialiasing
-    assert share(pixels, preview.SEA) > 0.02 and share(pixels, preview.LAND) > 0.3
+    assert share(pixels, picture.SEA) > 0.02 and share(pixels, picture.LAND) > 0.3
 
 
-MAP_HEIGHT = preview.HEIGHT - preview.HEADER - preview.FOOTER
+MAP_HEIGHT = picture.HEIGHT - picture.HEADER - picture.FOOTER
 
 
 def main_view(model):
-    found = previewgeo.features(model)
-    return found, previewgeo.view(model.story.map, found.bounds(), preview.WIDTH, MAP_HEIGHT)
+    found = geometry.features(model)
+    return found, geometry.view(model.story.map, found.bounds(), picture.WIDTH, MAP_HEIGHT)
 
 
 def test_example_gets_a_closer_look_at_its_crowded_corner(example_model, land):
     # Rajin, Tumangang and Dunai are a few pixels apart on a map of Eurasia.
     found, box = main_view(example_model)
-    detail = previewgeo.detail_view(found, box, preview.WIDTH, MAP_HEIGHT)
+    detail = geometry.detail_view(found, box, picture.WIDTH, MAP_HEIGHT)
     assert detail is not None
     (x0, x1, y0, y1), (left, bottom, width, height) = detail
-    scale = (box[1] - box[0]) / preview.WIDTH
-    assert (x1 - x0) / width <= scale / previewgeo.DETAIL_GAIN  # at least three times closer
+    scale = (box[1] - box[0]) / picture.WIDTH
+    assert (x1 - x0) / width <= scale / geometry.DETAIL_GAIN  # at least three times closer
     for lat, lon in ((42.2497, 130.2892), (42.43, 130.6), (42.9, 132.3)):  # Rajin, Tumangang, Dunai: inside
-        assert x0 < lon < x1 and y0 < previewgeo.mercator_y(lat) < y1
+        assert x0 < lon < x1 and y0 < geometry.mercator_y(lat) < y1
     # The inset lies within the map and does not cover the area it enlarges.
-    assert 0 <= left and left + width <= preview.WIDTH and 0 <= bottom and bottom + height <= MAP_HEIGHT
+    assert 0 <= left and left + width <= picture.WIDTH and 0 <= bottom and bottom + height <= MAP_HEIGHT
     area = ((x0 - box[0]) / scale, (x1 - box[0]) / scale, (y0 - box[2]) / scale, (y1 - box[2]) / scale)
     assert area[1] < left or left + width < area[0] or area[3] < bottom or bottom + height < area[2]
     # Drawn: a dark frame round the inset, where the plain map has none.
-    pixels = image(preview.render(example_model, land))
-    top = round(preview.HEIGHT - preview.FOOTER - bottom - height)
+    pixels = image(picture.render(example_model, land))
+    top = round(picture.HEIGHT - picture.FOOTER - bottom - height)
     rows = pixels[top - 2: top + 3, int(left) + 20: int(left + width) - 20].astype(int)
     assert max((row.sum(axis=1) < 400).mean() for row in rows) > 0.9  # land sums to 722
 
@@ -96,31 +97,31 @@ def test_no_inset_where_nothing_crowds(where, project):
         stories, data = project.stories, project.data
     else:
         stories, data = FIXTURES / where / "stories", FIXTURES / where / "data"
-    result = site.check(stories, data)
+    result = pipeline.check(stories, data)
     assert not result.problems, [p.as_text() for p in result.problems]
     found, box = main_view(result.models[0])
-    assert previewgeo.detail_view(found, box, preview.WIDTH, MAP_HEIGHT) is None
+    assert geometry.detail_view(found, box, picture.WIDTH, MAP_HEIGHT) is None
 
 
 def test_tiny_fixture_has_no_natural_earth_and_draws_on_a_plain_background(tmp_path):
-    assert preview.read_land(TINY / "data") is None
-    result = site.build(TINY / "stories", TINY / "data", tmp_path / "site")
+    assert picture.read_land(TINY / "data") is None
+    result = pipeline.build(TINY / "stories", TINY / "data", tmp_path / "site")
     assert not result.problems
     data = (tmp_path / "site" / "tiny-story" / "preview.png").read_bytes()
     pixels = image(data)
     assert pixels.shape == (630, 1200, 3)
-    assert share(pixels, preview.PLAIN) > 0.3 and share(pixels, preview.LAND) == 0
+    assert share(pixels, picture.PLAIN) > 0.3 and share(pixels, picture.LAND) == 0
     assert colours(pixels) > 50  # routes, symbols, title and credit
 
 
 def test_land_is_read_once_per_build_and_file_version(land):
-    assert preview.read_land(DATA) is land
+    assert picture.read_land(DATA) is land
 
 
 def test_land_has_no_line_jumping_across_the_map(land):
     """world-atlas keeps Chukotka, Fiji and Antarctica whole across the 180th meridian; drawn flat,
     their rings would be lines across the whole world."""
-    pole = float(previewgeo.mercator_y(90))
+    pole = float(geometry.mercator_y(90))
     rings = shapely.get_rings(land.polygons)
     for shapes in (rings, land.coast, land.borders):
         coords, index = shapely.get_coordinates(shapes, return_index=True)
@@ -133,9 +134,9 @@ def test_land_has_no_line_jumping_across_the_map(land):
 
 
 def test_west_edge_keeps_features_across_the_180th_meridian_together():
-    assert previewgeo.west_edge([130.0, 40.0]) == 40.0
-    assert previewgeo.west_edge([177.5, -165.4, 170.0]) == 170.0  # 170 .. 194.6, not -165.4 .. 177.5
-    assert previewgeo.west_edge([-10.0, 10.0]) == -10.0
+    assert geometry.west_edge([130.0, 40.0]) == 40.0
+    assert geometry.west_edge([177.5, -165.4, 170.0]) == 170.0  # 170 .. 194.6, not -165.4 .. 177.5
+    assert geometry.west_edge([-10.0, 10.0]) == -10.0
 
 
 ANTIMERIDIAN_PLACES = """\
@@ -148,15 +149,15 @@ ANTIMERIDIAN_PLACES = """\
 def test_every_longitude_lands_in_the_band_that_starts_at_the_west_edge(lons):
     # The west edge comes out of a modulo, a last bit away from the longitude it
     # stands for; that longitude once landed a whole turn east (490.6 for 130.6).
-    west = previewgeo.west_edge(lons)
-    shifted = [previewgeo.into_band(lon, west) for lon in lons]
+    west = geometry.west_edge(lons)
+    shifted = [geometry.into_band(lon, west) for lon in lons]
     assert all(west - 1e-6 <= x < west + 360 for x in shifted)
     assert max(shifted) - min(shifted) < 180
 
 
 def test_nearby_points_are_drawn_together():
-    model = site.check(FIXTURES / "languages" / "stories", FIXTURES / "languages" / "data").models[0]
-    found = previewgeo.features(model)
+    model = pipeline.check(FIXTURES / "languages" / "stories", FIXTURES / "languages" / "data").models[0]
+    found = geometry.features(model)
     xs = [x for x, *_ in found.places + found.points]
     assert max(xs) - min(xs) < 1  # 130.6 and 130.7 degrees east, not a whole turn apart
 
@@ -165,30 +166,30 @@ def test_route_across_the_180th_meridian_is_framed_as_one_region(project, land):
     project.places(ANTIMERIDIAN_PLACES)
     project.story(events={"e.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: sea, via: [anadyr, nome]}"),
                           "f.yaml": EVENT_YAML.replace("place: north-port", "place: nome")})
-    model = site.check(project.stories, project.data).models[0]
-    found = previewgeo.features(model)
-    x0, x1, _, _ = previewgeo.view(model.story.map, found.bounds(), preview.WIDTH, 496)
+    model = pipeline.check(project.stories, project.data).models[0]
+    found = geometry.features(model)
+    x0, x1, _, _ = geometry.view(model.story.map, found.bounds(), picture.WIDTH, 496)
     assert 150 < x0 < 180 < x1 < 215  # the Bering Strait region, not the whole world
     assert [p[0] for p in found.points] == [pytest.approx(194.6)]  # Nome drawn east of the meridian
-    pixels = image(preview.render(model, land))[120:590]  # the map
-    assert share(pixels[:, :600], preview.LAND) > 0.05 and share(pixels[:, 600:], preview.LAND) > 0.05  # both shores
-    assert share(pixels, preview.SEA) > 0.3  # the Bering Sea: no land drawn across it
+    pixels = image(picture.render(model, land))[120:590]  # the map
+    assert share(pixels[:, :600], picture.LAND) > 0.05 and share(pixels[:, 600:], picture.LAND) > 0.05  # both shores
+    assert share(pixels, picture.SEA) > 0.3  # the Bering Sea: no land drawn across it
 
 
 def test_story_without_located_events_shows_the_world(project, land):
     project.story(events={"a.yaml": "title: A statement\ndate: 2023-10-01\nsources: [{publisher: P}]\n"})
-    model = site.check(project.stories, project.data).models[0]
-    assert previewgeo.features(model).bounds() is None
-    x0, x1, y0, y1 = previewgeo.view(model.story.map, None, preview.WIDTH, 496)
+    model = pipeline.check(project.stories, project.data).models[0]
+    assert geometry.features(model).bounds() is None
+    x0, x1, y0, y1 = geometry.view(model.story.map, None, picture.WIDTH, 496)
     assert x1 - x0 == pytest.approx(360)
-    assert colours(image(preview.render(model, land))) > 50
+    assert colours(image(picture.render(model, land))) > 50
 
 
 def test_story_center_and_zoom_frame_the_picture(project):
     project.places()
     project.story(story_yaml=STORY_YAML + "map: {center: {lat: 42.9, lon: 132.4}, zoom: 6}\n")
-    model = site.check(project.stories, project.data).models[0]
-    x0, x1, _, _ = previewgeo.view(model.story.map, previewgeo.features(model).bounds(), 1200, 496)
+    model = pipeline.check(project.stories, project.data).models[0]
+    x0, x1, _, _ = geometry.view(model.story.map, geometry.features(model).bounds(), 1200, 496)
     assert (x0 + x1) / 2 == pytest.approx(132.4)
     assert x1 - x0 == pytest.approx(1200 * 360 / (256 * 2 ** 6))
 
@@ -199,23 +200,23 @@ def test_story_center_and_zoom_frame_the_picture(project):
 def test_odd_titles_draw_without_warnings(project, title):
     project.places()
     project.story(story_yaml=STORY_YAML.replace("Test story", title.replace("\\", "\\\\").join('""')))
-    model = site.check(project.stories, project.data).models[0]
+    model = pipeline.check(project.stories, project.data).models[0]
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # matplotlib warns once per missing glyph; mathtext would raise
-        data = preview.render(model, None)
+        data = picture.render(model, None)
     assert Image.open(io.BytesIO(data)).size == (1200, 630)
 
 
 def test_drawable_replaces_missing_glyphs_and_drops_invisible_characters():
-    assert preview.drawable("Дунай  port\u200b\n") == "Дунай port"
-    assert preview.drawable("北朝鮮") == "\u25a1\u25a1\u25a1"
+    assert picture.drawable("Дунай  port\u200b\n") == "Дунай port"
+    assert picture.drawable("北朝鮮") == "\u25a1\u25a1\u25a1"
 
 
 def test_a_broken_natural_earth_file_is_a_message_not_a_traceback(tmp_path):
     (tmp_path / "naturalearth").mkdir()
     (tmp_path / "naturalearth" / "countries-50m.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(UserError) as caught:
-        preview.read_land(tmp_path)
+        picture.read_land(tmp_path)
     assert "countries-50m.json" in caught.value.message and "world-atlas" in caught.value.hint
 
 
@@ -230,6 +231,6 @@ def test_build_with_a_broken_natural_earth_file_says_so_and_exits_2(project):
 
 
 def test_alt_text_names_the_title_and_places(example_model):
-    alt = preview.alt_text(example_model)
+    alt = picture.alt_text(example_model)
     assert alt.startswith("Map of the story's places and events: How North Korean munitions")
     assert "Tikhoretsk ammunition depot" in alt

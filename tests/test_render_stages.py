@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from storymap import markdown, pagedata, pages, render, site
+from storymap.render import markdown, pagedata, pages, assets
+from storymap import pipeline
 
 from .conftest import FIXTURES
 
@@ -15,7 +16,7 @@ TINY = FIXTURES / "tiny"
 
 @pytest.fixture(scope="module")
 def tiny_model():
-    result = site.check(TINY / "stories", TINY / "data")
+    result = pipeline.check(TINY / "stories", TINY / "data")
     assert not result.problems
     return result.models[0]
 
@@ -56,13 +57,13 @@ def test_markdown_inline_and_plain():
 
 
 def test_map_skeleton_is_folium_without_cdn_and_with_stable_ids(tiny_model):
-    html, script = render.map_skeleton(tiny_model)
+    html, script = assets.map_skeleton(tiny_model)
     assert 'id="map_storymap"' in html
     assert "var map_storymap = L.map(" in script
     assert "tile.openstreetmap.org" in script and "OpenStreetMap" in script  # tiles and attribution
     assert "fitBounds" in script
     assert not re.search(r"[0-9a-f]{32}", script), "branca's random ids must not reach the page"
-    assert render.map_skeleton(tiny_model) == (html, script)
+    assert assets.map_skeleton(tiny_model) == (html, script)
 
 
 def test_pages_load_nothing_from_a_cdn_and_no_jquery_or_bootstrap(tiny_model):
@@ -103,7 +104,7 @@ def test_index_lists_stories_newest_first(tiny_model):
 
 
 def test_assets_are_served_from_the_site(tiny_model):
-    files = render.assets()
+    files = assets.assets()
     assert {"assets/leaflet.js", "assets/leaflet.css", "assets/storymap.js", "assets/storymap.css",
             "favicon.ico"} <= set(files)
     script = files["assets/storymap.js"].decode()

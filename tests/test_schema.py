@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 import yaml
 
-from storymap import schema
+from storymap.render import schema
 
 from .conftest import FIXTURES, REPO, as_editors_read
 
@@ -72,10 +72,10 @@ def test_docs_keep_the_generated_schemas():
 
 def test_schema_accepts_what_an_editor_reads_as_numbers(tmp_path):
     """`title: 1984`, `date: 2023` and `id: 2023` build fine, so the editor must not flag them either."""
-    from storymap import validate
+    from storymap.source import validate
     from storymap.errors import Problems
-    from storymap.fields import Context
-    from storymap.yamlio import load as load_yaml_file
+    from storymap.source.fields import Context
+    from storymap.source.yamlio import load as load_yaml_file
 
     path = tmp_path / "e.yaml"
     path.write_text("id: 2023\ntitle: 1984\ndate: 2023\napproximate: true\nsources: [{publisher: 7}]\n")

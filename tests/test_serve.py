@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from storymap import serve, servehttp, site
+from storymap.desk import serve, servehttp
+from storymap import pipeline
 
 from .conftest import FIXTURES, REPO
 
@@ -158,7 +159,7 @@ def test_serves_rebuilds_reports_problems_and_stops(tmp_path):
 
     # What serve left on disk is what a normal build writes.
     normal = tmp_path / "normal"
-    assert not site.build(tmp_path / "stories", tmp_path / "data", normal).problems
+    assert not pipeline.build(tmp_path / "stories", tmp_path / "data", normal).problems
     files = {p.relative_to(normal): p.read_bytes() for p in normal.rglob("*") if p.is_file()}
     assert {p.relative_to(tmp_path / "site"): p.read_bytes()
             for p in (tmp_path / "site").rglob("*") if p.is_file()} == files
@@ -237,7 +238,7 @@ def preview(tmp_path_factory):
     """A running preview server (as serve starts it) of the tiny site, with links and a FIFO planted in it."""
     root = tmp_path_factory.mktemp("preview")
     out = root / "site"
-    assert not site.build(TINY / "stories", TINY / "data", out).problems
+    assert not pipeline.build(TINY / "stories", TINY / "data", out).problems
     (root / "secret.txt").write_text(SECRET, encoding="utf-8")
     (out / "tiny-story/leak.txt").symlink_to(root / "secret.txt")
     (out / "tiny-story/leak.html").symlink_to(root / "secret.txt")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storymap import site
+from storymap import pipeline
 
 from .conftest import EVENT_YAML, FIXTURES, REPO, STORY_YAML
 
@@ -60,7 +60,7 @@ class Page(HTMLParser):
 
 
 def build(stories: Path, data: Path, out: Path, base_url: str | None = None) -> Path:
-    result = site.build(stories, data, out, base_url=base_url)
+    result = pipeline.build(stories, data, out, base_url=base_url)
     assert not result.problems, [p.as_text() for p in result.problems]
     return out
 

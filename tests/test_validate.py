@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from storymap import site
+from storymap import pipeline
 from storymap.model import PartialDate
 
 from .conftest import EVENT_YAML, STORY_YAML
 
 
 def problems_of(project):
-    result = site.check(project.stories, project.data)
+    result = pipeline.check(project.stories, project.data)
     return result.problems.sorted(), result
 
 

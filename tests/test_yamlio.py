@@ -4,9 +4,9 @@ from __future__ import annotations
 import time
 import tracemalloc
 
-from storymap import yamlio
+from storymap.source import yamlio
 from storymap.errors import Problems
-from storymap.yamlio import Mapping, Scalar, Sequence
+from storymap.source.yamlio import Mapping, Scalar, Sequence
 
 
 def parse(text: str):

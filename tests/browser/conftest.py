@@ -17,7 +17,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from storymap import pages, site
+from storymap.render import pages
+from storymap import pipeline
 
 from ..conftest import FIXTURES, REPO
 
@@ -136,7 +137,7 @@ def sites(tmp_path_factory):
         with pytest.MonkeyPatch.context() as patch:
             if name == "paged":
                 patch.setattr(pages, "LIST_PAGE_SIZE", 3)
-            result = site.build(stories, data, out)
+            result = pipeline.build(stories, data, out)
         assert not result.problems, [p.as_text() for p in result.problems]
         servers[name] = serve(out)
     servers["csp"] = serve(servers["example"].root, {"Content-Security-Policy": HOST_POLICY})

@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from storymap import feeds, render, site
+from storymap.render import feeds, assets
+from storymap import pipeline
 
 from ..conftest import REPO
 from .conftest import CSP_LISTENER, HOST_POLICY, SITES, Watch, serve, wait_until
@@ -76,21 +77,21 @@ def test_every_page_declares_a_policy_that_allows_no_inline_script(sites):
 
 
 def test_map_pages_allow_their_basemap_tiles_and_other_pages_no_outside_images(sites):
-    models = {m.story.id: m for name in SITES for m in site.check(*SITES[name]).models}
+    models = {m.story.id: m for name in SITES for m in pipeline.check(*SITES[name]).models}
     for _name, root, path in built_pages(sites):
         _, policy = page_policy(Elements(path.read_text("utf-8")))
         if path.name in ("index.html", "embed.html") and path.parent != root:
             basemap = models[path.parent.name].story.map.basemap
-            assert policy["img-src"] == ["'self'", "data:", *render.tile_origins(basemap)], path
+            assert policy["img-src"] == ["'self'", "data:", *assets.tile_origins(basemap)], path
         else:
             assert policy["img-src"] == ["'self'"], path
 
 
 def test_tile_origins_name_every_subdomain():
-    assert render.tile_origins("OpenStreetMap.Mapnik") == ("https://tile.openstreetmap.org",)
-    assert render.tile_origins("OpenTopoMap") == ("https://a.tile.opentopomap.org", "https://b.tile.opentopomap.org",
+    assert assets.tile_origins("OpenStreetMap.Mapnik") == ("https://tile.openstreetmap.org",)
+    assert assets.tile_origins("OpenTopoMap") == ("https://a.tile.opentopomap.org", "https://b.tile.opentopomap.org",
                                                   "https://c.tile.opentopomap.org")
-    assert "img-src 'self' data: https://a.tile.opentopomap.org https://b.tile" in render.map_page_policy("OpenTopoMap")
+    assert "img-src 'self' data: https://a.tile.opentopomap.org https://b.tile" in assets.map_page_policy("OpenTopoMap")
 
 
 def host_script_source() -> str:
@@ -101,7 +102,7 @@ def host_script_source() -> str:
 
 def test_publishing_docs_give_the_policy_and_the_embed_scripts_hash():
     docs = (REPO / "docs" / "publishing.md").read_text("utf-8")
-    assert render.map_page_policy("OpenStreetMap.Mapnik") in docs
+    assert assets.map_page_policy("OpenStreetMap.Mapnik") in docs
     assert host_script_source() in docs
     assert "frame-ancestors" in docs
 
@@ -178,7 +179,7 @@ ARTICLE = """<!DOCTYPE html>
 
 
 def test_an_article_with_its_own_policy_runs_the_embed_code_allowed_by_its_hash(browser, sites, tmp_path):
-    model = site.check(*SITES["tiny"]).models[0]
+    model = pipeline.check(*SITES["tiny"]).models[0]
     article = ARTICLE.format(script=host_script_source(), site=sites["tiny"].url.rstrip("/"),
                              embed=feeds.embed_code(model, sites["tiny"].url))
     (tmp_path / "article.html").write_text(article, "utf-8")

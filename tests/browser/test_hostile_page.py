@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from storymap.render import STATIC
+from storymap.render.assets import STATIC
 
 from .conftest import Watch, serve, wait_until
 

@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from storymap import site
+from storymap import pipeline
 
 from ..conftest import FIXTURES
 from .conftest import OVERLAPPING, Watch, serve, wait_until
@@ -30,7 +30,7 @@ HALO = (255, 204, 0)
 def sites(sites, tmp_path_factory):
     """The shared fixture sites and "maplist", built once for this module."""
     out = tmp_path_factory.mktemp("maplist") / "site"
-    result = site.build(MAPLIST / "stories", MAPLIST / "data", out)
+    result = pipeline.build(MAPLIST / "stories", MAPLIST / "data", out)
     assert not result.problems, [p.as_text() for p in result.problems]
     server = serve(out)
     yield {**sites, "maplist": server}

@@ -10,7 +10,8 @@ import zlib
 
 import pytest
 
-from storymap import i18n, pages, site
+from storymap import i18n, pipeline
+from storymap.render import pages
 
 from .conftest import OVERLAPPING, SITES, serve, wait_until
 
@@ -67,7 +68,7 @@ def long_words(sites, tmp_path_factory):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), "utf-8")
     (root / "data").mkdir()
-    result = site.build(root / "stories", root / "data", root / "site")
+    result = pipeline.build(root / "stories", root / "data", root / "site")
     assert not result.problems, [p.as_text() for p in result.problems]
     sites["long"] = serve(root / "site")
     yield "long"
@@ -76,7 +77,7 @@ def long_words(sites, tmp_path_factory):
 
 def model_of(site_name: str, story_id: str):
     stories, data = SITES[site_name]
-    return next(m for m in site.check(stories, data).models if m.story.id == story_id)
+    return next(m for m in pipeline.check(stories, data).models if m.story.id == story_id)
 
 
 def open_without_script(browser, url: str, width: int = 1280, height: int = 800):

@@ -5,14 +5,14 @@ import datetime as dt
 
 import pytest
 
-from storymap import site, timeline
+from storymap import pipeline, timeline
 
 from .conftest import SITES, wait_until
 
 
 def python_visible(site_name: str, story_id: str, day: dt.date) -> list[str]:
     stories, data = SITES[site_name]
-    model = next(m for m in site.check(stories, data).models if m.story.id == story_id)
+    model = next(m for m in pipeline.check(stories, data).models if m.story.id == story_id)
     return timeline.visible_events(model, day)
 
 
@@ -37,7 +37,7 @@ def test_site_index_lists_the_story(open_page):
 @pytest.mark.parametrize("site_name, story_id", [("tiny", "tiny-story"), ("rules", "window-rules")])
 def test_visible_events_follow_the_timeline_rules_on_every_day(open_page, site_name, story_id):
     stories, data = SITES[site_name]
-    model = next(m for m in site.check(stories, data).models if m.story.id == story_id)
+    model = next(m for m in pipeline.check(stories, data).models if m.story.id == story_id)
     page, _ = open_page(site_name, f"{story_id}/")
     days = [model.start + dt.timedelta(days=n) for n in range(-2, (model.end - model.start).days + 3)]
     shown = page.evaluate("""(days) => days.map(d => { storymap.setDate(d); return [storymap.date(), storymap.visibleEvents()]; })""",

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from storymap import site
+from storymap import pipeline
 
 from ..conftest import FIXTURES
 from .conftest import serve, wait_until
@@ -30,7 +30,7 @@ def precision_site(sites, tmp_path_factory):
     """The honest-dates story (days, a month, a year, approximate dates), served beside the other sites."""
     if "precision" not in sites:
         out = tmp_path_factory.mktemp("precision") / "site"
-        result = site.build(*PRECISION, out)
+        result = pipeline.build(*PRECISION, out)
         assert not result.problems, [p.as_text() for p in result.problems]
         sites["precision"] = serve(out)  # shut down with the others at the end of the session
 

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import json
 
-from . import i18n
-from .model import CONFIDENCE_LEVELS, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, StoryModel
+from storymap import i18n
+from storymap.model import CONFIDENCE_LEVELS, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, StoryModel
 
 FORMAT_VERSION = 1
 COORD_DIGITS = 5  # about a metre

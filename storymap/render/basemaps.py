@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import xyzservices
 
-from .errors import did_you_mean
+from storymap.errors import did_you_mean
 
 
 @lru_cache(maxsize=1)

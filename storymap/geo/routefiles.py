@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import files
-from .errors import Mark, Problems, display_path
+from storymap.source import files
+from storymap.errors import Mark, Problems, display_path
 
 MAX_ROUTE_BYTES = 20 * 1024 * 1024
 SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg")  # what GDAL reads beside a .shp

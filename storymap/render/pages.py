@@ -14,9 +14,11 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from . import basemaps, feeds, i18n, pagedata, preview
-from .model import Source, StoryModel, TimedEvent
-from .render import (asset_url, content_security_policy, environment, map_page_policy, map_skeleton,
+from storymap.render import basemaps, feeds, pagedata
+from storymap import i18n
+from storymap.preview import picture
+from storymap.model import Source, StoryModel, TimedEvent
+from storymap.render.assets import (asset_url, content_security_policy, environment, map_page_policy, map_skeleton,
                      versioned_url, view_bounds)
 
 LIST_PAGE_SIZE = 500
@@ -109,7 +111,7 @@ def _share(model: StoryModel, base_url: str | None) -> dict:
     return {"url": feeds.site_url(base_url, f"{story.id}/") if base_url else None,
             "image": feeds.story_url(model, base_url, "preview.png"),
             "oembed": feeds.story_url(model, base_url, "oembed.json"),
-            "image_alt": preview.alt_text(model), "width": preview.WIDTH, "height": preview.HEIGHT,
+            "image_alt": picture.alt_text(model), "width": picture.WIDTH, "height": picture.HEIGHT,
             "modified": model.last_changed if model.last_changed != story.published else None}
 
 
@@ -149,5 +151,5 @@ def index_page(models: list[StoryModel], base_url: str | None) -> bytes:
     return template.render(models=newest_first, t=text, root="", asset=lambda n: asset_url(n, ""),
                            csp=content_security_policy(),
                            format_day=lambda day, lang: i18n.format_day(day, lang),
-                           base_url=base_url, picture={"width": preview.WIDTH, "height": preview.HEIGHT}
+                           base_url=base_url, picture={"width": picture.WIDTH, "height": picture.HEIGHT}
                            ).encode("utf-8")

@@ -10,8 +10,9 @@ import json
 import uuid
 import xml.etree.ElementTree as ET
 
-from . import markdown, preview
-from .model import StoryModel
+from storymap.render import markdown
+from storymap.preview import picture
+from storymap.model import StoryModel
 
 ATOM = "http://www.w3.org/2005/Atom"
 EMBED_WIDTH, EMBED_HEIGHT = 800, 600
@@ -110,8 +111,8 @@ def oembed(model: StoryModel, site_title: str, base_url: str | None) -> bytes:
         "height": EMBED_HEIGHT,
         # Relative without --base-url: resolved against this document's own address.
         "thumbnail_url": story_url(model, base_url, "preview.png"),
-        "thumbnail_width": preview.WIDTH,
-        "thumbnail_height": preview.HEIGHT,
+        "thumbnail_width": picture.WIDTH,
+        "thumbnail_height": picture.HEIGHT,
     }
     if model.story.byline:
         document["author_name"] = model.story.byline

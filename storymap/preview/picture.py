@@ -20,10 +20,10 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-from . import i18n
-from .model import PartialDate, StoryModel, When
-from .previewgeo import Land, detail_view, features, mercator_y, view
-from .previewgeo import read_land  # noqa: F401  (a build reads the land through this module)
+from storymap import i18n
+from storymap.model import PartialDate, StoryModel, When
+from storymap.preview.geometry import Land, detail_view, features, mercator_y, view
+from storymap.preview.geometry import read_land  # noqa: F401  (a build reads the land through this module)
 
 WIDTH, HEIGHT, DPI = 1200, 630, 100  # the spec's size; Open Graph's recommended 1.91:1
 HEADER, FOOTER, MARGIN = 100, 34, 30  # px: title band, credit line, text inset

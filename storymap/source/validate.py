@@ -8,14 +8,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import basemaps, files, i18n
-from .errors import Mark, did_you_mean, display_path
-from .fields import (INVALID, Choice, Context, Custom, DateValue, Field, Flag, Identifier, Integer, ListOf,
+from storymap.render import basemaps
+from storymap.source import files
+from storymap import i18n
+from storymap.errors import Mark, did_you_mean, display_path
+from storymap.source.fields import (INVALID, Choice, Context, Custom, DateValue, Field, Flag, Identifier, Integer, ListOf,
                      Markdown, Number, Record, Text, WebAddress, present)
-from .model import (CONFIDENCE_LEVELS, DEFAULT_BASEMAP, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, TIMELINE_MODES,
+from storymap.model import (CONFIDENCE_LEVELS, DEFAULT_BASEMAP, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, TIMELINE_MODES,
                     Correction, Event, LatLon, MapSettings, Media, Place, RouteSpec, Source, Story,
                     TimelineSettings, When)
-from .yamlio import Mapping, Scalar
+from storymap.source.yamlio import Mapping, Scalar
 
 
 def _mark_of(node: Mapping, key: str) -> Mark:

@@ -18,8 +18,8 @@ from typing import NamedTuple, Union
 
 import yaml
 
-from . import files
-from .errors import Mark, Problems, display_path
+from storymap.source import files
+from storymap.errors import Mark, Problems, display_path
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 50  # lists and mappings inside each other; the deepest story field needs 5

@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from . import routefiles
-from .errors import Mark, Problems, display_path
-from .model import Event, Geometry, LatLon, Place
+from storymap.geo import routefiles
+from storymap.errors import Mark, Problems, display_path
+from storymap.model import Event, Geometry, LatLon, Place
 
 WGS84 = "EPSG:4326"
 MAX_ROUTE_POINTS = 100_000  # every point goes to readers' phones, twice (page and data.geojson)

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import files, routefiles, yamlio
-from .errors import Mark, Problems, UserError, display_path
-from .fields import INVALID, ID_PATTERN, RESERVED_STORY_IDS, Context, ListOf
-from .model import Event, Place, Story
-from .validate import EVENT, PLACE, STORY, story_from_values
-from .yamlio import Mapping, Sequence, describe_kind
+from storymap.source import files, yamlio
+from storymap.geo import routefiles
+from storymap.errors import Mark, Problems, UserError, display_path
+from storymap.source.fields import INVALID, ID_PATTERN, RESERVED_STORY_IDS, Context, ListOf
+from storymap.model import Event, Place, Story
+from storymap.source.validate import EVENT, PLACE, STORY, story_from_values
+from storymap.source.yamlio import Mapping, Sequence, describe_kind
 
 EVENT_SUFFIXES = (".yaml", ".yml")
 

@@ -22,11 +22,11 @@ import folium
 import jinja2
 from markupsafe import Markup
 
-from . import basemaps, markdown
-from .geodata import bounds
-from .model import StoryModel
+from storymap.render import basemaps, markdown
+from storymap.geo.routes import bounds
+from storymap.model import StoryModel
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent.parent / "static"
 # Our page script, as small modules in the order they must run (joined at build time).
 SCRIPT_MODULES = ("util.js", "timeline.js", "layers.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "api.js",
                   "main.js")

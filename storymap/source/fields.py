@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .errors import Problems, did_you_mean
-from .model import PartialDate
-from .yamlio import Mapping, Node, Scalar, Sequence, describe_kind
+from storymap.errors import Problems, did_you_mean
+from storymap.model import PartialDate
+from storymap.source.yamlio import Mapping, Node, Scalar, Sequence, describe_kind
 
 
 class _Invalid:

@@ -8,11 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import exports, feeds, geodata, pages, preview, render, schema, timeline
-from .errors import Problems
-from .load import Inputs, Progress, read_inputs
-from .model import Place, Story, StoryModel, TimedEvent
-from .write import check_output_dir, write_site
+from storymap.render import exports, feeds, pages, assets, schema
+from storymap.geo import routes
+from storymap.preview import picture
+from storymap import timeline
+from storymap.errors import Problems
+from storymap.source.load import Inputs, Progress, read_inputs
+from storymap.model import Place, Story, StoryModel, TimedEvent
+from storymap.write import check_output_dir, write_site
 
 SITE_TITLE = "Story maps"
 
@@ -25,7 +28,7 @@ class BuildResult:
     files_read: int = 0
 
 
-def story_model(story: Story, shared_places: dict[str, Place], routes: dict,
+def story_model(story: Story, shared_places: dict[str, Place], route_lines: dict,
                 places_credit: str | None = None) -> StoryModel:
     places = {**shared_places, **{p.id: p for p in story.places}}
     ordered = timeline.in_order(story.events, story.timeline)
@@ -37,7 +40,7 @@ def story_model(story: Story, shared_places: dict[str, Place], routes: dict,
             used.add(event.place)
         if event.route:
             used.update(p for p in event.route.via if isinstance(p, str))
-        timed.append(TimedEvent(event, geodata.event_geometry(event, places, routes), first, last,
+        timed.append(TimedEvent(event, routes.event_geometry(event, places, route_lines), first, last,
                                 places.get(event.place) if event.place else None))
     start, end = timeline.timeline_range(story.events, story.timeline, story.published)
     from_gazetteer = bool(used - {p.id for p in story.places})
@@ -47,10 +50,10 @@ def story_model(story: Story, shared_places: dict[str, Place], routes: dict,
 
 def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
     needed = {e.route.geometry for s in inputs.stories for e in s.events if e.route and e.route.geometry}
-    routes = geodata.read_routes(needed & set(inputs.route_files), inputs.route_files, problems, inputs.data_dir)
+    route_lines = routes.read_routes(needed & set(inputs.route_files), inputs.route_files, problems, inputs.data_dir)
     if problems:
         return []
-    return [story_model(story, inputs.places, routes, inputs.places_credit) for story in inputs.stories]
+    return [story_model(story, inputs.places, route_lines, inputs.places_credit) for story in inputs.stories]
 
 
 def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None) -> BuildResult:
@@ -63,8 +66,8 @@ def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None) -
 
 def render_site(models: list[StoryModel], base_url: str | None,
                 progress: Progress | None = None, data_dir: Path | None = None) -> dict[str, bytes]:
-    files = dict(render.assets())
-    land = preview.read_land(data_dir) if data_dir and models else None  # read once for every story
+    files = dict(assets.assets())
+    land = picture.read_land(data_dir) if data_dir and models else None  # read once for every story
     files["index.html"] = pages.index_page(models, base_url)
     files["feed.xml"] = feeds.atom_feed(models, SITE_TITLE, base_url)
     for name, data in schema.schema_files().items():
@@ -79,7 +82,7 @@ def render_site(models: list[StoryModel], base_url: str | None,
         files[prefix + "events.csv"] = exports.events_csv(model)
         files[prefix + "data.kml"] = exports.data_kml(model)
         files[prefix + "oembed.json"] = feeds.oembed(model, SITE_TITLE, base_url)
-        files[prefix + "preview.png"] = preview.render(model, land)
+        files[prefix + "preview.png"] = picture.render(model, land)
         for media in (m for t in model.events for m in t.event.media):
             files[prefix + media.output] = media.data  # the bytes checked, under a name no src chose
     return files

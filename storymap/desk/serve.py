@@ -20,10 +20,10 @@ import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from . import cli, site
-from .errors import UserError, display_path
-from .servehttp import HOST, BuildState, PreviewServer
-from .write import MARKER, check_output_dir
+from storymap import cli, pipeline
+from storymap.errors import UserError, display_path
+from storymap.desk.servehttp import HOST, BuildState, PreviewServer
+from storymap.write import MARKER, check_output_dir
 
 QUIET_SECONDS = 0.2  # editors save in bursts (temp file, rename, chmod): build once it is quiet
 MAX_DELAY_SECONDS = 0.8  # ...but a file that keeps changing must not postpone the build forever
@@ -88,7 +88,7 @@ class Builder:
         started = time.perf_counter()
         progress = cli.TerminalProgress()  # silent unless stderr is a terminal
         try:
-            result = site.build(*self.args, progress)
+            result = pipeline.build(*self.args, progress)
         except UserError as error:  # e.g. someone put their own files into --out
             line = f"Error: {error.message}" + (f" (hint: {error.hint})" if error.hint else "")
             click.echo(line, err=True)
@@ -102,7 +102,7 @@ class Builder:
             progress.clear()
         self._tell(result, first, time.perf_counter() - started)
 
-    def _tell(self, result: site.BuildResult, first: bool, seconds: float) -> None:
+    def _tell(self, result: pipeline.BuildResult, first: bool, seconds: float) -> None:
         """The terminal line(s) for a finished build, and the status the browser polls."""
         if result.problems:
             cli.report(result.problems)

@@ -26,7 +26,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 import click
 
 HOST = "127.0.0.1"
-ASSETS = Path(__file__).parent / "static" / "serve"
+ASSETS = Path(__file__).parent.parent / "static" / "serve"
 RESERVED = "__storymap"  # story ids cannot start with "_", so no built page lives here
 SCRIPT_PATH = f"/{RESERVED}/reload.js"
 METHODS = ("GET", "HEAD")

@@ -16,14 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from . import yamlio
-from .errors import Mark, Problems, did_you_mean, display_path
-from .fields import INVALID, Context
-from .load import find_route_files, read_events, read_places
-from .model import Event
-from .scaffold import free_path, schema_reference, slug, yaml_text
-from .validate import EVENT, STORY
-from .yamlio import Mapping, Scalar, Sequence
+from storymap.source import yamlio
+from storymap.errors import Mark, Problems, did_you_mean, display_path
+from storymap.source.fields import INVALID, Context
+from storymap.source.load import find_route_files, read_events, read_places
+from storymap.model import Event
+from storymap.desk.scaffold import free_path, schema_reference, slug, yaml_text
+from storymap.source.validate import EVENT, STORY
+from storymap.source.yamlio import Mapping, Scalar, Sequence
 
 COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "kind", "description",
            "confidence", "tags", "source_publisher", "source_title", "source_url", "source_date", "source_archive")

@@ -19,7 +19,7 @@ import os
 import stat
 from pathlib import Path
 
-from .errors import display_path
+from storymap.errors import display_path
 
 MAX_MEDIA_BYTES = 10 * 1024 * 1024  # a photo for a web page needs far less; see docs/writing-a-story.md
 

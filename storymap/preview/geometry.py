@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import files, routefiles
-from .errors import UserError, display_path
-from .messages import render
-from .model import MapSettings, StoryModel
+from storymap.source import files
+from storymap.geo import routefiles
+from storymap.errors import UserError, display_path
+from storymap.messages import render
+from storymap.model import MapSettings, StoryModel
 
 WGS84 = "EPSG:4326"
 NATURAL_EARTH = Path("naturalearth") / "countries-50m.json"

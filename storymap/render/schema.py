@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 
-from .fields import ListOf
-from .validate import EVENT, PLACE, STORY
+from storymap.source.fields import ListOf
+from storymap.source.validate import EVENT, PLACE, STORY
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from .errors import UserError, did_you_mean, display_path
-from .fields import ID_PATTERN, RESERVED_STORY_IDS
-from .load import reserved_names, story_dirs
+from storymap.errors import UserError, did_you_mean, display_path
+from storymap.source.fields import ID_PATTERN, RESERVED_STORY_IDS
+from storymap.source.load import reserved_names, story_dirs
 
 MAX_SLUG = 60
 

@@ -10,9 +10,9 @@ import io
 import json
 import xml.etree.ElementTree as ET
 
-from . import i18n
-from .geodata import split_at_antimeridian
-from .model import Geometry, Place, Source, StoryModel, TimedEvent
+from storymap import i18n
+from storymap.geo.routes import split_at_antimeridian
+from storymap.model import Geometry, Place, Source, StoryModel, TimedEvent
 
 GEOJSON_DIGITS = 6
 CSV_COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "route_mode",

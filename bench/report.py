@@ -5,7 +5,7 @@ import functools
 import gzip
 import re
 import statistics
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from cdn_assets import CdnAssets
@@ -19,8 +19,11 @@ TARGETS = {"transfer": 0.5, "ready": 1.0, "jump": 0.25, "build": 3.0}
 # Parts of our story page's HTML for the byte breakdown. These read the page's markup
 # (not its public API): a part that is not found counts 0 bytes.
 HTML_PARTS = (("event list, first page (<ol class=\"event-list\">)", rb'<ol class="event-list"[^>]*>.*?</ol>'),
-              ("page data JSON (#storymap-data)", rb'<script type="application/json" id="storymap-data">.*?</script>'),
-              ("folium map script (inline)", rb"<script>\s*var map_.*?</script>"))
+              ("page data JSON (#storymap-data)", rb'<script type="application/json" id="storymap-data">.*?</script>'))
+# folium's map set-up is not in the HTML (pages have no inline script): it is the story's
+# map.js beside index.html, counted as the page loaded it (0 bytes if it never did).
+OURS_MAP_SCRIPT = "/" + str(PurePosixPath(OURS_STORY_PAGE).with_name("map.js"))
+MAP_SCRIPT_PART = "folium map set-up (the story's map.js, loaded by the page)"
 
 
 def median(values) -> float | None:
@@ -72,7 +75,7 @@ def gzip_transfer(run: PageRun, site: Path, cdn: CdnAssets) -> int:
 
 
 def html_split(page: bytes) -> list[tuple[str, int, int | None]]:
-    """Our story page's bytes by part (name, bytes, gzip bytes): event list, page JSON, map script, the rest."""
+    """Our story page's HTML by part (name, bytes, gzip bytes): event list, page JSON, the rest."""
     parts = []
     for name, pattern in HTML_PARTS:
         match = re.search(pattern, page, re.S)
@@ -80,6 +83,14 @@ def html_split(page: bytes) -> list[tuple[str, int, int | None]]:
     rest = len(page) - sum(len(p) for _, p in parts)
     return [(name, len(p), gzip_size(p)) for name, p in parts] + \
         [("rest of the HTML", rest, None)]
+
+
+def map_script_part(ours: PageRun, ours_site: Path, cdn: CdnAssets) -> tuple[str, int, int]:
+    """(name, bytes, gzip bytes) of the story's map.js as our page loaded it; 0 when it did not."""
+    for url, size in ours.responses:
+        if urlsplit(url).path == OURS_MAP_SCRIPT:
+            return MAP_SCRIPT_PART, size, gzip_size(response_body(url, ours_site, cdn))
+    return MAP_SCRIPT_PART, 0, 0
 
 
 def print_ours_breakdown(story: Story, ours_site: Path, ours: PageRun, cdn: CdnAssets) -> None:
@@ -91,8 +102,9 @@ def print_ours_breakdown(story: Story, ours_site: Path, ours: PageRun, cdn: CdnA
         zipped = gzip_size(response_body(url, ours_site, cdn))
         print(f"  {human_bytes(size):>10}  {100 * size / total:5.1f}%  gzip {human_bytes(zipped):>9}  "
               f"{urlsplit(url).path}")
-    print("  of the HTML:")
-    for name, size, zipped in html_split(page):
+    print("  of the HTML, and the map set-up beside it:")
+    map_script = map_script_part(ours, ours_site, cdn)
+    for name, size, zipped in [*html_split(page), map_script]:
         gz = f"gzip {human_bytes(zipped):>9}" if zipped is not None else " " * 14
         print(f"  {human_bytes(size):>10}  {100 * size / total:5.1f}%  {gz}  {name}")
     per_event = len(page) / story.events

@@ -2,7 +2,8 @@
 
 Ours is built by the project's build.py, folium's by bench/folium_page.py, each as a
 subprocess timed by the wall clock. Of our build the bench relies only on the built
-file layout: <out>/index.html (the story list) and <out>/<story id>/index.html.
+file layout: <out>/index.html (the story list) and <out>/<story id>/index.html (with
+its map.js beside it, which the report's byte breakdown names).
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint lock serve check bench golden docs-schema chromium clean
+.PHONY: site test lint lock serve check bench golden docs-schema picture chromium clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -75,7 +75,12 @@ golden: $(TEST_STAMP)
 
 # Regenerate docs/schema/ (the JSON Schemas editors use) after changing a field.
 docs-schema: $(STAMP)
-	$(PY) -m storymap.schema docs/schema
+	$(PY) -m storymap.render.schema docs/schema
+
+# Redraw the README's picture: the example story's preview.png, as every build draws it (offline,
+# byte-identical from build to build, so an unchanged story leaves the committed file unchanged).
+picture: site
+	cp site/nk-russia-munitions-2023/preview.png docs/example-story.png
 
 serve: $(STAMP)
 	$(PY) build.py serve

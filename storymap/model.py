@@ -8,6 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import total_ordering
 from pathlib import Path
 
 from storymap.errors import Mark
@@ -21,9 +22,14 @@ DEFAULT_WINDOW_DAYS = 14
 DEFAULT_BASEMAP = "OpenStreetMap.Mapnik"
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class PartialDate:
-    """A day, a month or a year, as an ISO date written with 1, 2 or 3 parts."""
+    """A day, a month or a year, as an ISO date written with 1, 2 or 3 parts.
+
+    Dates sort as the periods they are: by first day, then by last day. Of 2023, 2023-01
+    and 2023-01-01, which all start on 1 January, the day comes first and the year last.
+    """
 
     year: int
     month: int | None = None
@@ -48,13 +54,18 @@ class PartialDate:
     def last_day(self) -> dt.date:
         """The last day the period covers: used for the end of a span."""
         if self.day:
-            return dt.date(self.year, self.month, self.day)
+            return self.first_day()
         month = self.month or 12
         return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     @classmethod
     def from_date(cls, day: dt.date) -> "PartialDate":
         return cls(day.year, day.month, day.day)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, PartialDate):
+            return NotImplemented
+        return (self.first_day(), self.last_day()) < (other.first_day(), other.last_day())
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from storymap.model import Event, StoryModel, TimedEvent, TimelineSettings
+from storymap.model import Event, TimelineMode, TimelineSettings
 
 
 def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date, dt.date | None]:
@@ -24,7 +24,7 @@ def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date,
     first = when.start.first_day()
     if when.is_span:
         return first, when.end.last_day() if when.end else None
-    if settings.mode == "window":
+    if settings.mode == TimelineMode.WINDOW:
         # The calendar ends on 9999-12-31: a window that would outlast it ends there.
         return first, first + dt.timedelta(days=min(settings.window_days - 1, (dt.date.max - first).days))
     return first, None
@@ -52,16 +52,3 @@ def in_order(events: Iterable[Event], settings: TimelineSettings) -> list[Event]
     indexed.sort(key=lambda pair: (visible_interval(pair[1], settings)[0], pair[0]))
     return [event for _, event in indexed]
 
-
-def is_visible(timed: TimedEvent, day: dt.date) -> bool:
-    return timed.visible_from <= day and (timed.visible_until is None or day <= timed.visible_until)
-
-
-def clamp(model: StoryModel, day: dt.date) -> dt.date:
-    return min(max(day, model.start), model.end)
-
-
-def visible_events(model: StoryModel, day: dt.date) -> list[str]:
-    """Ids of the events drawn on the map on `day`, in timeline order (window.storymap.visibleEvents)."""
-    day = clamp(model, day)
-    return [t.event.id for t in model.events if t.geometry is not None and is_visible(t, day)]

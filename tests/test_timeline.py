@@ -68,3 +68,13 @@ def test_order_is_by_first_visible_day_then_as_written():
     items = [dated(2023, 10, 5), span(PartialDate(2023, 8), None), dated(2023, 8, 1), dated(2023, 9)]
     items = [e.__class__(**{**e.__dict__, "id": str(n)}) for n, e in enumerate(items)]
     assert [e.id for e in timeline.in_order(items, CUMULATIVE)] == ["1", "2", "3", "0"]
+
+
+def test_partial_dates_sort_as_periods_by_first_then_last_day():
+    year, month, day = PartialDate(2023), PartialDate(2023, 1), PartialDate(2023, 1, 1)
+    assert sorted([year, PartialDate(2022, 12, 31), month, day, PartialDate(2023, 2)]) == \
+        [PartialDate(2022, 12, 31), day, month, year, PartialDate(2023, 2)]
+    assert day < month < year and year > month > day and month <= month
+    assert PartialDate(2023, 6) > PartialDate(2023) > PartialDate(2022, 12)  # June starts after 1 January
+    with pytest.raises(TypeError):
+        _ = PartialDate(2023) < D(2023, 1, 1)  # a period is not a day

@@ -22,16 +22,6 @@ Timeline.prototype.isVisible = function (index, day) {
   return this.from[index] <= day && (until === null || day <= until);
 };
 
-// Indexes of the events visible on the day, in timeline order; only those drawn
-// on the map when locatedOnly is set.
-Timeline.prototype.visibleIndexes = function (day, locatedOnly) {
-  var out = [];
-  for (var i = 0; i < this.ids.length; i++) {
-    if ((!locatedOnly || this.located[i]) && this.isVisible(i, day)) { out.push(i); }
-  }
-  return out;
-};
-
 Timeline.prototype.iso = function (day) {
   return isoFromMs(this.startMs + day * DAY_MS);
 };

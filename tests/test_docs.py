@@ -4,7 +4,9 @@ Every message in the catalog has its own section in docs/errors.md and no
 section describes a message that does not exist; every field the validator
 declares is documented; every `python build.py ...` command shown exists with
 the options used; every complete YAML example is a valid story, event or places
-file; relative links between the docs lead somewhere.
+file; relative links between the docs lead somewhere. README.md has at most 100
+lines, and neither it nor the docs point outside the repository; docs/development.md
+names every folder and module of the package.
 """
 from __future__ import annotations
 
@@ -360,3 +362,49 @@ def test_index_lists_every_page():
     for path in DOC_FILES:
         if path.name != "README.md":
             assert f"({path.name})" in index, f"docs/README.md does not link to {path.name}"
+
+
+# --- README.md and development.md ---------------------------------------------------
+
+README = REPO / "README.md"
+PACKAGE = REPO / "storymap"
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def package_list() -> str:
+    """The code block of docs/development.md that lists the package (it starts with `storymap/`)."""
+    blocks = [code for _, code, _ in split_markdown(docs_text("development.md"))[1] if code.startswith("storymap/")]
+    assert len(blocks) == 1, "docs/development.md lists the package in one code block starting with storymap/"
+    return blocks[0]
+
+
+def names(text: str, name: str) -> bool:
+    """Whether text names a file or folder whole (files.py is not named by routefiles.py)."""
+    return re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w.-])", text) is not None
+
+
+def test_readme_is_read_in_a_minute():
+    lines = README.read_text("utf-8").splitlines()
+    assert len(lines) <= 100, f"README.md has {len(lines)} lines; the rest belongs in docs/"
+
+
+def test_readme_and_docs_point_nowhere_outside_the_repository():
+    for path in [README, *DOC_FILES]:
+        assert "shared/" not in path.read_text("utf-8"), f"{path.name} points to shared/, outside the repository"
+    for path, target in LINKS:
+        destination = (path.parent / target.partition("#")[0]).resolve()
+        assert destination.is_relative_to(REPO), f"{path.name}: link to {target} leaves the repository"
+    away = [target for target in LINK.findall(prose_of(README)) if SCHEME.match(target)]
+    assert not away, f"README.md links outside the repository: {away}"
+
+
+def test_development_md_lists_every_folder_and_module_of_the_package():
+    listed = package_list()
+    folders = [p for p in PACKAGE.rglob("*") if p.is_dir() and "__pycache__" not in p.parts]
+    modules = [p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts]
+    missing = sorted(str(p.relative_to(PACKAGE)) + "/" for p in folders if not names(listed, p.name + "/"))
+    missing += sorted(str(p.relative_to(PACKAGE)) for p in modules if not names(listed, p.name))
+    assert not missing, f"docs/development.md's list of storymap/ does not name: {missing}"
+    existing = {p.name for p in modules}
+    stale = sorted(set(re.findall(r"[\w]+\.py\b", listed)) - existing)
+    assert not stale, f"docs/development.md names modules that do not exist: {stale}"

@@ -9,20 +9,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Final, Generic, Literal, TypeAlias, TypeVar
 
 from storymap.errors import Problems, did_you_mean
 from storymap.model import PartialDate
 from storymap.source.yamlio import Mapping, Node, Scalar, Sequence, describe_kind
 
 
-class _Invalid:
+class Invalid(Enum):
+    """A value that failed to read; its problem is already recorded. An enum of one member,
+    so that `value is INVALID` narrows a Result[T] to T for the type checker."""
+
+    INVALID = "INVALID"
+
     def __repr__(self) -> str:
         return "INVALID"
 
 
-INVALID: Any = _Invalid()  # a value that failed; its problem is already recorded
+INVALID: Final = Invalid.INVALID
+T = TypeVar("T")
+Result: TypeAlias = T | Literal[Invalid.INVALID]  # what reading a field gives: its value, or INVALID
 
 ID_PATTERN = re.compile(r"^[a-z0-9-]{1,80}$")
 # What the build writes at the top of the site (site.render_site: index.html, feed.xml, schema/,
@@ -49,29 +57,29 @@ class Context:
     media_read: dict = field(default_factory=dict)  # resolved path -> Media checked: each image read once
 
 
-class FieldType:
-    """Base: a scalar read as text; subclasses narrow it."""
+class FieldType(Generic[T]):
+    """Base: a scalar, read by each subclass's parse(); lists and records read their own nodes."""
 
     description = "text"
 
-    def read(self, node: Node, ctx: Context) -> Any:
+    def read(self, node: Node, ctx: Context) -> Result[T]:
         if not isinstance(node, Scalar) or node.is_null:
             ctx.problems.add(node.mark, "wrong-shape", expected=self.description, found=describe_kind(node))
             return INVALID
         return self.parse(node, ctx)
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
-        return node.value
+    def parse(self, node: Scalar, ctx: Context) -> Result[T]:
+        raise NotImplementedError(f"{type(self).__name__} reads no scalar")
 
     def schema(self) -> dict:
         return {"type": "string"}
 
 
-class Text(FieldType):
+class Text(FieldType[str]):
     def __init__(self, max_length: int | None = None):
         self.max_length = max_length
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[str]:
         text = node.value.strip()
         if not text:
             ctx.problems.add(node.mark, "blank-text")
@@ -91,10 +99,10 @@ class Markdown(Text):
     description = "Markdown text"
 
 
-class Identifier(FieldType):
+class Identifier(FieldType[str]):
     description = "an id (lowercase letters, digits and -)"
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[str]:
         if not ID_PATTERN.fullmatch(node.value):  # match() would let "id\n" through its `$`
             suggestion = re.sub(r"[^a-z0-9-]+", "-", node.value.lower()).strip("-")[:80]
             ctx.problems.add(node.mark, "bad-id", f"for example '{suggestion}'" if suggestion else "",
@@ -107,12 +115,12 @@ class Identifier(FieldType):
         return {"type": ["string", "integer"], "pattern": ID_PATTERN.pattern, "minimum": 0}
 
 
-class Choice(FieldType):
+class Choice(FieldType[str]):
     def __init__(self, choices: tuple[str, ...]):
         self.choices = choices
         self.description = "one of " + ", ".join(choices)
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[str]:
         if node.value not in self.choices:
             ctx.problems.add(node.mark, "bad-choice", did_you_mean(node.value, self.choices) or None,
                              value=node.value, choices=", ".join(self.choices))
@@ -123,10 +131,10 @@ class Choice(FieldType):
         return {"enum": list(self.choices)}
 
 
-class Flag(FieldType):
+class Flag(FieldType[bool]):
     description = "true or false"
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[bool]:
         word = node.value.lower()
         if word in ("true", "false"):
             return word == "true"
@@ -137,13 +145,13 @@ class Flag(FieldType):
         return {"type": "boolean"}
 
 
-class Number(FieldType):
+class Number(FieldType[float]):
     """A decimal number. One too large for a float (1e400) reads as infinity, never NaN: the
     record's range check then refuses it with the message 1e308 gets (coordinates do)."""
 
     description = "a number"
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[float]:
         text = node.value.strip()
         if NOT_FINITE.fullmatch(text):
             ctx.problems.add(node.mark, "not-finite", value=node.value)
@@ -158,12 +166,12 @@ class Number(FieldType):
         return {"type": "number"}
 
 
-class Integer(FieldType):
+class Integer(FieldType[int]):
     def __init__(self, low: int, high: int):
         self.low, self.high = low, high
         self.description = f"a whole number from {low} to {high}"
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[int]:
         digits = node.value.lstrip("+-").lstrip("0")
         # int() refuses more than 4,300 digits with an exception; 19 already exceed any range here.
         if not re.fullmatch(r"[+-]?[0-9]+", node.value) or len(digits) > 18 or \
@@ -176,20 +184,21 @@ class Integer(FieldType):
         return {"type": "integer", "minimum": self.low, "maximum": self.high}
 
 
-class DateValue(FieldType):
+class DateValue(FieldType[PartialDate | dt.date]):
     """An ISO date; with allow_partial, also YYYY-MM (a month) and YYYY (a year)."""
 
     def __init__(self, allow_partial: bool):
         self.allow_partial = allow_partial
         self.description = "a date (YYYY-MM-DD, YYYY-MM or YYYY)" if allow_partial else "a date (YYYY-MM-DD)"
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[PartialDate | dt.date]:
         match = DATE_PATTERN.fullmatch(node.value.strip())
         hint = None if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05"
         if not match:
             ctx.problems.add(node.mark, "bad-date", hint, value=node.value)
             return INVALID
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year = int(match[1])
+        month, day = (int(g) if g else None for g in match.groups()[1:])
         if year < FIRST_YEAR:
             ctx.problems.add(node.mark, "year-range", value=node.value, first=FIRST_YEAR, last=LAST_YEAR)
             return INVALID
@@ -201,7 +210,8 @@ class DateValue(FieldType):
         if day is None and not self.allow_partial:
             ctx.problems.add(node.mark, "date-needs-day", value=node.value)
             return INVALID
-        return PartialDate(year, month, day) if self.allow_partial else dt.date(year, month, day)
+        date = PartialDate(year, month, day)
+        return date if self.allow_partial else date.first_day()
 
     def schema(self) -> dict:
         if not self.allow_partial:
@@ -211,10 +221,10 @@ class DateValue(FieldType):
                 "minimum": 1000, "maximum": 9999}
 
 
-class WebAddress(FieldType):
+class WebAddress(FieldType[str]):
     description = "an http(s) address"
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[str]:
         url = node.value.strip()
         if not re.match(r"^https?://[^\s/]+", url, re.IGNORECASE):
             ctx.problems.add(node.mark, "bad-url", value=url)
@@ -225,7 +235,7 @@ class WebAddress(FieldType):
         return {"type": "string", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"}
 
 
-class Custom(FieldType):
+class Custom(FieldType[Any]):
     """A scalar checked by a function returning (value, None, None), or (None, problem code, hint or None)."""
 
     def __init__(self, description: str, check: Callable[[str], tuple[Any, str | None, str | None]],
@@ -234,7 +244,7 @@ class Custom(FieldType):
         self._check = check
         self._schema = schema
 
-    def parse(self, node: Scalar, ctx: Context) -> Any:
+    def parse(self, node: Scalar, ctx: Context) -> Result[Any]:
         text = node.value.strip()
         value, code, hint = self._check(text)
         if code:
@@ -246,13 +256,13 @@ class Custom(FieldType):
         return dict(self._schema)
 
 
-class ListOf(FieldType):
-    def __init__(self, item: "FieldType | Record", min_items: int = 0):
+class ListOf(FieldType[tuple[T, ...]]):
+    def __init__(self, item: FieldType[T], min_items: int = 0):
         self.item = item
         self.min_items = min_items
         self.description = "a list"
 
-    def read(self, node: Node, ctx: Context) -> Any:
+    def read(self, node: Node, ctx: Context) -> Result[tuple[T, ...]]:
         if not isinstance(node, Sequence):
             ctx.problems.add(node.mark, "wrong-shape", self._list_hint(node), expected="a list",
                              found=describe_kind(node))
@@ -261,7 +271,8 @@ class ListOf(FieldType):
             ctx.problems.add(node.mark, "list-too-short", count=self.min_items)
             return INVALID
         values = [self.item.read(item, ctx) for item in node.items]
-        return INVALID if any(v is INVALID for v in values) else tuple(values)
+        read = [v for v in values if v is not INVALID]
+        return tuple(read) if len(read) == len(values) else INVALID
 
     def _list_hint(self, node: Node) -> str:
         written = node.value if isinstance(node, Scalar) and not node.is_null else ""
@@ -272,7 +283,7 @@ class ListOf(FieldType):
         return f"write [{written}]" if written else "write one '- item' line per item"
 
     def schema(self) -> dict:
-        out = {"type": "array", "items": self.item.schema()}
+        out: dict[str, Any] = {"type": "array", "items": self.item.schema()}
         if self.min_items:
             out["minItems"] = self.min_items
         return out
@@ -281,18 +292,18 @@ class ListOf(FieldType):
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: FieldType | "Record"
+    type: FieldType[Any]
     required: bool = False
     doc: str = ""
 
 
 @dataclass
-class Record(FieldType):
+class Record(FieldType[T]):
     """A mapping with declared keys; build() turns the checked values into a model object."""
 
     name: str
     fields: tuple[Field, ...]
-    build: Callable[[dict, Mapping, Context], Any]
+    build: Callable[[dict[str, Any], Mapping, Context], Result[T]]
     doc: str = ""
     extra_schema: dict = field(default_factory=dict)
 
@@ -300,7 +311,7 @@ class Record(FieldType):
     def description(self) -> str:  # type: ignore[override]
         return f"a mapping ({self.name})"
 
-    def read(self, node: Node, ctx: Context) -> Any:
+    def read(self, node: Node, ctx: Context) -> Result[T]:
         if not isinstance(node, Mapping):
             ctx.problems.add(node.mark, "wrong-shape", "write it as 'key: value' lines", expected=self.description,
                              found=describe_kind(node))
@@ -340,6 +351,6 @@ class Record(FieldType):
         return out
 
 
-def present(values: dict, *names: str) -> bool:
+def present(values: dict[str, Any], *names: str) -> bool:
     """All the named keys were given and read without problems."""
     return all(n in values and values[n] is not INVALID for n in names)

@@ -6,18 +6,19 @@ an event and a place may contain; schema.py publishes them as JSON Schema.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from storymap.render import basemaps
 from storymap.source import files
 from storymap import i18n
 from storymap.errors import Mark, did_you_mean, display_path
-from storymap.source.fields import (INVALID, Choice, Context, Custom, DateValue, Field, Flag, Identifier, Integer, ListOf,
-                     Markdown, Number, Record, Text, WebAddress, present)
+from storymap.source.fields import (INVALID, Choice, Context, Custom, FieldType, DateValue, Field, Flag, Identifier, Integer, ListOf,
+                     Markdown, Number, Record, Result, Text, WebAddress, present)
 from storymap.model import (CONFIDENCE_LEVELS, DEFAULT_BASEMAP, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, TIMELINE_MODES,
                     Correction, Event, LatLon, MapSettings, Media, Place, RouteSpec, Source, Story,
                     TimelineSettings, When)
-from storymap.source.yamlio import Mapping, Scalar
+from storymap.source.yamlio import Mapping, Node, Scalar
 
 
 def _mark_of(node: Mapping, key: str) -> Mark:
@@ -25,7 +26,7 @@ def _mark_of(node: Mapping, key: str) -> Mark:
     return value.mark if value is not None else node.mark
 
 
-def check_coordinates(values: dict, node: Mapping, ctx: Context) -> LatLon | Any:
+def check_coordinates(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[LatLon]:
     """lat/lon ranges, with a hint when swapping the two would make them valid."""
     if not present(values, "lat", "lon"):
         return INVALID
@@ -57,7 +58,7 @@ def _country(text: str) -> tuple[Any, str | None, None]:
     return None, "bad-country", None
 
 
-def _build_place(values: dict, node: Mapping, ctx: Context) -> Place | Any:
+def _build_place(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[Place]:
     point = check_coordinates(values, node, ctx)
     if point is INVALID or not present(values, "id", "name", "kind"):
         return INVALID
@@ -79,7 +80,7 @@ PLACE = Record("place", (
 ), _build_place, "A named place of the gazetteer.")
 
 
-def _build_source(values: dict, node: Mapping, ctx: Context) -> Source | Any:
+def _build_source(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[Source]:
     if not present(values, "publisher"):
         return INVALID
     return Source(values["publisher"], values.get("title"), values.get("url"), values.get("date"),
@@ -95,15 +96,15 @@ SOURCE = Record("source", (
 ), _build_source, "Who reported the event.")
 
 
-def _build_media(values: dict, node: Mapping, ctx: Context) -> Media | Any:
+def _build_media(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[Media]:
     src = values.get("src")
     media = _read_media(src, _mark_of(node, "src"), ctx) if isinstance(src, str) else INVALID
     if media is INVALID or not present(values, "alt"):
         return INVALID
-    return Media(src, values["alt"], values.get("credit"), media.output, media.data)
+    return Media(values["src"], values["alt"], values.get("credit"), media.output, media.data)
 
 
-def _read_media(src: str, mark: Mark, ctx: Context) -> Media | Any:
+def _read_media(src: str, mark: Mark, ctx: Context) -> Result[Media]:
     """The image src names, checked: a path inside the story, to a PNG, JPEG, GIF or WebP file.
 
     Web addresses are refused: a published story must not break, or tell another site who
@@ -122,7 +123,7 @@ def _read_media(src: str, mark: Mark, ctx: Context) -> Media | Any:
         return INVALID
     if ctx.story_dir is None:  # checking a document alone (the docs' examples): no files to look at
         return Media(src, "")
-    return _media_file(src, mark, ctx, story)
+    return _media_file(src, mark, ctx, story, ctx.story_dir)
 
 
 # A file refused (files.py) is reported at the media's src line, in the media's words.
@@ -130,13 +131,13 @@ _MEDIA_CODES = dict((("file-outside", "media-outside"), ("file-not-regular", "me
                      ("file-too-large", "media-too-large")))
 
 
-def _media_file(src: str, mark: Mark, ctx: Context, story: str) -> Media | Any:
+def _media_file(src: str, mark: Mark, ctx: Context, story: str, story_dir: Path) -> Result[Media]:
     """The file's content and the name its copy gets; each file is read once per story."""
-    path = ctx.story_dir / src
+    path = story_dir / src
     try:
-        real = files.resolve_inside(path, ctx.story_dir)
+        real = files.resolve_inside(path, story_dir)
         if real not in ctx.media_read:
-            data = files.read_bytes(real, ctx.story_dir, files.MAX_MEDIA_BYTES)
+            data = files.read_bytes(real, story_dir, files.MAX_MEDIA_BYTES)
             ext = files.image_type(data)
             if ext is None:
                 raise files.Refusal("media-not-image")
@@ -158,7 +159,7 @@ MEDIA = Record("media", (
 ), _build_media, "An image shown with the event.")
 
 
-def _read_via_item(node, ctx: Context):
+def _read_via_item(node: Node, ctx: Context) -> Result[str | LatLon]:
     if isinstance(node, Mapping):
         return COORDINATES.read(node, ctx)
     place_id = Identifier().read(node, ctx)
@@ -167,17 +168,17 @@ def _read_via_item(node, ctx: Context):
     return place_id
 
 
-class ViaItem(Identifier):
+class ViaItem(FieldType[str | LatLon]):
     description = "a place id or {lat, lon}"
 
-    def read(self, node, ctx):  # type: ignore[override]
+    def read(self, node: Node, ctx: Context) -> Result[str | LatLon]:
         return _read_via_item(node, ctx)
 
     def schema(self) -> dict:
         return {"oneOf": [Identifier().schema(), COORDINATES.schema()]}
 
 
-def _build_route(values: dict, node: Mapping, ctx: Context) -> RouteSpec | Any:
+def _build_route(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[RouteSpec]:
     has_via, has_geometry = node.get("via") is not None, node.get("geometry") is not None
     if has_via == has_geometry:
         ctx.problems.add(node.mark, "route-both" if has_via else "route-neither")
@@ -207,7 +208,7 @@ def check_place_ref(place_id: str, mark: Mark, ctx: Context) -> None:
     ctx.problems.add(mark, "unknown-place", hint, value=place_id)
 
 
-def _build_when(values: dict, node: Mapping, ctx: Context) -> When | Any:
+def _build_when(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[When]:
     has = {key: node.get(key) is not None for key in ("date", "start", "end")}
     if has["date"] and has["start"]:
         ctx.problems.add(_mark_of(node, "start"), "date-and-start")
@@ -231,7 +232,7 @@ def _build_when(values: dict, node: Mapping, ctx: Context) -> When | Any:
     return When(start, end, is_span=True, approximate=approximate)
 
 
-def _build_event(values: dict, node: Mapping, ctx: Context) -> Event | Any:
+def _build_event(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[Event]:
     when = _build_when(values, node, ctx)
     wheres = [k for k in ("place", "at", "route") if node.get(k) is not None]
     if len(wheres) > 1:
@@ -282,7 +283,7 @@ def _language(tag: str) -> tuple[Any, str | None, None]:
     return (tag, None, None) if i18n.is_known_language(tag) else (None, "bad-language", None)
 
 
-def _build_map(values: dict, node: Mapping, ctx: Context) -> MapSettings | Any:
+def _build_map(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[MapSettings]:
     return MapSettings(values.get("center"), values.get("zoom"), values.get("basemap", DEFAULT_BASEMAP))
 
 
@@ -294,7 +295,7 @@ MAP = Record("map", (
 ), _build_map, "How the map opens.")
 
 
-def _build_timeline(values: dict, node: Mapping, ctx: Context) -> TimelineSettings | Any:
+def _build_timeline(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[TimelineSettings]:
     mode = values.get("mode", "cumulative")
     if node.get("window_days") is not None and mode != "window":
         ctx.problems.add(_mark_of(node, "window_days"), "window-days-without-window")
@@ -319,7 +320,7 @@ CORRECTION = Record("correction", (
     "A correction shown on the page and in the feed.")
 
 
-def _build_story(values: dict, node: Mapping, ctx: Context) -> dict | Any:
+def _build_story(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[dict[str, Any]]:
     published, updated = values.get("published"), values.get("updated")
     if published not in (None, INVALID) and updated not in (None, INVALID) and updated < published:
         ctx.problems.add(_mark_of(node, "updated"), "updated-before-published", updated=updated, published=published)

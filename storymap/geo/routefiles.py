@@ -20,17 +20,21 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from storymap.source import files
 from storymap.errors import Mark, Problems, display_path
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
 
 MAX_ROUTE_BYTES = 20 * 1024 * 1024
 SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg")  # what GDAL reads beside a .shp
 SIDECARS = (*SHAPEFILE_PARTS, ".qix", ".sbn", ".sbx")  # not route files of their own
 METADATA = (".shp.xml", ".aux.xml")  # what ArcGIS and GDAL write beside a file: never read
 
-Check = Callable[[bytes], "tuple[str, dict] | None"]  # a problem (code, values) or None
+Found = tuple[str, dict[str, str]]  # a problem: its code and the values its message names
+Check = Callable[[bytes], "Found | None"]
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class RouteFormat:
     check: Check
 
 
-def _refers_elsewhere(data: bytes) -> tuple[str, dict] | None:
+def _refers_elsewhere(data: bytes) -> Found | None:
     if b"/vsi" in data:  # GDAL's virtual file systems: /vsicurl/, /vsizip/, /vsistdin/ ...
         return "route-reference", {"what": "a GDAL /vsi path"}
     return None
@@ -51,7 +55,7 @@ GEOJSON_TYPES = {"FeatureCollection", "Feature", "LineString", "MultiLineString"
                  "MultiPoint", "Polygon", "MultiPolygon"}
 
 
-def _check_geojson(data: bytes) -> tuple[str, dict] | None:
+def _check_geojson(data: bytes) -> Found | None:
     """A JSON object of a GeoJSON type whose `crs`, if any, is a plain EPSG/OGC name: GDAL
     fetches a `link` CRS over the network and looks up a `name` that is a file path."""
     found = _refers_elsewhere(data)
@@ -75,7 +79,7 @@ def _check_geojson(data: bytes) -> tuple[str, dict] | None:
     return None
 
 
-def _crs_members(document: dict) -> Iterator[object]:
+def _crs_members(document: dict[str, object]) -> Iterator[object]:
     """Every `crs` member, at any depth (coordinate lists are not walked)."""
     stack: list[object] = [document]
     while stack:
@@ -105,7 +109,7 @@ def _xml_check(root_element: str, name: str) -> Check:
     first = re.compile(rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?[^>]*\?>\s*|<!--.*?-->\s*)*<(?:[\w.-]+:)?"
                        + root_element.encode() + rb"[\s>/]", re.DOTALL)
 
-    def check(data: bytes) -> tuple[str, dict] | None:
+    def check(data: bytes) -> Found | None:
         if re.search(rb"<!(?:DOCTYPE|ENTITY)", data, re.IGNORECASE):
             return "route-reference", {"what": "an XML DOCTYPE or ENTITY declaration"}
         if not first.match(data[:65536]):
@@ -118,7 +122,7 @@ def _starts_with(name: str, test: Callable[[bytes], bool]) -> Check:
     return lambda data: None if test(data) else ("route-content", {"format": name})
 
 
-def _check_geopackage(data: bytes) -> tuple[str, dict] | None:
+def _check_geopackage(data: bytes) -> Found | None:
     if not (data.startswith(b"SQLite format 3\x00") and data[68:72] in (b"GPKG", b"GP10", b"GP11")):
         return "route-content", {"format": "GeoPackage"}
     if re.search(rb"(?i)virtualogr", data):  # a virtual table over any file GDAL can open
@@ -171,7 +175,7 @@ def is_companion(path: Path) -> bool:
     return path.suffix.lower() in SIDECARS or path.name.lower().endswith(METADATA)
 
 
-def read_frame(path: Path, problems: Problems, root: Path | None = None):
+def read_frame(path: Path, problems: Problems, root: Path | None = None) -> GeoDataFrame | None:
     """The route file as a GeoDataFrame of its line layer, or None after recording why not."""
     shown = Mark(display_path(path))
     form = route_format(path)
@@ -219,7 +223,7 @@ def _shapefile_archive(path: Path, shp: bytes, root: Path | None, problems: Prob
     return archive.getvalue()
 
 
-def _read_with_gdal(data: bytes, form: RouteFormat, shown: Mark, problems: Problems):
+def _read_with_gdal(data: bytes, form: RouteFormat, shown: Mark, problems: Problems) -> GeoDataFrame | None:
     """GDAL reads the checked bytes with its network off. The first layer of lines that has
     features is read (a GPX file starts with waypoints, then routes, then tracks), and only
     when the driver that opened it is the format's own."""

@@ -1,22 +1,25 @@
-"""Geodata: route files' lines (read by routefiles.py), event geometries, the 180th meridian.
+"""Geodata: route files' lines (read by routefiles.py) and event geometries.
 
-Every geometry leaving it is in EPSG:4326
-as (lat, lon) pairs; route longitudes are unwrapped so that a line across the
-180th meridian stays continuous on the map, and split_at_antimeridian() cuts
-such a line for GeoJSON output as RFC 7946 (3.1.9) asks.
+Every geometry leaving it is in EPSG:4326 as (lat, lon) pairs; route longitudes
+are unwrapped (antimeridian.py) so that a line across the 180th meridian stays
+continuous on the map.
 """
 from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storymap.geo import routefiles
 from storymap.errors import Mark, Problems, display_path
+from storymap.geo.antimeridian import LatLonPair, unwrap
 from storymap.model import Event, Geometry, LatLon, Place
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
 
 WGS84 = "EPSG:4326"
 MAX_ROUTE_POINTS = 100_000  # every point goes to readers' phones, twice (page and data.geojson)
-LatLonPair = tuple[float, float]
 
 
 def read_route_file(path: Path, problems: Problems, root: Path | None = None) -> Geometry | None:
@@ -71,7 +74,7 @@ def _coordinates_valid(points: list[LatLonPair], shown: Mark, problems: Problems
     return True
 
 
-def _marked_approximate(frame) -> bool:
+def _marked_approximate(frame: GeoDataFrame) -> bool:
     """True when any feature says approximate: true (JSON true, or the text 'true'); missing is false."""
     if "approximate" not in frame.columns:
         return False
@@ -87,47 +90,6 @@ def _dedupe(points: list[LatLonPair]) -> list[LatLonPair]:
         if not out or out[-1] != point:
             out.append(point)
     return out
-
-
-def unwrap(points: list[LatLonPair]) -> list[LatLonPair]:
-    """Shift longitudes by 360 where needed so consecutive points never jump more than 180 degrees."""
-    out: list[LatLonPair] = []
-    for lat, lon in points:
-        if out:
-            previous = out[-1][1]
-            lon += 360 * round((previous - lon) / 360)
-        out.append((lat, lon))
-    return out
-
-
-def split_at_antimeridian(points: list[LatLonPair]) -> list[list[LatLonPair]]:
-    """An unwrapped line as parts within [-180, 180], cut where it crosses the 180th meridian."""
-    parts: list[list[LatLonPair]] = [[]]
-    for index, (lat, lon) in enumerate(points):
-        if index:
-            prev_lat, prev_lon = points[index - 1]
-            band_before, band_after = _band(prev_lon), _band(lon)
-            if band_after != band_before:
-                # The meridian crossed: 180 + 360k between the two bands.
-                meridian = 180 + 360 * min(band_before, band_after)
-                share = (meridian - prev_lon) / (lon - prev_lon)
-                cross_lat = round(prev_lat + share * (lat - prev_lat), 6)
-                parts[-1].append((cross_lat, meridian))
-                parts.append([(cross_lat, meridian)])
-        parts[-1].append((lat, lon))
-    return [_normalised(part) for part in parts]
-
-
-def _band(lon: float) -> int:
-    """Which 360-degree band a longitude lies in: 0 for [-180, 180], 1 for (180, 540], ..."""
-    return math.ceil((lon - 180) / 360)
-
-
-def _normalised(part: list[LatLonPair]) -> list[LatLonPair]:
-    """Bring a part's longitudes back into [-180, 180], keeping its ends on the meridian's side."""
-    interior = [p_lon for _, p_lon in part if (p_lon - 180) % 360 != 0] or [part[0][1]]
-    shift = 360 * _band(sum(interior) / len(interior))  # one shift for the whole part
-    return [(lat, round(lon - shift, 6)) for lat, lon in part]
 
 
 def event_geometry(event: Event, places: dict[str, Place], routes: dict[str, Geometry]) -> Geometry | None:

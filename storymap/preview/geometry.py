@@ -5,8 +5,8 @@ units: x is the longitude and y the Mercator northing at the equator's scale,
 so the two share a unit and a route across the 180th meridian, whose
 longitudes run past 180, stays continuous. World-atlas's TopoJSON keeps rings
 that cross that meridian or go round a pole whole; read_land() cuts them into
-pieces within -180..180, and the preview draws the land again 360 degrees over
-where its view crosses the meridian.
+pieces within -180..180 (geo/antimeridian.py), and the preview draws the land again
+360 degrees over where its view crosses the meridian.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from storymap.source import files
-from storymap.geo import routefiles
+from storymap.geo import antimeridian, routefiles
 from storymap.errors import UserError, display_path
 from storymap.messages import render
 from storymap.model import MapSettings, StoryModel
@@ -86,8 +86,8 @@ def _read_land(data: bytes, shown: str) -> Land:
         if reason == "it is not in a format GDAL reads":
             reason = "it is not TopoJSON that GDAL can read"
         raise _unreadable(shown, reason) from err
-    land_parts = _split_at_antimeridian(np.asarray(land.geometry.values, dtype=object))
-    country_parts = _split_at_antimeridian(np.asarray(countries.geometry.values, dtype=object))
+    land_parts = antimeridian.split_polygons(np.asarray(land.geometry.values, dtype=object))
+    country_parts = antimeridian.split_polygons(np.asarray(countries.geometry.values, dtype=object))
     # Outlines leave out the cuts along the 180th meridian and the poles, which are no coast or border.
     cut = shapely.union_all([shapely.box(179.999, -91, 181, 91), shapely.box(-181, -91, -179.999, 91),
                              shapely.box(-181, -91, 181, -89.999), shapely.box(-181, 89.999, 181, 91)])
@@ -96,38 +96,6 @@ def _read_land(data: bytes, shown: str) -> Land:
         return _to_mercator(shapely.get_parts(shapely.difference(shapely.boundary(shapes), cut)))
 
     return Land(_to_mercator(shapely.orient_polygons(land_parts)), outlines(land_parts), outlines(country_parts))
-
-
-def _split_at_antimeridian(shapes):
-    """Polygons cut into pieces within -180..180. world-atlas keeps rings that cross the 180th meridian
-    (Chukotka, Fiji) or go round a pole (Antarctica) whole, which a flat map would draw across the world."""
-    import numpy as np
-    import shapely
-
-    polygons = shapely.get_parts(shapes)
-    polygons = polygons[shapely.get_type_id(polygons) == 3]
-    bounds = shapely.bounds(polygons)
-    out = list(polygons[bounds[:, 2] - bounds[:, 0] <= 180])  # narrower ones cannot jump across
-    for polygon in polygons[bounds[:, 2] - bounds[:, 0] > 180]:
-        rings = [_unwrap(np.asarray(ring.coords)) for ring in (polygon.exterior, *polygon.interiors)]
-        whole = shapely.make_valid(shapely.Polygon(rings[0], rings[1:]))
-        for shift in (-360, 0, 360):
-            piece = shapely.clip_by_rect(whole, -180 - shift, -90, 180 - shift, 90)
-            out.extend(shapely.get_parts(shapely.transform(piece, lambda xy, s=shift: xy + (s, 0))))
-    out = np.array(out, dtype=object)
-    return out[(shapely.get_type_id(out) == 3) & ~shapely.is_empty(out)]
-
-
-def _unwrap(ring):
-    """A ring's longitudes made continuous; one that went round a pole is closed along the pole."""
-    import numpy as np
-
-    x = ring[:, 0] - 360 * np.concatenate([[0], np.cumsum(np.round(np.diff(ring[:, 0]) / 360))])
-    ring = np.column_stack([x, ring[:, 1]])
-    if abs(x[-1] - x[0]) > 180:
-        pole = -90.0 if ring[:, 1].mean() < 0 else 90.0
-        ring = np.vstack([ring, [(x[-1], pole), (x[0], pole), ring[0]]])
-    return ring
 
 
 def mercator_y(lat):

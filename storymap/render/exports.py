@@ -11,7 +11,7 @@ import json
 import xml.etree.ElementTree as ET
 
 from storymap import i18n
-from storymap.geo.routes import split_at_antimeridian
+from storymap.geo.antimeridian import split_at_antimeridian
 from storymap.model import Geometry, Place, Source, StoryModel, TimedEvent
 
 GEOJSON_DIGITS = 6

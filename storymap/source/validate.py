@@ -13,8 +13,8 @@ from storymap.render import basemaps
 from storymap.source import files
 from storymap import i18n
 from storymap.errors import Mark, did_you_mean, display_path
-from storymap.source.fields import (INVALID, Choice, Context, Custom, FieldType, DateValue, Field, Flag, Identifier, Integer, ListOf,
-                     Markdown, Number, Record, Result, Text, WebAddress, present)
+from storymap.source.fields import (INVALID, Choice, Context, Custom, DateValue, Field, FieldType, Flag, Identifier,
+                                    Integer, ListOf, Markdown, Number, Record, Result, Text, WebAddress, present)
 from storymap.model import (CONFIDENCE_LEVELS, DEFAULT_BASEMAP, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, TIMELINE_MODES,
                     Correction, Event, LatLon, MapSettings, Media, Place, RouteSpec, Source, Story,
                     TimelineSettings, When)

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from storymap.render import markdown, pagedata, pages, assets
+from storymap.render import assets, markdown, pagedata, pages
+from storymap.render.map import map_skeleton
 from storymap import pipeline
 
 from .conftest import FIXTURES
@@ -57,13 +58,13 @@ def test_markdown_inline_and_plain():
 
 
 def test_map_skeleton_is_folium_without_cdn_and_with_stable_ids(tiny_model):
-    html, script = assets.map_skeleton(tiny_model)
+    html, script = map_skeleton(tiny_model)
     assert 'id="map_storymap"' in html
     assert "var map_storymap = L.map(" in script
     assert "tile.openstreetmap.org" in script and "OpenStreetMap" in script  # tiles and attribution
     assert "fitBounds" in script
     assert not re.search(r"[0-9a-f]{32}", script), "branca's random ids must not reach the page"
-    assert assets.map_skeleton(tiny_model) == (html, script)
+    assert map_skeleton(tiny_model) == (html, script)
 
 
 def test_pages_load_nothing_from_a_cdn_and_no_jquery_or_bootstrap(tiny_model):

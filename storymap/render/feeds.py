@@ -10,16 +10,12 @@ import json
 import uuid
 import xml.etree.ElementTree as ET
 
-from storymap.render import markdown
-from storymap.preview import picture
 from storymap.model import StoryModel
+from storymap.preview import picture
+from storymap.render import markdown
+from storymap.render.share import EMBED_HEIGHT, EMBED_WIDTH, embed_iframe, site_url, story_url
 
 ATOM = "http://www.w3.org/2005/Atom"
-EMBED_WIDTH, EMBED_HEIGHT = 800, 600
-
-
-def site_url(base_url: str | None, path: str) -> str:
-    return (base_url.rstrip("/") + "/" + path) if base_url else path
 
 
 def _stable_id(name: str) -> str:
@@ -64,43 +60,8 @@ def atom_feed(models: list[StoryModel], site_title: str, base_url: str | None) -
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode").encode() + b"\n"
 
 
-def embed_iframe(model: StoryModel, base_url: str | None, relative_to_story: bool = True) -> str:
-    """The iframe code an editor pastes into an article."""
-    from markupsafe import escape
-
-    src = site_url(base_url, f"{model.story.id}/embed.html") if base_url else (
-        "embed.html" if relative_to_story else f"{model.story.id}/embed.html")
-    return (f'<iframe src="{escape(src)}" title="{escape(model.story.title)}" width="100%" '
-            f'height="{EMBED_HEIGHT}" style="border:0;max-width:100%" loading="lazy" '
-            f'allow="fullscreen" referrerpolicy="strict-origin-when-cross-origin" data-storymap></iframe>')
-
-
-# The host's half of the height protocol: only messages from one of our iframes
-# (event.source is its window) resize that iframe, within sane bounds. Several
-# embeds on one page may each carry a copy; they resize the same way. It also
-# drops the frame's border: an article whose Content-Security-Policy refuses
-# style attributes ignores the iframe's style="border:0", never a script's
-# element.style. Articles with a policy allow this script by its hash
-# (docs/publishing.md gives it; a test checks it).
-HOST_SCRIPT = (
-    '<script>window.addEventListener("message",function(e){var d=e.data;'
-    'if(!d||d.type!=="storymap:height"||typeof d.height!=="number")return;'
-    'var f=document.querySelectorAll("iframe[data-storymap]");'
-    'for(var i=0;i<f.length;i++)if(f[i].contentWindow===e.source){f[i].style.border="0";'
-    'f[i].style.height=Math.min(Math.max(Math.round(d.height),200),5000)+"px";}});</script>')
-
-
-def embed_code(model: StoryModel, base_url: str | None) -> str:
-    """What an editor pastes into an article: the iframe, and the script that fits its height."""
-    return embed_iframe(model, base_url) + "\n" + HOST_SCRIPT
-
-
-def story_url(model: StoryModel, base_url: str | None, name: str) -> str:
-    """A file of the story: absolute under --base-url, else relative to the story's folder."""
-    return site_url(base_url, f"{model.story.id}/{name}") if base_url else name
-
-
 def oembed(model: StoryModel, site_title: str, base_url: str | None) -> bytes:
+    """The oEmbed document: the iframe alone (CMSs strip scripts from oEmbed) and the picture."""
     document = {
         "version": "1.0",
         "type": "rich",

@@ -12,18 +12,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jinja2
 from markupsafe import Markup
 
-from storymap.render import basemaps, feeds, pagedata
 from storymap import i18n
-from storymap.preview import picture
 from storymap.model import Source, StoryModel, TimedEvent
-from storymap.render.assets import (asset_url, content_security_policy, environment, map_page_policy, map_skeleton,
-                     versioned_url, view_bounds)
+from storymap.preview import picture
+from storymap.render import basemaps, markdown, pagedata, share
+from storymap.render.assets import asset_url, versioned_url
+from storymap.render.map import map_skeleton, view_bounds
+from storymap.render.policy import content_security_policy, map_page_policy
 
 LIST_PAGE_SIZE = 500
 # folium's map set-up, a file beside the story's pages rather than an inline script (the CSP).
 MAP_SCRIPT = "map.js"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The templates under storymap/templates, autoescaped, with the Markdown filters."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("storymap", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_block"] = markdown.block
+    env.filters["md_inline"] = markdown.inline
+    env.filters["plain"] = markdown.plain
+    return env
 
 
 @dataclass(frozen=True)
@@ -94,7 +113,7 @@ def _story_context(model: StoryModel, base_url: str | None) -> dict:
         "story": story, "model": model, "t": i18n.strings(language), "root": "../",
         "asset": lambda name: asset_url(name, "../"),
         "format_day": lambda day: i18n.format_day(day, language),
-        "embed_code": feeds.embed_code(model, base_url),
+        "embed_code": share.embed_code(model, base_url),
         "basemap_attribution": Markup(basemaps.provider(story.map.basemap).html_attribution),
         "share": _share(model, base_url),
         "csp": content_security_policy(),  # the event-list pages; the map pages' is wider
@@ -108,9 +127,9 @@ def _share(model: StoryModel, base_url: str | None) -> dict:
     it the picture and oEmbed links are relative to the page, a fallback.
     """
     story = model.story
-    return {"url": feeds.site_url(base_url, f"{story.id}/") if base_url else None,
-            "image": feeds.story_url(model, base_url, "preview.png"),
-            "oembed": feeds.story_url(model, base_url, "oembed.json"),
+    return {"url": share.site_url(base_url, f"{story.id}/") if base_url else None,
+            "image": share.story_url(model, base_url, "preview.png"),
+            "oembed": share.story_url(model, base_url, "oembed.json"),
             "image_alt": picture.alt_text(model), "width": picture.WIDTH, "height": picture.HEIGHT,
             "modified": model.last_changed if model.last_changed != story.published else None}
 

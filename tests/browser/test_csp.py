@@ -12,7 +12,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from storymap.render import feeds, assets
+from storymap.render import share
+from storymap.render.policy import map_page_policy, tile_origins
 from storymap import pipeline
 
 from ..conftest import REPO
@@ -82,27 +83,27 @@ def test_map_pages_allow_their_basemap_tiles_and_other_pages_no_outside_images(s
         _, policy = page_policy(Elements(path.read_text("utf-8")))
         if path.name in ("index.html", "embed.html") and path.parent != root:
             basemap = models[path.parent.name].story.map.basemap
-            assert policy["img-src"] == ["'self'", "data:", *assets.tile_origins(basemap)], path
+            assert policy["img-src"] == ["'self'", "data:", *tile_origins(basemap)], path
         else:
             assert policy["img-src"] == ["'self'"], path
 
 
 def test_tile_origins_name_every_subdomain():
-    assert assets.tile_origins("OpenStreetMap.Mapnik") == ("https://tile.openstreetmap.org",)
-    assert assets.tile_origins("OpenTopoMap") == ("https://a.tile.opentopomap.org", "https://b.tile.opentopomap.org",
+    assert tile_origins("OpenStreetMap.Mapnik") == ("https://tile.openstreetmap.org",)
+    assert tile_origins("OpenTopoMap") == ("https://a.tile.opentopomap.org", "https://b.tile.opentopomap.org",
                                                   "https://c.tile.opentopomap.org")
-    assert "img-src 'self' data: https://a.tile.opentopomap.org https://b.tile" in assets.map_page_policy("OpenTopoMap")
+    assert "img-src 'self' data: https://a.tile.opentopomap.org https://b.tile" in map_page_policy("OpenTopoMap")
 
 
 def host_script_source() -> str:
     """How an article's own policy allows the embed code's script: by the hash the docs give."""
-    script = re.fullmatch(r"<script>(.*)</script>", feeds.HOST_SCRIPT, re.S).group(1)
+    script = re.fullmatch(r"<script>(.*)</script>", share.host_script(), re.S).group(1)
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
 
 def test_publishing_docs_give_the_policy_and_the_embed_scripts_hash():
     docs = (REPO / "docs" / "publishing.md").read_text("utf-8")
-    assert assets.map_page_policy("OpenStreetMap.Mapnik") in docs
+    assert map_page_policy("OpenStreetMap.Mapnik") in docs
     assert host_script_source() in docs
     assert "frame-ancestors" in docs
 
@@ -181,7 +182,7 @@ ARTICLE = """<!DOCTYPE html>
 def test_an_article_with_its_own_policy_runs_the_embed_code_allowed_by_its_hash(browser, sites, tmp_path):
     model = pipeline.check(*SITES["tiny"]).models[0]
     article = ARTICLE.format(script=host_script_source(), site=sites["tiny"].url.rstrip("/"),
-                             embed=feeds.embed_code(model, sites["tiny"].url))
+                             embed=share.embed_code(model, sites["tiny"].url))
     (tmp_path / "article.html").write_text(article, "utf-8")
     host = serve(tmp_path)
     context = browser.new_context()

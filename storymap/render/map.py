@@ -1,0 +1,57 @@
+"""The story's map skeleton, built by folium: the Leaflet map, its basemap tiles with
+their attribution, the scale and the opening view.
+
+Everything drawn from the story (places, events, routes) is drawn by our own
+script from the page's JSON, because folium's Popup and Tooltip would put
+journalist text into HTML and JavaScript strings. folium's CDN asset lists are
+emptied per instance: the site serves Leaflet itself (assets.py). The script
+folium writes goes into the story's map.js, not inline (policy.py).
+"""
+from __future__ import annotations
+
+import folium
+from branca.element import Figure
+from markupsafe import Markup
+
+from storymap.geo.routes import bounds
+from storymap.model import StoryModel
+from storymap.render import basemaps
+
+MAP_NAME = "storymap"  # folium names the Leaflet map variable map_<this>
+
+
+def _stable_ids(element, prefix: str) -> None:
+    """branca gives elements random ids; name them by position so builds are identical."""
+    for number, child in enumerate(element._children.values()):
+        child._id = f"{prefix}_{number}"
+        _stable_ids(child, f"{prefix}_{number}")
+
+
+def view_bounds(model: StoryModel):
+    """Corners around every place and event the story draws."""
+    return bounds([point for t in model.events if t.geometry for point in t.geometry.points]
+                  + [(p.lat, p.lon) for p in model.places])
+
+
+def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
+    """folium's map element and the script that creates the map, tiles and view (written
+    to the story's map.js: pages have no inline script)."""
+    settings = model.story.map
+    box = view_bounds(model)
+    center = [settings.center.lat, settings.center.lon] if settings.center else [20.0, 0.0]
+    fmap = folium.Map(location=center, zoom_start=settings.zoom if settings.zoom is not None else 2,
+                      tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
+                      world_copy_jump=False)
+    fmap.default_js, fmap.default_css = [], []
+    tiles = basemaps.provider(settings.basemap)
+    folium.TileLayer(tiles=tiles, control=False).add_to(fmap)
+    if box and (settings.center is None or settings.zoom is None):
+        fit = folium.map.FitBounds([list(box[0]), list(box[1])], padding=(24, 24), max_zoom=10)
+        fit.options["animate"] = False  # an animated opening zoom would swallow the page script's refit
+        fmap.add_child(fit)
+    fmap._id = MAP_NAME
+    _stable_ids(fmap, "layer")
+    figure = fmap.get_root()
+    assert isinstance(figure, Figure)  # a map's root is always its Figure: its html and script parts
+    fmap.render()
+    return Markup(figure.html.render().strip()), Markup(figure.script.render().strip())

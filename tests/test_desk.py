@@ -7,7 +7,7 @@ import io
 import yaml
 from click.testing import CliRunner
 
-from storymap import cli, pipeline
+from storymap import console, pipeline
 from storymap.cli import main
 
 from .conftest import PLACES_YAML, STORY_YAML
@@ -168,7 +168,7 @@ class FakeTerminal(io.StringIO):
 def test_progress_shows_only_on_a_terminal():
     terminal, pipe = FakeTerminal(), io.StringIO()
     for stream in (terminal, pipe):
-        progress = cli.TerminalProgress(stream)
+        progress = console.TerminalProgress(stream)
         progress(1, 10, "reading stories/x")
         progress(10, 10, "reading stories/x")
         progress.clear()
@@ -177,9 +177,9 @@ def test_progress_shows_only_on_a_terminal():
 
 def test_colour_on_a_terminal_unless_no_color(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
-    assert cli.use_colour(FakeTerminal()) and not cli.use_colour(io.StringIO())
+    assert console.use_colour(FakeTerminal()) and not console.use_colour(io.StringIO())
     monkeypatch.setenv("NO_COLOR", "1")
-    assert not cli.use_colour(FakeTerminal())
+    assert not console.use_colour(FakeTerminal())
 
 
 def test_story_yaml_and_places_fixtures_are_valid(project):

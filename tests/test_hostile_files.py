@@ -19,7 +19,8 @@ from shapely.geometry import LineString
 from storymap.source import files
 from storymap.geo import routes, routefiles
 from storymap import pipeline
-from storymap.cli import main, report
+from storymap.cli import main
+from storymap.console import report
 from storymap.errors import Mark, Problems
 from storymap.source.fields import RESERVED_STORY_IDS
 

@@ -16,13 +16,13 @@ import time
 import traceback
 from pathlib import Path
 
-import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from storymap import cli, pipeline
-from storymap.errors import UserError, display_path
+from storymap import console, pipeline
 from storymap.desk.servehttp import HOST, BuildState, PreviewServer
+from storymap.errors import UserError
+from storymap.source.load import require_stories_dir
 from storymap.write import MARKER, check_output_dir
 
 QUIET_SECONDS = 0.2  # editors save in bursts (temp file, rename, chmod): build once it is quiet
@@ -86,13 +86,11 @@ class Builder:
 
     def _build(self, first: bool) -> None:
         started = time.perf_counter()
-        progress = cli.TerminalProgress()  # silent unless stderr is a terminal
+        progress = console.TerminalProgress()  # silent unless stderr is a terminal
         try:
             result = pipeline.build(*self.args, progress)
         except UserError as error:  # e.g. someone put their own files into --out
-            line = f"Error: {error.message}" + (f" (hint: {error.hint})" if error.hint else "")
-            click.echo(line, err=True)
-            self.state.failed([line])
+            self.state.failed([console.rebuild_error(error)])
             return
         except Exception:  # a bug in the build must not end the preview
             traceback.print_exc()
@@ -105,18 +103,15 @@ class Builder:
     def _tell(self, result: pipeline.BuildResult, first: bool, seconds: float) -> None:
         """The terminal line(s) for a finished build, and the status the browser polls."""
         if result.problems:
-            cli.report(result.problems)
-            click.echo("Still serving the last good build." if self.state.site_ready
-                       else "No site to serve yet; the browser shows the problems.", err=True)
+            console.report(result.problems)
+            console.still_serving(self.state.site_ready)
             self.state.failed([p.as_text() for p in result.problems.sorted()])
             return
         self.state.succeeded()
         if first:
-            stories = cli.plural(len(result.models), "story", "stories")
-            events = cli.plural(sum(len(m.events) for m in result.models), "event")
-            click.echo(f"Built {stories} ({events}) into {display_path(self.args[2])}/ in {seconds:.1f} s")
+            console.built(result.models, self.args[2], seconds)
         else:
-            click.echo(f"Rebuilt in {seconds:.1f} s")
+            console.rebuilt(seconds)
 
 
 def is_ignored(path: str, root: str) -> bool:
@@ -163,9 +158,7 @@ def listen(port: int, out_dir: Path, state: BuildState) -> PreviewServer:
 
 
 def watched_folders(stories_dir: Path, data_dir: Path) -> list[str]:
-    if not stories_dir.is_dir():
-        raise UserError(f"stories folder {display_path(stories_dir)} does not exist",
-                        "give the folder of story folders with --stories")
+    require_stories_dir(stories_dir)
     # No data folder is a valid project (no shared places); there is nothing to watch then.
     return [os.path.abspath(d) for d in (stories_dir, data_dir) if d.is_dir()]
 
@@ -186,7 +179,7 @@ def run_server(stories_dir: Path, data_dir: Path, out_dir: Path, port: int, base
         observer.start()  # before the first build, so a save during it is not missed
         builder.start()
         builder.first_done.wait()
-        click.echo(f"Serving http://{HOST}:{httpd.server_address[1]}/ (Ctrl-C to stop)")
+        console.serving(f"http://{HOST}:{httpd.server_address[1]}/")
         httpd.serve_forever(poll_interval=0.25)
     except KeyboardInterrupt:
         pass  # Ctrl-C is how a preview ends
@@ -194,7 +187,7 @@ def run_server(stories_dir: Path, data_dir: Path, out_dir: Path, port: int, base
         shut_down(httpd, builder, observer)
         if previous_sigterm is not None:
             signal.signal(signal.SIGTERM, previous_sigterm)
-    click.echo("Stopped.")
+    console.stopped()
 
 
 def stop_on_sigterm():

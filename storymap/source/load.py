@@ -40,11 +40,16 @@ class Inputs:
     files_read: int = 0
 
 
-def story_dirs(stories_dir: Path) -> list[Path]:
-    """Story folders in name order; names starting with _ or . are drafts and not built."""
-    if not stories_dir.is_dir():  # a mistyped --stories must not build an empty site over a good one
+def require_stories_dir(stories_dir: Path) -> None:
+    """A mistyped --stories is a usage mistake: it must not build an empty site over a good one."""
+    if not stories_dir.is_dir():
         raise UserError(f"stories folder {display_path(stories_dir)} does not exist",
                         "give the folder of story folders with --stories, or run python build.py new story <id>")
+
+
+def story_dirs(stories_dir: Path) -> list[Path]:
+    """Story folders in name order; names starting with _ or . are drafts and not built."""
+    require_stories_dir(stories_dir)
     return sorted(p for p in stories_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 

@@ -1,0 +1,166 @@
+"""Every line the command line and the preview server write to a terminal.
+
+Problems go to stderr as `path:line:col: message (hint: ...)` with the offending
+line quoted; a usage mistake or a failure of the machine as Error and Hint lines;
+each command ends with one summary line. Anything that came from a file or a
+folder's name is shown through printable(), so its control characters appear as
+escapes instead of acting on the terminal.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from storymap.errors import Problems, UserError, display_path, printable, source_excerpt
+from storymap.model import StoryModel
+from storymap.source import yamlio
+
+
+def use_colour(stream) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def _shown(path: Path | str) -> str:
+    """A path as the journalist would type it, its control characters as escapes."""
+    return printable(display_path(path))
+
+
+class TerminalProgress:
+    """A one-line counter on stderr for long runs; silent unless stderr is a terminal."""
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stderr
+        self.active = self.stream.isatty()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int, what: str) -> None:
+        now = time.monotonic()
+        if not self.active or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        self.shown = True
+        self.stream.write(f"\r\x1b[K{what}: {done:,}/{total:,}")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+# --- problems and errors ---------------------------------------------------------
+
+def report(problems: Problems, output_format: str = "text") -> None:
+    """Every problem on stderr, then a line counting problems and files."""
+    err = sys.stderr
+    colour = use_colour(err) and output_format == "text"
+    cache: dict[str, list[str]] = {}
+    for problem in problems.sorted():
+        if output_format == "github":
+            click.echo(problem.as_github(), file=err)
+            continue
+        # A path, a message or a hint can quote a file's own text: printable() shows its control
+        # characters as escapes instead of letting them act on the terminal.
+        location = printable(f"{problem.mark.path}:{problem.mark.line}:{problem.mark.col}:")
+        message = printable(problem.message)
+        line = f"{click.style(location, bold=True) if colour else location} " + \
+            (click.style(message, fg="red") if colour else message)
+        if problem.hint:
+            line += f" (hint: {printable(problem.hint)})"
+        click.echo(line, file=err, color=colour)
+        excerpt = source_excerpt(problem, _lines(problem.mark.path, problems.texts, cache))
+        if excerpt:
+            click.echo(excerpt, file=err)
+    files = len({p.mark.path for p in problems})
+    click.echo(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}", file=err)
+
+
+def _lines(path: str, texts: dict[str, str], cache: dict[str, list[str]]) -> list[str]:
+    """The lines of a file as the checks read it; no file is opened here (one that was refused,
+    a link to /etc/passwd say, must never be echoed into a terminal or a CI log)."""
+    if path not in cache:
+        cache[path] = yamlio.source_lines(texts.get(path, ""))  # split where YAML counts lines, as marks do
+    return cache[path]
+
+
+def _nothing_written(out_dir: Path | None) -> str:
+    return f"Nothing was written; {_shown(out_dir)} is unchanged." if out_dir is not None else "Nothing was written."
+
+
+def nothing_written(out_dir: Path | None = None) -> None:
+    """After the problems of a build (out_dir) or an import (None): nothing changed on disk."""
+    click.echo(_nothing_written(out_dir), file=sys.stderr)
+
+
+def error(problem: UserError, unchanged: Path | None = None) -> None:
+    """A usage mistake or a failure of the machine as Error and Hint lines on stderr, then, given
+    the output folder it left alone, that nothing was written to it."""
+    lines = [f"Error: {problem.message}"] + ([f"Hint: {problem.hint}"] if problem.hint else [])
+    # a folder's or a file's name may hold control characters: shown as escapes, never acted on
+    click.echo("\n".join(printable(line) for line in lines), file=sys.stderr)
+    if unchanged is not None:
+        nothing_written(unchanged)
+
+
+def rebuild_error(problem: UserError) -> str:
+    """serve's one-line Error for a build that could not start; returned for the browser as well."""
+    line = f"Error: {problem.message}" + (f" (hint: {problem.hint})" if problem.hint else "")
+    click.echo(line, err=True)
+    return line
+
+
+# --- what a command did ----------------------------------------------------------
+
+def built(models: Sequence[StoryModel], out_dir: Path, seconds: float) -> None:
+    """The line after a build, of `build` and of serve's first build alike."""
+    events = sum(len(m.events) for m in models)
+    click.echo(f"Built {plural(len(models), 'story', 'stories')} ({plural(events, 'event')}) into "
+               f"{_shown(out_dir)}/ in {seconds:.1f} s")
+
+
+def rebuilt(seconds: float) -> None:
+    click.echo(f"Rebuilt in {seconds:.1f} s")
+
+
+def checked(files_read: int, models: Sequence[StoryModel]) -> None:
+    events = sum(len(m.events) for m in models)
+    click.echo(f"No problems in {plural(files_read, 'file')} "
+               f"({plural(len(models), 'story', 'stories')}, {plural(events, 'event')}).")
+
+
+def wrote(path: Path, next_step: str = "") -> None:
+    """A file `new` created, and the command to run next."""
+    click.echo(f"Wrote {_shown(path)}")
+    if next_step:
+        click.echo(f"Next: {next_step}")
+
+
+def imported(count: int, folder: Path) -> None:
+    click.echo(f"Imported {plural(count, 'event')} into {_shown(folder)}/")
+
+
+# --- the preview server ------------------------------------------------------------
+
+def serving(url: str) -> None:
+    click.echo(f"Serving {url} (Ctrl-C to stop)")
+
+
+def still_serving(site_ready: bool) -> None:
+    """After a rebuild's problems: what the browser shows meanwhile."""
+    click.echo("Still serving the last good build." if site_ready
+               else "No site to serve yet; the browser shows the problems.", err=True)
+
+
+def stopped() -> None:
+    click.echo("Stopped.")

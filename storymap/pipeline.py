@@ -1,4 +1,6 @@
-"""The pipeline: read and check every input, resolve geodata, model, render, write.
+"""The pipeline, run in order: source/ reads and checks every input, geo/ resolves
+places and routes into the story models, render/ and preview/ draw the site's
+files, write.py writes them.
 
 Nothing is written unless every stage found no problem, so a failed build
 leaves the previous site untouched.
@@ -8,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storymap.render import exports, feeds, pages, assets, schema
-from storymap.geo import routes
-from storymap.preview import picture
-from storymap import timeline
 from storymap.errors import Problems
-from storymap.source.load import Inputs, Progress, read_inputs
-from storymap.model import Place, Story, StoryModel, TimedEvent
+from storymap.geo.resolve import resolve
+from storymap.model import StoryModel
+from storymap.preview import picture
+from storymap.render import assets, exports, feeds, pages, schema
+from storymap.source.load import Progress, read_inputs
 from storymap.write import check_output_dir, write_site
 
 SITE_TITLE = "Story maps"
@@ -26,34 +27,6 @@ class BuildResult:
     models: list[StoryModel] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)
     files_read: int = 0
-
-
-def story_model(story: Story, shared_places: dict[str, Place], route_lines: dict,
-                places_credit: str | None = None) -> StoryModel:
-    places = {**shared_places, **{p.id: p for p in story.places}}
-    ordered = timeline.in_order(story.events, story.timeline)
-    timed: list[TimedEvent] = []
-    used: set[str] = set()
-    for event in ordered:
-        first, last = timeline.visible_interval(event, story.timeline)
-        if event.place:
-            used.add(event.place)
-        if event.route:
-            used.update(p for p in event.route.via if isinstance(p, str))
-        timed.append(TimedEvent(event, routes.event_geometry(event, places, route_lines), first, last,
-                                places.get(event.place) if event.place else None))
-    start, end = timeline.timeline_range(story.events, story.timeline, story.published)
-    from_gazetteer = bool(used - {p.id for p in story.places})
-    return StoryModel(story, tuple(timed), tuple(places[p] for p in sorted(used)), start, end,
-                      places_credit if from_gazetteer else None)
-
-
-def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
-    needed = {e.route.geometry for s in inputs.stories for e in s.events if e.route and e.route.geometry}
-    route_lines = routes.read_routes(needed & set(inputs.route_files), inputs.route_files, problems, inputs.data_dir)
-    if problems:
-        return []
-    return [story_model(story, inputs.places, route_lines, inputs.places_credit) for story in inputs.stories]
 
 
 def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None) -> BuildResult:

@@ -1,0 +1,47 @@
+"""The stage between checking and drawing: the checked stories and their geodata
+resolved into one StoryModel per story.
+
+It sits in geo/ because that is what it does: every event's place and route is
+looked up (the story's own places first, then the shared gazetteer) and turned
+into coordinates, with the route lines read from data/routes/. The events are put
+in timeline order on the way, so render/ and preview/ read a finished model and
+never a source file. In the folder list it reads: source/ checks, geo/ resolves,
+render/ and preview/ draw.
+"""
+from __future__ import annotations
+
+from storymap import timeline
+from storymap.errors import Problems
+from storymap.geo import routes
+from storymap.model import Geometry, Place, Story, StoryModel, TimedEvent
+from storymap.source.load import Inputs
+
+
+def story_model(story: Story, shared_places: dict[str, Place], route_lines: dict[str, Geometry],
+                places_credit: str | None = None) -> StoryModel:
+    """One story with every event placed and in timeline order, and the places it uses."""
+    places = {**shared_places, **{p.id: p for p in story.places}}
+    ordered = timeline.in_order(story.events, story.timeline)
+    timed: list[TimedEvent] = []
+    used: set[str] = set()
+    for event in ordered:
+        first, last = timeline.visible_interval(event, story.timeline)
+        if event.place:
+            used.add(event.place)
+        if event.route:
+            used.update(p for p in event.route.via if isinstance(p, str))
+        timed.append(TimedEvent(event, routes.event_geometry(event, places, route_lines), first, last,
+                                places.get(event.place) if event.place else None))
+    start, end = timeline.timeline_range(story.events, story.timeline, story.published)
+    from_gazetteer = bool(used - {p.id for p in story.places})
+    return StoryModel(story, tuple(timed), tuple(places[p] for p in sorted(used)), start, end,
+                      places_credit if from_gazetteer else None)
+
+
+def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
+    """Every story's model; a route file that cannot be read is a problem, and then none."""
+    needed = {e.route.geometry for s in inputs.stories for e in s.events if e.route and e.route.geometry}
+    route_lines = routes.read_routes(needed & set(inputs.route_files), inputs.route_files, problems, inputs.data_dir)
+    if problems:
+        return []
+    return [story_model(story, inputs.places, route_lines, inputs.places_credit) for story in inputs.stories]

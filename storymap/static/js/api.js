@@ -8,13 +8,13 @@ function createApi(app) {
     setDate: function (date) {
       var day = app.timeline.dayOf(date);
       if (isNaN(day)) { throw new RangeError('storymap.setDate: not a date: ' + date); }
-      app.setDay(day, 'api');
-      return app.timeline.iso(app.timeline.day);
+      app.timeline.setDay(day, 'api');
+      return app.timeline.iso(app.timeline.getDay());
     },
-    date: function () { return app.timeline.iso(app.timeline.day); },
+    date: function () { return app.timeline.iso(app.timeline.getDay()); },
     // Ids of the events drawn on the map for the current date, in timeline order.
     visibleEvents: function () {
-      return app.data.visible.map(function (index) { return app.timeline.ids[index]; });
+      return app.canvas.getVisible().map(function (index) { return app.timeline.ids[index]; });
     },
     // Move to an event, pan to it and open its details; false for an unknown id
     // (or anything not a string: nothing moves).
@@ -69,14 +69,14 @@ function connectFrame(app) {
     if (!message || typeof message !== 'object' || typeof message.type !== 'string') { return; }
     if (message.type === 'storymap:setDate' && typeof message.date === 'string') {
       var day = app.timeline.dayOf(message.date);
-      if (!isNaN(day)) { app.setDay(day, 'message'); }
+      if (!isNaN(day)) { app.timeline.setDay(day, 'message'); }
     } else if (message.type === 'storymap:focus' && typeof message.id === 'string') {
       app.focus(message.id, 'message');
     }
   });
   var postDate = function (iso) { window.parent.postMessage({ type: 'storymap:date', date: iso }, '*'); };
-  app.onDate(postDate);
-  postDate(app.timeline.iso(app.timeline.day));  // the opening date, so a host knows where the frame is
+  app.timeline.on('datechange', function (e) { if (e.changed) { postDate(e.iso); } });
+  postDate(app.timeline.iso(app.timeline.getDay()));  // the opening date, so a host knows where the frame is
   var lastHeight = -1;
   var report = function () {
     var height = Math.ceil(document.documentElement.scrollHeight);

@@ -48,6 +48,7 @@ function buildLegend(data, strings) {
 // The server-rendered event list, one page of it at a time: selection, and a
 // marker where the map's date falls. Other pages (events-<n>.html) are
 // fetched and swapped in place; without the script their links just work.
+// The list follows the timeline's date ('datechange').
 function EventList(panel, timeline, pageSize) {
   this.panel = panel;
   this.timeline = timeline;
@@ -55,14 +56,13 @@ function EventList(panel, timeline, pageSize) {
   this.pages = {};  // page number -> its <ol>, once seen
   this.ended = {};
   this.selectedId = null;
-  this.day = 0;
-  this.flags = null;
   this.marker = el('li', { className: 'event-now', 'aria-hidden': 'true' });
   this.list = panel ? panel.querySelector('.event-list') : null;
   this.page = this.list ? +(this.list.getAttribute('data-page') || 1) : 1;
   if (this.list) { this.pages[this.page] = { list: this.list, pager: panel.querySelector('.event-pager') }; }
   this.indexItems();
   var self = this;
+  timeline.on('datechange', function (e) { self.show(e.day); });
   if (panel) {
     panel.addEventListener('click', function (e) {
       var link = e.target.closest && e.target.closest('.event-pager a[data-page]');
@@ -102,7 +102,7 @@ EventList.prototype.showPage = function (number) {
     self.list.setAttribute('tabindex', '-1');
     self.page = number;
     self.indexItems();
-    if (self.flags) { self.show(self.day, self.flags); }
+    self.show(self.timeline.getDay());
     self.select(self.selectedId, false);
   });
 };
@@ -123,15 +123,13 @@ function fetchListPage(number) {
 
 // Events after the marker have not happened yet at the map's date; ended
 // spans and window events get a class. Only this page's items are touched.
-EventList.prototype.show = function (day, visibleFlags) {
-  this.day = day;
-  this.flags = visibleFlags;
+EventList.prototype.show = function (day) {
   if (!this.list) { return; }
   var timeline = this.timeline, first = (this.page - 1) * this.pageSize;
   var last = Math.min(timeline.ids.length, first + this.pageSize), next = -1;
   for (var i = first; i < last; i++) {
     if (next < 0 && timeline.from[i] > day) { next = i; }
-    var ended = timeline.from[i] <= day && !visibleFlags[i];
+    var ended = timeline.from[i] <= day && !timeline.isVisible(i, day);
     if (!!this.ended[i] !== ended) {
       this.ended[i] = ended;
       var node = this.item(timeline.ids[i]);

@@ -190,15 +190,26 @@ var BareCanvas = {
 var StoryCanvas = L.Renderer.extend({
   options: { padding: 0.3 },
 
-  initialize: function (story, options) {
+  initialize: function (story, timeline, options) {
     L.Renderer.prototype.initialize.call(this, options);
     this._story = story;
+    this._timeline = timeline;
+    this._visible = [];  // the events drawn on the timeline's day
     this._projected = null;
     this._hits = [];
   },
 
   includes: BareCanvas,
   canvasClass: 'sm-canvas',
+
+  onAdd: function () { this._follow('on'); L.Renderer.prototype.onAdd.call(this); },
+  onRemove: function () { this._follow('off'); L.Renderer.prototype.onRemove.call(this); },
+  // On the map, the canvas follows the timeline.
+  _follow: function (on) { this._timeline[on]('datechange', this._onDateChange, this); },
+  _onDateChange: function (e) { this._visible = e.shown; this.redraw(); },
+
+  // The events drawn, as indexes in timeline order.
+  getVisible: function () { return this._visible; },
 
   _onZoomEnd: function () { this._projected = null; },
 
@@ -240,7 +251,7 @@ var StoryCanvas = L.Renderer.extend({
   // Routes grouped by mode and opacity, each group painted at once.
   _drawRoutes: function () {
     var story = this._story, ctx = this._ctx, self = this, groups = {}, keys = [];
-    story.visible.forEach(function (index) {
+    this._visible.forEach(function (index) {
       var geo = story.events.geo[index];
       if (!geo || geo.route === undefined) { return; }
       var points = self._projected.routes[geo.route].map(self._toCanvas, self);
@@ -277,7 +288,7 @@ var StoryCanvas = L.Renderer.extend({
   _drawPoints: function () {
     var story = this._story, ctx = this._ctx, self = this, spots = {}, order = [], styles = {}, halo = null;
     var crowds = [];
-    story.visible.forEach(function (index) {
+    this._visible.forEach(function (index) {
       var xy = self._pointOf(index);
       if (!xy) { return; }
       var key = Math.round(xy[0]) + ',' + Math.round(xy[1]);
@@ -298,7 +309,7 @@ var StoryCanvas = L.Renderer.extend({
       });
     });
     if (halo) { circle(ctx, halo[0], halo[1], 12, null, HALO, 5); }
-    var plain = story.visible.length > POINT_DETAIL_LIMIT;
+    var plain = this._visible.length > POINT_DETAIL_LIMIT;
     Object.keys(styles).sort().forEach(function (style) {
       var parts = style.split(' ');
       drawEventPoints(ctx, styles[style], parts[0], parts[1], plain);

@@ -7,17 +7,14 @@ function StoryApp(map, data) {
   data.events.confidence = data.events.confidence.map(function (n) { return data.confidences[n]; });
   this.strings = data.strings;
   this.timeline = new Timeline(data);
-  this.dateListeners = [];
   this.hash = new HashWriter();
-  data.visible = [];
   data.selected = -1;
-  this.canvas = new StoryCanvas(data).addTo(map);
+  this.canvas = new StoryCanvas(data, this.timeline).addTo(map);
   this.motion = new RouteMotion(data).addTo(map);  // above the canvas: the selected route's movement
   var listNode = document.querySelector('.event-list'), panel = listNode ? listNode.parentNode : null;
   this.list = new EventList(panel, this.timeline, data.listPageSize);
+  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, data);
   var self = this;
-  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, data,
-    function (day) { self.setDay(day, 'reader'); });
   this.legend = buildLegend(data, this.strings).addTo(map);
   this.placeless = new PlacelessPanel(map, this.strings);
   // Kept clear of the zoom buttons at the top left.
@@ -27,42 +24,25 @@ function StoryApp(map, data) {
   map.on('popupclose', function (e) { if (e.popup === self.popup && !self.movingDetails) { self.select(-1); } });
   map.on('popupopen moveend', this.foldLegendUnderDetails, this);
   map.on('popupclose', this.unfoldLegend, this);
+  this.timeline.on('datechange', this.onDateChange, this);
   if (panel) { panel.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
   watchTiles(map, this.strings);
   applyView(map, data.view, this.legend.getContainer());
 }
 
-StoryApp.prototype.onDate = function (listener) { this.dateListeners.push(listener); };
-
-StoryApp.prototype.setDay = function (day, cause) {
-  var timeline = this.timeline, flags = new Uint8Array(timeline.ids.length), visible = [];
-  day = clamp(Math.round(day), 0, timeline.days);
-  var changed = day !== timeline.day || !this.started;
-  timeline.day = day;
-  this.started = true;
-  for (var i = 0; i < flags.length; i++) {
-    if (timeline.isVisible(i, day)) {
-      flags[i] = 1;
-      if (timeline.located[i]) { visible.push(i); }
-    }
-  }
-  this.data.visible = visible;
-  if (this.data.selected >= 0 && !flags[this.data.selected]) { this.map.closePopup(this.popup); this.select(-1); }
-  this.canvas.redraw();
-  this.bar.show(day, visible.length);
-  this.list.show(day, flags);
-  if (cause !== 'start') { this.hash.write('#date=' + timeline.iso(day)); }
-  if (changed) {
-    var iso = timeline.iso(day);
-    this.dateListeners.forEach(function (listener) { listener(iso); });
-  }
+// The map, the list and the bar follow the date themselves; here a selected
+// event the new day hides is let go, and the address says the date.
+StoryApp.prototype.onDateChange = function (e) {
+  var selected = this.data.selected;
+  if (selected >= 0 && !this.timeline.isVisible(selected, e.day)) { this.map.closePopup(this.popup); this.select(-1); }
+  if (e.cause !== 'start') { this.hash.write('#date=' + e.iso); }
 };
 
 StoryApp.prototype.focus = function (id, cause) {
   var index = this.timeline.indexOf(id);
   if (index < 0) { return false; }
-  this.setDay(this.timeline.eventDay(index), cause);
+  this.timeline.setDay(this.timeline.eventDay(index), cause);
   this.popup.options.autoPan = false;  // one move at a time: to the event, then (if need be) to fit its details
   this.select(index, true);
   if (!this.panTo(index)) { this.keepDetailsInView(); }
@@ -190,7 +170,7 @@ StoryApp.prototype.openHash = function (hash, cause) {
   if (state && state.event !== undefined && this.focus(state.event, cause)) { return true; }
   if (state && state.date !== undefined) {
     var day = this.timeline.dayOf(state.date);
-    if (!isNaN(day)) { this.setDay(day, cause); return true; }
+    if (!isNaN(day)) { this.timeline.setDay(day, cause); return true; }
   }
   return false;
 };
@@ -269,7 +249,7 @@ function start() {
   var map = window['map_' + 'storymap'];  // the Leaflet map folium created (render.MAP_NAME)
   if (!dataNode || !map) { return; }
   var app = new StoryApp(map, JSON.parse(dataNode.textContent));
-  if (!app.openHash(location.hash, 'start')) { app.setDay(0, 'start'); }
+  if (!app.openHash(location.hash, 'start')) { app.timeline.setDay(0, 'start'); }
   app.hash.flush();
   window.storymap = createApi(app);
   connectFrame(app);

@@ -1,21 +1,43 @@
-// The timeline's state. The visibility rules themselves live in the build
+// The timeline: the story's days and the one the page shows, which it owns:
+// setDay() moves it and fires 'datechange', and the map, the list, the bar and
+// the page's address follow. The visibility rules themselves live in the build
 // (storymap/timeline.py): each event arrives with the first and last day it
 // is visible, counted from the timeline's start, and this only compares.
-function Timeline(data) {
-  var events = data.events;
-  this.startMs = parseIsoDay(data.timeline.start);
-  this.days = data.timeline.days;
-  this.ids = events.id;
-  this.from = events.from;
-  this.until = events.until;
-  this.located = events.geo.map(function (geo) { return geo !== null; });
-  // A Map, not an object: ids come from outside (the hash, messages, the API), and
-  // "constructor" or "__proto__" must not find Object.prototype's members.
-  this.indexById = new Map();
-  for (var i = 0; i < this.ids.length; i++) { this.indexById.set(this.ids[i], i); }
-  this.locatedTotal = this.located.filter(Boolean).length;
-  this.day = 0;
-}
+var Timeline = L.Evented.extend({
+  initialize: function (data) {
+    var events = data.events;
+    this.startMs = parseIsoDay(data.timeline.start);
+    this.days = data.timeline.days;
+    this.ids = events.id;
+    this.from = events.from;
+    this.until = events.until;
+    this.located = events.geo.map(function (geo) { return geo !== null; });
+    // A Map, not an object: ids come from outside (the hash, messages, the API), and
+    // "constructor" or "__proto__" must not find Object.prototype's members.
+    this.indexById = new Map();
+    for (var i = 0; i < this.ids.length; i++) { this.indexById.set(this.ids[i], i); }
+    this.locatedTotal = this.located.filter(Boolean).length;
+    this._day = -1;  // none until the page opens at one
+  }
+});
+
+Timeline.prototype.getDay = function () { return this._day; };
+
+// Moves to the day (kept within the timeline) and fires 'datechange' with day,
+// iso, cause (who moved it: 'start', 'reader', 'api', 'message'), changed (a
+// different day from the last) and shown: the events drawn on the map that day,
+// as indexes in timeline order. Setting the same day fires too: the bar says the
+// date again and the address is written again.
+Timeline.prototype.setDay = function (day, cause) {
+  var shown = [];
+  day = clamp(Math.round(day), 0, this.days);
+  for (var i = 0; i < this.ids.length; i++) {
+    if (this.located[i] && this.isVisible(i, day)) { shown.push(i); }
+  }
+  var changed = day !== this._day;
+  this._day = day;
+  this.fire('datechange', { day: day, iso: this.iso(day), cause: cause, changed: changed, shown: Object.freeze(shown) });
+};
 
 Timeline.prototype.isVisible = function (index, day) {
   var until = this.until[index];

@@ -7,14 +7,14 @@ var PLAY_SPEEDS = [1, 2, 4];  // days per tick, times the timeline's base step
 var ANNOUNCE_DELAY_MS = 600;
 var PAGE_STEP_WEEK_MAX_DAYS = 120;  // PageUp/PageDown: a week on shorter timelines, a month on longer
 
-// onInput(day) moves the app to a day; data is the page's data (strings, the
-// events' precision column, the selection the app keeps in data.selected).
-function TimelineBar(root, timeline, data, onInput) {
+// The reader's moves go to the timeline (setDay), and the bar shows whatever
+// date the timeline fires ('datechange'), whoever moved it. data is the page's
+// data (strings, the events' precision column, the selection the app keeps in data.selected).
+function TimelineBar(root, timeline, data) {
   var find = function (name) { return root.querySelector('.timeline-' + name); };
   this.timeline = timeline;
   this.data = data;
   this.strings = data.strings;
-  this.onInput = onInput;
   this.labels = new DateLabels(data.dateLocale, data.strings);
   this.precision = data.events.precision || '';
   this.windowDays = data.timeline.mode === 'window' ? data.timeline.windowDays : 0;
@@ -44,6 +44,7 @@ function TimelineBar(root, timeline, data, onInput) {
 
 TimelineBar.prototype.listen = function () {
   var self = this;
+  this.timeline.on('datechange', function (e) { self.show(e.day, e.shown.length); });
   this.slider.addEventListener('input', function () { self.move(+self.slider.value); });
   this.slider.addEventListener('keydown', function (e) { self.onKey(e); });
   this.playButton.addEventListener('click', function () { if (self.timer) { self.stop(); } else { self.play(); } });
@@ -56,7 +57,7 @@ TimelineBar.prototype.listen = function () {
 TimelineBar.prototype.move = function (day, playing) {
   if (!playing) { this.stop(); }
   this.cause = -1;
-  this.onInput(clamp(day, 0, this.timeline.days));
+  this.timeline.setDay(day, 'reader');
 };
 
 // The slider's keys, handled here so that every browser moves the same way.
@@ -83,7 +84,7 @@ TimelineBar.prototype.step = function (direction) {
   if (index < 0) { return; }
   this.stop();
   this.cause = index;
-  this.onInput(this.timeline.from[index]);
+  this.timeline.setDay(this.timeline.from[index], 'reader');
 };
 
 TimelineBar.prototype.play = function () {
@@ -124,7 +125,7 @@ TimelineBar.prototype.cycleSpeed = function () {
   this.announce(this.strings.play_speed + ' ' + value, 0);  // the button's new name, said at once
 };
 
-// Called by the app whenever its date changes, whoever changed it.
+// Whenever the timeline's date is set, whoever set it.
 TimelineBar.prototype.show = function (day, shownCount) {
   var cause = this.cause;
   this.cause = null;

@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint lock serve check bench golden docs-schema picture chromium clean
+.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture chromium clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -47,7 +47,11 @@ chromium:
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --no-cache $(LINTED)
 
-test: $(TEST_STAMP) chromium lint
+# mypy reads its settings, and what it checks (the storymap package), from pyproject.toml.
+typecheck: $(TEST_STAMP)
+	$(VENV)/bin/mypy
+
+test: $(TEST_STAMP) chromium lint typecheck
 	$(PY) -m pytest
 
 $(UV_STAMP):

@@ -201,7 +201,8 @@ def is_known_language(tag: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _territories() -> frozenset[str]:
-    return frozenset(code for code in Locale("en").territories if code.isalpha() and len(code) == 2)
+    return frozenset(code for code in Locale("en").territories
+                     if isinstance(code, str) and code.isalpha() and len(code) == 2)
 
 
 def is_country_code(code: str) -> bool:

@@ -58,7 +58,7 @@ RENAME_EXCHANGE = 2  # <linux/fs.h>
 NO_EXCHANGE = {errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.ENOTSUP}
 
 # Hints for the failures a journalist can fix, by errno.
-OS_ERROR_HINTS = {
+OS_ERROR_HINTS: dict[int | None, str] = {  # looked up by OSError.errno, which may be None
     errno.ENOSPC: "free some space on that disk (a build needs room for a second copy of the site "
                   "while it writes) and build again",
     errno.EDQUOT: "free some space within your disk quota and build again",

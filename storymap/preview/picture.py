@@ -19,6 +19,7 @@ import io
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from storymap import i18n
 from storymap.model import PartialDate, StoryModel, When
@@ -261,7 +262,8 @@ def _draw_labels(ax, places: list, renderer, box, avoid: list, width_px: int) ->
     import numpy as np
 
     x0, _, y0, _ = box
-    scale, font, taken = (box[1] - box[0]) / width_px, _font(9, bold=True), []
+    scale, font = (box[1] - box[0]) / width_px, _font(9, bold=True)
+    taken: list[tuple[float, float, float, float]] = []  # the names drawn, as px rectangles
     halo = [effects.withStroke(linewidth=3, foreground=(1, 1, 1, 0.9))]
     dots = (np.array([(x, y) for x, y, *_ in avoid]).reshape(-1, 2) - (x0, y0)) / scale  # px, map's lower left
 
@@ -318,10 +320,10 @@ def _draw_points(ax, points: list, crowds: list) -> None:
                    c=np.where(low[:, None], white, colours), edgecolors=np.where(low[:, None], colours, white),
                    linewidths=np.where(low, 3 * PT, outline), zorder=8)
     if crowds:
-        xs, ys = [m[0][0] for m in crowds], [m[0][1] for m in crowds]
-        ax.scatter(xs, ys, s=(24 * PT) ** 2, c=[KIND_COLOURS.get(m[-1][2], "#4d4d4d") for m in crowds],
+        crowd_xs, crowd_ys = [m[0][0] for m in crowds], [m[0][1] for m in crowds]
+        ax.scatter(crowd_xs, crowd_ys, s=(24 * PT) ** 2, c=[KIND_COLOURS.get(m[-1][2], "#4d4d4d") for m in crowds],
                    edgecolors="white", linewidths=2 * PT, zorder=9)
-        for x, y, members in list(zip(xs, ys, crowds))[:LABEL_LIMIT]:  # past that, counts are a blur
+        for x, y, members in list(zip(crowd_xs, crowd_ys, crowds))[:LABEL_LIMIT]:  # past that, counts are a blur
             ax.text(x, y, "99+" if len(members) > 99 else str(len(members)), fontproperties=_font(8, bold=True),
                     color="white", ha="center", va="center_baseline", clip_on=True, zorder=10)
 
@@ -351,7 +353,7 @@ def _draw_detail(figure, ax, found, land: Land | None, detail, renderer) -> None
     from matplotlib.patches import Rectangle
 
     box, (left, bottom, width, height) = detail
-    frame = {"fill": False, "edgecolor": "#333333", "linewidth": 1.5 * PT}
+    frame: dict[str, Any] = {"fill": False, "edgecolor": "#333333", "linewidth": 1.5 * PT}
     ax.add_patch(Rectangle((box[0], box[2]), box[1] - box[0], box[3] - box[2], zorder=11, **frame))
     inset = figure.add_axes((left / WIDTH, (FOOTER + bottom) / HEIGHT, width / WIDTH, height / HEIGHT))
     inset.set_zorder(20)

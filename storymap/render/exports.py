@@ -61,18 +61,19 @@ def place_feature(place: Place) -> dict:
 
 
 def event_feature(timed: TimedEvent) -> dict:
-    event = timed.event
+    event, geometry = timed.event, timed.geometry
+    assert geometry is not None, "only events on the map are features"
     properties = {"id": event.id, "feature": "event", "title": event.title, "kind": event.kind,
                   **_when_properties(timed), "approximate": event.when.approximate,
                   "confidence": event.confidence, "sources": [_source_dict(s) for s in event.sources]}
     if timed.place:
         properties["place"] = timed.place.id
-    if timed.geometry.is_route:
-        properties["route_mode"] = timed.geometry.mode
-        properties["route_approximate"] = timed.geometry.approximate
+    if geometry.is_route:
+        properties["route_mode"] = geometry.mode
+        properties["route_approximate"] = geometry.approximate
     if event.tags:
         properties["tags"] = list(event.tags)
-    return {"type": "Feature", "geometry": geojson_geometry(timed.geometry), "properties": properties}
+    return {"type": "Feature", "geometry": geojson_geometry(geometry), "properties": properties}
 
 
 def data_geojson(model: StoryModel) -> bytes:
@@ -159,6 +160,7 @@ def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
     else:
         ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = event.when.start.iso
     ET.SubElement(mark, "styleUrl").text = f"#confidence-{event.confidence}"
+    assert timed.geometry is not None, "only events on the map are placemarks"
     _kml_geometry(mark, timed.geometry)
 
 

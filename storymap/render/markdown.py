@@ -20,7 +20,7 @@ def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.disable(["html_inline", "html_block"])
     # A link to anything but http(s) (javascript:, data:, relative paths) stays plain text.
-    md.validateLink = lambda url: bool(_WEB_LINK.match(url.strip()))
+    md.validateLink = lambda url: bool(_WEB_LINK.match(url.strip()))  # type: ignore[method-assign]
     md.add_render_rule("link_open", _render_link_open)
     md.add_render_rule("image", _render_image_as_link)
     return md

@@ -165,7 +165,7 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
         places.update(index_places(values.get("places", ()), problems))
     events = read_events(directory, Context(problems, directory, places, set(inputs.route_files)), progress)
     inputs.files_read += len(event_files(directory))
-    if values is INVALID or len(problems) > before:
+    if values is INVALID or node is None or len(problems) > before:
         return None
     return story_from_values(directory.name, values, node, directory, events)
 

@@ -23,7 +23,7 @@ from storymap.source.load import find_route_files, read_events, read_places
 from storymap.model import Event
 from storymap.desk.scaffold import free_path, schema_reference, slug, yaml_text
 from storymap.source.validate import EVENT, STORY
-from storymap.source.yamlio import Mapping, Scalar, Sequence
+from storymap.source.yamlio import Mapping, Node, Scalar, Sequence
 
 COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "kind", "description",
            "confidence", "tags", "source_publisher", "source_title", "source_url", "source_date", "source_archive")
@@ -108,7 +108,7 @@ def row_node(row: Row, shown: str, problems: Problems) -> Mapping:
     def key(name: str, column: str) -> Scalar:
         return Scalar(name, Mark(shown, row.number, row.cells[column][1]))
 
-    items = [(key(name, name), scalar(name)) for name in EVENT_KEYS if name in row.cells]
+    items: list[tuple[Scalar, Node]] = [(key(name, name), scalar(name)) for name in EVENT_KEYS if name in row.cells]
     has_lat, has_lon = "lat" in row.cells, "lon" in row.cells
     if has_lat != has_lon:
         problems.add(Mark(shown, row.number, row.cells["lat" if has_lat else "lon"][1]), "csv-lat-lon")

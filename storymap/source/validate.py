@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from storymap.render import basemaps
 from storymap.source import files
@@ -342,7 +342,8 @@ STORY = Record("story", (
 ), _build_story, "A story: its metadata, map and timeline.")
 
 
-def story_from_values(story_id: str, values: dict, node: Mapping, directory, events) -> Story:
+def story_from_values(story_id: str, values: dict[str, Any], node: Node, directory: Path,
+                      events: Iterable[Event]) -> Story:
     return Story(id=story_id, title=values["title"], summary=values["summary"], published=values["published"],
                  directory=directory, events=tuple(events), byline=values.get("byline"),
                  updated=values.get("updated"), language=values.get("language", "en"),

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import NamedTuple, Union
+from typing import NamedTuple, Union, cast
 
 import yaml
 
@@ -233,7 +233,7 @@ def source_lines(text: str) -> list[str]:
 def _report_aliases(text: str, shown_path: str, problems: Problems) -> None:
     """Each alias where it is written (composed nodes only know their anchor's position)."""
     for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
+        if isinstance(event, yaml.AliasEvent) and event.start_mark is not None:  # libyaml always sets it
             mark = event.start_mark
             problems.add(Mark(shown_path, mark.line + 1, mark.column + 1), "yaml-alias")
 
@@ -259,7 +259,8 @@ def _convert(node: yaml.Node, path: str, problems: Problems, seen: set[int], dep
         raise _TooDeep(mark)
     if isinstance(node, yaml.SequenceNode):
         return Sequence(tuple(_convert(item, path, problems, seen, depth + 1) for item in node.value), mark)
-    return _convert_mapping(node, mark, path, problems, seen, depth + 1)
+    # Neither a scalar nor a list: a mapping, the one kind of node left in a composed document.
+    return _convert_mapping(cast(yaml.MappingNode, node), mark, path, problems, seen, depth + 1)
 
 
 def _convert_mapping(node: yaml.MappingNode, mark: Mark, path: str, problems: Problems,

@@ -37,7 +37,7 @@ def schema_files() -> dict[str, bytes]:
             for name, body in schemas().items()}
 
 
-if __name__ == "__main__":  # python -m storymap.schema docs/schema
+if __name__ == "__main__":  # make docs-schema: python -m storymap.render.schema docs/schema
     import sys
     from pathlib import Path
 

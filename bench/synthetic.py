@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from storymap.model import Confidence, EventKind, PlaceKind
+
 STORY_ID = "bench-story"
 SEED = 20231016
 FIRST_DAY = dt.date(2023, 1, 1)
@@ -25,10 +27,11 @@ EVENTS_PER_FILE = 100
 PLACE_COUNT = 200
 ROUTE_FILE_VERTICES = (12, 25, 40)  # one route file each
 
-PLACE_KINDS = ("port", "railhead", "depot", "base", "border-crossing", "city", "site")
+PLACE_KINDS = tuple(kind.value for kind in PlaceKind)
 KIND_WORDS = {"port": "Port", "railhead": "Railhead", "depot": "Depot", "base": "Base",
               "border-crossing": "Crossing", "city": "City", "site": "Site"}
-EVENT_KINDS = ("observation", "shipment", "meeting", "statement", "movement", "other")
+EVENT_KINDS = tuple(kind.value for kind in EventKind)
+CONFIDENCE_LEVELS = tuple(level.value for level in Confidence)
 SYLLABLES = ("ka", "ro", "van", "del", "mi", "tor", "sha", "lun", "bek", "ost", "ya", "zan", "gor", "ril",
              "no", "pe", "tu", "ash", "vel", "kin")
 COUNTRIES = ("RU", "KP", "CN", "MN", "KZ", "NO", "UA", "BY", "IR", "TR")  # NO: stays the text "NO"
@@ -153,7 +156,7 @@ def make_event(rng: random.Random, number: int, places: list[dict], route_ids: l
     if rng.random() < 0.7:
         event["kind"] = rng.choice(EVENT_KINDS)
     if rng.random() < 0.5:
-        event["confidence"] = rng.choice(("high", "moderate", "low"))
+        event["confidence"] = rng.choice(CONFIDENCE_LEVELS)
     if rng.random() < 0.05:
         event["description"] = (f"Imagery shows *{rng.randint(2, 40)}* {rng.choice(NOUNS)} near "
                                 f"{place['name']}; compare the [earlier report](https://example.org/r/{number}).")

@@ -8,16 +8,54 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import total_ordering
 from pathlib import Path
 
 from storymap.errors import Mark
 
-PLACE_KINDS = ("port", "railhead", "depot", "base", "border-crossing", "city", "site")
-EVENT_KINDS = ("observation", "shipment", "meeting", "statement", "movement", "other")
-CONFIDENCE_LEVELS = ("high", "moderate", "low")
-ROUTE_MODES = ("sea", "rail", "road", "air")
-TIMELINE_MODES = ("cumulative", "window")
+
+# The story format's vocabulary. The order is the order of the spec, of the published
+# schema and of the page data's "kinds" and "confidences" lists (events number into them).
+# Each value has a style in static/styles.json and a label in every language of i18n.py.
+
+class PlaceKind(StrEnum):
+    PORT = "port"
+    RAILHEAD = "railhead"
+    DEPOT = "depot"
+    BASE = "base"
+    BORDER_CROSSING = "border-crossing"
+    CITY = "city"
+    SITE = "site"
+
+
+class EventKind(StrEnum):
+    OBSERVATION = "observation"
+    SHIPMENT = "shipment"
+    MEETING = "meeting"
+    STATEMENT = "statement"
+    MOVEMENT = "movement"
+    OTHER = "other"
+
+
+class Confidence(StrEnum):
+    HIGH = "high"
+    MODERATE = "moderate"
+    LOW = "low"
+
+
+class RouteMode(StrEnum):
+    SEA = "sea"
+    RAIL = "rail"
+    ROAD = "road"
+    AIR = "air"
+
+
+class TimelineMode(StrEnum):
+    CUMULATIVE = "cumulative"  # an event stays on the map once it happened
+    WINDOW = "window"  # an event stays window_days, then fades out
+
+
 DEFAULT_WINDOW_DAYS = 14
 DEFAULT_BASEMAP = "OpenStreetMap.Mapnik"
 
@@ -88,7 +126,7 @@ class LatLon:
 class Place:
     id: str
     name: str
-    kind: str
+    kind: PlaceKind
     lat: float
     lon: float
     country: str | None = None
@@ -117,7 +155,7 @@ class Media:
 
 @dataclass(frozen=True)
 class RouteSpec:
-    mode: str
+    mode: RouteMode
     via: tuple[str | LatLon, ...] = ()  # place ids or coordinates
     geometry: str | None = None  # a route id: a file in data/routes/
 
@@ -128,8 +166,8 @@ class Event:
     title: str
     when: When
     sources: tuple[Source, ...]
-    kind: str = "observation"
-    confidence: str = "moderate"
+    kind: EventKind = EventKind.OBSERVATION
+    confidence: Confidence = Confidence.MODERATE
     description: str | None = None
     place: str | None = None
     at: LatLon | None = None
@@ -150,7 +188,7 @@ class MapSettings:
 class TimelineSettings:
     start: dt.date | None = None
     end: dt.date | None = None
-    mode: str = "cumulative"
+    mode: TimelineMode = TimelineMode.CUMULATIVE
     window_days: int = DEFAULT_WINDOW_DAYS
 
 
@@ -190,7 +228,7 @@ class Geometry:
     """
 
     points: tuple[tuple[float, float], ...]  # (lat, lon)
-    mode: str | None = None  # set for routes
+    mode: RouteMode | None = None  # set for routes
     approximate: bool = False  # the line is a sketch, not a surveyed path
 
     @property

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Iterable
 
-from storymap.model import Event, TimelineSettings
+from storymap.model import Event, TimelineMode, TimelineSettings
 
 
 def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date, dt.date | None]:
@@ -24,7 +24,7 @@ def visible_interval(event: Event, settings: TimelineSettings) -> tuple[dt.date,
     first = when.start.first_day()
     if when.is_span:
         return first, when.end.last_day() if when.end else None
-    if settings.mode == "window":
+    if settings.mode == TimelineMode.WINDOW:
         # The calendar ends on 9999-12-31: a window that would outlast it ends there.
         return first, first + dt.timedelta(days=min(settings.window_days - 1, (dt.date.max - first).days))
     return first, None

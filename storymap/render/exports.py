@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 from storymap import i18n
 from storymap.geo.antimeridian import split_at_antimeridian
-from storymap.model import Geometry, Place, Source, StoryModel, TimedEvent
+from storymap.model import Confidence, Geometry, Place, Source, StoryModel, TimedEvent
 
 GEOJSON_DIGITS = 6
 CSV_COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "route_mode",
@@ -169,7 +169,8 @@ def data_kml(model: StoryModel) -> bytes:
     kml = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
     document = ET.SubElement(kml, "Document")
     ET.SubElement(document, "name").text = model.story.title
-    for level, colour in (("high", "ff2b39c0"), ("moderate", "ff2b39c0"), ("low", "802b39c0")):
+    for level in Confidence:
+        colour = "802b39c0" if level == Confidence.LOW else "ff2b39c0"  # low confidence half transparent
         style = ET.SubElement(document, "Style", id=f"confidence-{level}")
         ET.SubElement(ET.SubElement(style, "IconStyle"), "color").text = colour  # IconStyle first, as the schema says
         ET.SubElement(ET.SubElement(style, "LineStyle"), "color").text = colour

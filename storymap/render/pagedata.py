@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 
 from storymap import i18n
-from storymap.model import CONFIDENCE_LEVELS, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, StoryModel
+from storymap.model import Confidence, EventKind, PlaceKind, RouteMode, StoryModel
 
 FORMAT_VERSION = 1
 COORD_DIGITS = 5  # about a metre
@@ -41,8 +41,8 @@ def page_data(model: StoryModel) -> dict:
     routes: list[dict] = []
     columns: dict[str, list] = {name: [] for name in
                                 ("id", "title", "kind", "confidence", "span", "from", "until", "geo")}
-    kind_number = {kind: n for n, kind in enumerate(EVENT_KINDS)}
-    confidence_number = {level: n for n, level in enumerate(CONFIDENCE_LEVELS)}
+    kind_number = {kind: n for n, kind in enumerate(EventKind)}
+    confidence_number = {level: n for n, level in enumerate(Confidence)}
     precision = []
     for timed in model.events:
         event = timed.event
@@ -76,13 +76,13 @@ def page_data(model: StoryModel) -> dict:
         "timeline": {"start": model.start.isoformat(), "end": model.end.isoformat(),
                      "days": (model.end - model.start).days, "mode": story.timeline.mode,
                      "windowDays": story.timeline.window_days},
-        "kinds": list(EVENT_KINDS),
-        "confidences": list(CONFIDENCE_LEVELS),
+        "kinds": [kind.value for kind in EventKind],
+        "confidences": [level.value for level in Confidence],
         "strings": {key: strings[key] for key in SCRIPT_STRINGS},
         "legendLabels": {
-            "places": {kind: strings[f"place_{kind}"] for kind in PLACE_KINDS},
-            "modes": {mode: strings[f"mode_{mode}"] for mode in ROUTE_MODES},
-            "kinds": {kind: strings[f"kind_{kind}"] for kind in EVENT_KINDS},
+            "places": {kind.value: strings[f"place_{kind}"] for kind in PlaceKind},
+            "modes": {mode.value: strings[f"mode_{mode}"] for mode in RouteMode},
+            "kinds": {kind.value: strings[f"kind_{kind}"] for kind in EventKind},
         },
         "places": {
             "id": [p.id for p in model.places], "name": [p.name for p in model.places],

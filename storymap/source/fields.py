@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, Callable, Final, Generic, Literal, TypeAlias, TypeVar
 
@@ -116,16 +116,19 @@ class Identifier(FieldType[str]):
 
 
 class Choice(FieldType[str]):
-    def __init__(self, choices: tuple[str, ...]):
-        self.choices = choices
-        self.description = "one of " + ", ".join(choices)
+    """One value of a vocabulary of the model (an enum), read as that enum's member."""
+
+    def __init__(self, vocabulary: type[StrEnum]):
+        self.vocabulary = vocabulary
+        self.choices = tuple(member.value for member in vocabulary)
+        self.description = "one of " + ", ".join(self.choices)
 
     def parse(self, node: Scalar, ctx: Context) -> Result[str]:
         if node.value not in self.choices:
             ctx.problems.add(node.mark, "bad-choice", did_you_mean(node.value, self.choices) or None,
                              value=node.value, choices=", ".join(self.choices))
             return INVALID
-        return node.value
+        return self.vocabulary(node.value)
 
     def schema(self) -> dict:
         return {"enum": list(self.choices)}

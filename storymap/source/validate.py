@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from enum import StrEnum
 from typing import Any, Iterable
 
 from storymap.render import basemaps
@@ -15,9 +16,8 @@ from storymap import i18n
 from storymap.errors import Mark, did_you_mean, display_path
 from storymap.source.fields import (INVALID, Choice, Context, Custom, DateValue, Field, FieldType, Flag, Identifier,
                                     Integer, ListOf, Markdown, Number, Record, Result, Text, WebAddress, present)
-from storymap.model import (CONFIDENCE_LEVELS, DEFAULT_BASEMAP, EVENT_KINDS, PLACE_KINDS, ROUTE_MODES, TIMELINE_MODES,
-                    Correction, Event, LatLon, MapSettings, Media, Place, RouteSpec, Source, Story,
-                    TimelineSettings, When)
+from storymap.model import (DEFAULT_BASEMAP, Confidence, Correction, Event, EventKind, LatLon, MapSettings, Media,
+                    Place, PlaceKind, RouteMode, RouteSpec, Source, Story, TimelineMode, TimelineSettings, When)
 from storymap.source.yamlio import Mapping, Node, Scalar
 
 
@@ -70,7 +70,7 @@ def _build_place(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[
 PLACE = Record("place", (
     Field("id", Identifier(), True, "how events refer to the place, e.g. tumangang-rail"),
     Field("name", Text(200), True, "the name shown on the map"),
-    Field("kind", Choice(PLACE_KINDS), True, "the symbol it gets on the map"),
+    Field("kind", Choice(PlaceKind), True, "the symbol it gets on the map"),
     Field("lat", Number(), True, "latitude in decimal degrees"),
     Field("lon", Number(), True, "longitude in decimal degrees"),
     Field("country", Custom("a country code", _country, {"type": "string", "pattern": "^[A-Z]{2}$"}),
@@ -178,6 +178,12 @@ class ViaItem(FieldType[str | LatLon]):
         return {"oneOf": [Identifier().schema(), COORDINATES.schema()]}
 
 
+def _in_words(vocabulary: type[StrEnum]) -> str:
+    """The values as a sentence lists them: 'sea, rail, road or air'."""
+    *most, last = vocabulary
+    return f"{', '.join(most)} or {last}"
+
+
 def _build_route(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[RouteSpec]:
     has_via, has_geometry = node.get("via") is not None, node.get("geometry") is not None
     if has_via == has_geometry:
@@ -193,7 +199,7 @@ def _build_route(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[
 
 
 ROUTE = Record("route", (
-    Field("mode", Choice(ROUTE_MODES), True, "how things moved: sea, rail, road or air"),
+    Field("mode", Choice(RouteMode), True, f"how things moved: {_in_words(RouteMode)}"),
     Field("via", ListOf(ViaItem(), min_items=2), doc="the points in order: place ids or {lat, lon}"),
     Field("geometry", Identifier(), doc="a line file in data/routes/, named without its extension"),
 ), _build_route, "A movement along a line.")
@@ -246,7 +252,7 @@ def _build_event(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[
     if when is INVALID or event_id in (None, INVALID) or not present(values, "title", "sources"):
         return INVALID
     return Event(id=event_id, title=values["title"], when=when, sources=values["sources"],
-                 kind=values.get("kind", "observation"), confidence=values.get("confidence", "moderate"),
+                 **{key: values[key] for key in ("kind", "confidence") if key in values},  # else the model's default
                  description=values.get("description"), place=values.get("place"), at=values.get("at"),
                  route=values.get("route"), media=values.get("media", ()), tags=values.get("tags", ()),
                  mark=_mark_of(node, "id") if "id" in values else node.mark)
@@ -262,9 +268,9 @@ EVENT = Record("event", (
     Field("place", Identifier(), doc="a place id from data/places.yaml or the story's places"),
     Field("at", COORDINATES, doc="a point written as {lat: .., lon: ..}"),
     Field("route", ROUTE, doc="a movement along a line"),
-    Field("kind", Choice(EVENT_KINDS), doc="default: observation"),
+    Field("kind", Choice(EventKind), doc=f"default: {Event.kind}"),
     Field("description", Markdown(), doc="Markdown; raw HTML is not allowed"),
-    Field("confidence", Choice(CONFIDENCE_LEVELS), doc="how sure we are; default: moderate"),
+    Field("confidence", Choice(Confidence), doc=f"how sure we are; default: {Event.confidence}"),
     Field("sources", ListOf(SOURCE, min_items=1), True, "who reported it; at least one"),
     Field("media", ListOf(MEDIA), doc="images with alt text"),
     Field("tags", ListOf(Text(100)), doc="words to group events"),
@@ -296,8 +302,8 @@ MAP = Record("map", (
 
 
 def _build_timeline(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[TimelineSettings]:
-    mode = values.get("mode", "cumulative")
-    if node.get("window_days") is not None and mode != "window":
+    mode = values.get("mode", TimelineSettings.mode)
+    if node.get("window_days") is not None and mode != TimelineMode.WINDOW:
         ctx.problems.add(_mark_of(node, "window_days"), "window-days-without-window")
     start, end = values.get("start"), values.get("end")
     if start and end and start is not INVALID and end is not INVALID and end < start:
@@ -308,7 +314,7 @@ def _build_timeline(values: dict[str, Any], node: Mapping, ctx: Context) -> Resu
 TIMELINE = Record("timeline", (
     Field("start", DateValue(allow_partial=False), doc="first day of the slider; default: first event"),
     Field("end", DateValue(allow_partial=False), doc="last day of the slider; default: last event"),
-    Field("mode", Choice(TIMELINE_MODES), doc="cumulative (events stay) or window (events fade out)"),
+    Field("mode", Choice(TimelineMode), doc="cumulative (events stay) or window (events fade out)"),
     Field("window_days", Integer(1, 3660), doc="with mode: window, how many days an event stays"),
 ), _build_timeline, "The timeline slider.")
 

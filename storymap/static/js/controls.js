@@ -48,8 +48,8 @@ function buildLegend(data, strings) {
 // The server-rendered event list, one page of it at a time: selection, and a
 // marker where the map's date falls. Other pages (events-<n>.html) are
 // fetched and swapped in place; without the script their links just work.
-// The list follows the timeline's date ('datechange').
-function EventList(panel, timeline, pageSize) {
+// The list follows the timeline's date and the selection.
+function EventList(panel, timeline, selection, pageSize) {
   this.panel = panel;
   this.timeline = timeline;
   this.pageSize = pageSize || timeline.ids.length || 1;
@@ -63,6 +63,7 @@ function EventList(panel, timeline, pageSize) {
   this.indexItems();
   var self = this;
   timeline.on('datechange', function (e) { self.show(e.day); });
+  selection.on('select', function (e) { self.select(e.id, e.reveal); });
   if (panel) {
     panel.addEventListener('click', function (e) {
       var link = e.target.closest && e.target.closest('.event-pager a[data-page]');

@@ -190,23 +190,20 @@ var BareCanvas = {
 var StoryCanvas = L.Renderer.extend({
   options: { padding: 0.3 },
 
-  initialize: function (story, timeline, options) {
+  // The canvas follows the timeline and the selection, keeping what it draws.
+  initialize: function (story, timeline, selection, options) {
     L.Renderer.prototype.initialize.call(this, options);
     this._story = story;
-    this._timeline = timeline;
-    this._visible = [];  // the events drawn on the timeline's day
+    this._visible = [];  // the events shown on the timeline's day
+    this._selected = -1;  // drawn with a halo
     this._projected = null;
     this._hits = [];
+    timeline.on('datechange', function (e) { this._visible = e.shown; this.redraw(); }, this);
+    selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
   },
 
   includes: BareCanvas,
   canvasClass: 'sm-canvas',
-
-  onAdd: function () { this._follow('on'); L.Renderer.prototype.onAdd.call(this); },
-  onRemove: function () { this._follow('off'); L.Renderer.prototype.onRemove.call(this); },
-  // On the map, the canvas follows the timeline.
-  _follow: function (on) { this._timeline[on]('datechange', this._onDateChange, this); },
-  _onDateChange: function (e) { this._visible = e.shown; this.redraw(); },
 
   // The events drawn, as indexes in timeline order.
   getVisible: function () { return this._visible; },
@@ -259,7 +256,7 @@ var StoryCanvas = L.Renderer.extend({
       var alpha = faded ? 0.45 : 1, key = route.mode + ' ' + alpha + ' ' + !!route.approximate;
       if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key); }
       groups[key].lines.push(points);
-      if (index === story.selected) {
+      if (index === self._selected) {
         ctx.save(); tracePath(ctx, points); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
         ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
       }
@@ -304,7 +301,7 @@ var StoryCanvas = L.Renderer.extend({
         var x = spot.x + ring * Math.cos(angle), y = spot.y + ring * Math.sin(angle);
         var style = story.events.kind[index] + ' ' + story.events.confidence[index];
         (styles[style] = styles[style] || []).push(x, y);
-        if (index === story.selected) { halo = [x, y]; }
+        if (index === self._selected) { halo = [x, y]; }
         self._hits.push({ index: index, x: x, y: y, r: 9 });
       });
     });
@@ -320,14 +317,14 @@ var StoryCanvas = L.Renderer.extend({
   // Many events at one spot: one circle with their number; a click opens the latest.
   _drawCrowd: function (spot) {
     var ctx = this._ctx, story = this._story, last = spot.members[spot.members.length - 1];
-    var selected = spot.members.indexOf(story.selected) >= 0;
+    var selected = spot.members.indexOf(this._selected) >= 0;
     if (selected) { circle(ctx, spot.x, spot.y, 16, null, HALO, 5); }
     circle(ctx, spot.x, spot.y, 12, KIND_COLOURS[story.events.kind[last]] || KIND_COLOURS.other, '#fff', 2);
     ctx.fillStyle = '#fff'; ctx.font = '700 11px system-ui, sans-serif';
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     ctx.fillText(spot.members.length > 99 ? '99+' : String(spot.members.length), spot.x, spot.y + 0.5);
     ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic';
-    this._hits.push({ index: selected ? story.selected : last, x: spot.x, y: spot.y, r: 13 });
+    this._hits.push({ index: selected ? this._selected : last, x: spot.x, y: spot.y, r: 13 });
   },
 
   _pointOf: function (index) {

@@ -7,13 +7,13 @@ function StoryApp(map, data) {
   data.events.confidence = data.events.confidence.map(function (n) { return data.confidences[n]; });
   this.strings = data.strings;
   this.timeline = new Timeline(data);
+  this.selection = new Selection(this.timeline.ids);
   this.hash = new HashWriter();
-  data.selected = -1;
-  this.canvas = new StoryCanvas(data, this.timeline).addTo(map);
-  this.motion = new RouteMotion(data).addTo(map);  // above the canvas: the selected route's movement
+  this.canvas = new StoryCanvas(data, this.timeline, this.selection).addTo(map);
+  this.motion = new RouteMotion(data, this.selection).addTo(map);  // above the canvas: the selected route's movement
   var listNode = document.querySelector('.event-list'), panel = listNode ? listNode.parentNode : null;
-  this.list = new EventList(panel, this.timeline, data.listPageSize);
-  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, data);
+  this.list = new EventList(panel, this.timeline, this.selection, data.listPageSize);
+  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.selection, data);
   var self = this;
   this.legend = buildLegend(data, this.strings).addTo(map);
   this.placeless = new PlacelessPanel(map, this.strings);
@@ -34,7 +34,7 @@ function StoryApp(map, data) {
 // The map, the list and the bar follow the date themselves; here a selected
 // event the new day hides is let go, and the address says the date.
 StoryApp.prototype.onDateChange = function (e) {
-  var selected = this.data.selected;
+  var selected = this.selection.get();
   if (selected >= 0 && !this.timeline.isVisible(selected, e.day)) { this.map.closePopup(this.popup); this.select(-1); }
   if (e.cause !== 'start') { this.hash.write('#date=' + e.iso); }
 };
@@ -51,22 +51,16 @@ StoryApp.prototype.focus = function (id, cause) {
 };
 
 StoryApp.prototype.select = function (index, openDetails) {
-  if (this.data.selected === index && !openDetails) { return; }
-  this.data.selected = index;
-  this.canvas.redraw();
-  var geo = index >= 0 ? this.data.events.geo[index] : null;
-  this.motion.setRoute(geo && geo.route !== undefined ? geo.route : -1);
-  var id = index >= 0 ? this.timeline.ids[index] : null, self = this;
-  this.list.select(id, !!openDetails);
+  this.selection.set(index, openDetails);  // the canvas, the route's movement and the list follow
   if (!openDetails || index < 0) { return; }
-  var item = this.list.item(id);
+  var id = this.timeline.ids[index], item = this.list.item(id), self = this;
   if (item) { this.showDetails(index, detailsNode(item)); return; }
   // The event is on another page of the list: show its title, then the rest once that page is in.
   this.showDetails(index, el('div', { className: 'sm-details' }, [
     el('h3', { className: 'event-title', text: this.data.events.title[index] }),
     el('p', { text: this.strings.loading })]));
   this.list.showPage(this.list.pageOf(index)).then(function () {
-    if (self.data.selected !== index) { return; }
+    if (self.selection.get() !== index) { return; }
     self.list.select(id, true);
     var loaded = self.list.item(id);
     if (loaded) { self.showDetails(index, detailsNode(loaded)); }

@@ -10,9 +10,10 @@ var MOTION = { spacing: 40, speed: 45, radius: 3.5 };  // px between dots, px pe
 var RouteMotion = L.Renderer.extend({
   options: { padding: 0.3 },  // the same bounds as StoryCanvas
 
-  initialize: function (story, options) {
+  initialize: function (story, selection, options) {
     L.Renderer.prototype.initialize.call(this, options);
     this._story = story;
+    selection.on('select', this._follow, this);
     this._route = -1;
     this._line = null;
     this._box = null;  // the area the last frame painted
@@ -47,6 +48,12 @@ var RouteMotion = L.Renderer.extend({
     this._box = null;
     this._project();
     if (this._frame) { this._draw(performance.now()); }  // no blank frame after a pan
+  },
+
+  // The selected event's route moves; nothing does for an event without one.
+  _follow: function (e) {
+    var geo = e.index < 0 ? null : this._story.events.geo[e.index];
+    this.setRoute(geo && geo.route !== undefined ? geo.route : -1);
   },
 
   // The route that moves: an index into story.routes, or -1 for none.

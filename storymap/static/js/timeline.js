@@ -66,3 +66,22 @@ Timeline.prototype.indexOf = function (id) {
 Timeline.prototype.eventDay = function (index) {
   return clamp(this.from[index], 0, this.days);
 };
+
+// The selected event (an index, -1 for none), owned here: set() fires 'select'
+// with index, id (null for none) and reveal (bring it into view), and the
+// canvas, the route's movement and the list follow. Choosing the selected
+// event again fires only to reveal it.
+var Selection = L.Evented.extend({
+  initialize: function (ids) {
+    this._ids = ids;
+    this._index = -1;
+  },
+
+  get: function () { return this._index; },
+
+  set: function (index, reveal) {
+    if (index === this._index && !reveal) { return; }
+    this._index = index;
+    this.fire('select', { index: index, id: index < 0 ? null : this._ids[index], reveal: !!reveal });
+  }
+});

@@ -9,11 +9,11 @@ var PAGE_STEP_WEEK_MAX_DAYS = 120;  // PageUp/PageDown: a week on shorter timeli
 
 // The reader's moves go to the timeline (setDay), and the bar shows whatever
 // date the timeline fires ('datechange'), whoever moved it. data is the page's
-// data (strings, the events' precision column, the selection the app keeps in data.selected).
-function TimelineBar(root, timeline, data) {
+// data (strings, the events' precision column).
+function TimelineBar(root, timeline, selection, data) {
   var find = function (name) { return root.querySelector('.timeline-' + name); };
   this.timeline = timeline;
-  this.data = data;
+  this.selection = selection;
   this.strings = data.strings;
   this.labels = new DateLabels(data.dateLocale, data.strings);
   this.precision = data.events.precision || '';
@@ -142,7 +142,7 @@ TimelineBar.prototype.show = function (day, shownCount) {
 TimelineBar.prototype.followFocus = function () {
   var self = this, shows = this.shows;
   Promise.resolve().then(function () {
-    var selected = self.data.selected;
+    var selected = self.selection.get();
     if (shows !== self.shows || selected < 0 || self.timeline.from[selected] !== self.day) { return; }
     self.labelEvent = selected;
     self.render();

@@ -35,9 +35,10 @@ import yaml
 from folium.plugins import TimestampedGeoJson
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-KIND_COLOURS = {"observation": "#b2182b", "shipment": "#d95f02", "meeting": "#5e3c99",
-                "statement": "#1b7837", "movement": "#2166ac", "other": "#4d4d4d"}
-MODE_COLOURS = {"sea": "#1f6fb4", "rail": "#3b2a1a", "road": "#c05000", "air": "#7b3294"}
+# The colours of our page and picture (storymap/static/styles.json), so the two pages look alike.
+STYLES = json.loads((Path(__file__).resolve().parent.parent / "storymap" / "static" / "styles.json").read_text("utf-8"))
+KIND_COLOURS = STYLES["eventKinds"]
+MODE_COLOURS = {mode: style["colour"] for mode, style in STYLES["routeModes"].items()}
 
 
 def load(path: Path):

@@ -23,6 +23,7 @@ from storymap.geo import antimeridian, routefiles
 from storymap.errors import UserError, display_path
 from storymap.messages import render
 from storymap.model import MapSettings, StoryModel
+from storymap.styles import styles
 
 WGS84 = "EPSG:4326"
 NATURAL_EARTH = Path("naturalearth") / "countries-50m.json"
@@ -172,7 +173,9 @@ def features(model: StoryModel) -> Features:
             continue
         if geo.is_route:  # its longitudes are unwrapped: shift the line as a whole
             lats, lons = np.array(geo.points).T
-            alpha = 0.45 if event.confidence == "low" else 0.7 if geo.approximate else 1.0
+            # Faded for low confidence or a sketched line (the page's pale band), the fainter of the two.
+            alpha = min(styles()["confidence"][event.confidence]["routeOpacity"],
+                        styles()["approximateRoute"]["pictureOpacity"] if geo.approximate else 1)
             out.routes.append((np.column_stack([lons + wrap(lons[0]) - lons[0], mercator_y(lats)]), geo.mode, alpha))
         else:
             lat, lon = geo.points[0]

@@ -4,9 +4,10 @@ newsletters and readers without JavaScript.
 render() is pure: a story model and the land layers in, PNG bytes out. A build
 reads the land once for all its stories with read_land() (previewgeo.py, which
 also projects and frames); without data/naturalearth/ the map is drawn on a
-plain background with a graticule. It is drawn like the page's map: routes
-styled by mode, places by kind, events by kind with low confidence hollow,
-framed like the page's opening view, under the title and over a credit line.
+plain background with a graticule. It is drawn like the page's map, from the
+same styles (static/styles.json): routes styled by mode, places by kind, events
+by kind with low confidence hollow, framed like the page's opening view, under
+the title and over a credit line.
 
 Two builds give the same bytes: matplotlib's Agg canvas without pyplot (no GUI
 backend, no global figures), default rc settings, matplotlib's own DejaVu Sans
@@ -22,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from storymap import i18n
-from storymap.model import PartialDate, StoryModel, When
+from storymap.model import PartialDate, PlaceKind, StoryModel, When
+from storymap.styles import styles
 from storymap.preview.geometry import Land, detail_view, features, mercator_y, view
 from storymap.preview.geometry import read_land  # noqa: F401  (a build reads the land through this module)
 
@@ -31,16 +33,13 @@ HEADER, FOOTER, MARGIN = 100, 34, 30  # px: title band, credit line, text inset
 PT = 72 / DPI  # points per pixel: matplotlib sizes lines and markers in points
 
 SEA, LAND, BORDER, COAST, PLAIN, GRID = "#d5e4ee", "#f4f2ec", "#c8b5c8", "#93a9ba", "#eef0f2", "#d6dbe0"
-# The page's styles (static/js/layers.js): colours, widths and dashes in px.
-KIND_COLOURS = {"observation": "#b2182b", "shipment": "#d95f02", "meeting": "#5e3c99",
-                "statement": "#1b7837", "movement": "#2166ac", "other": "#4d4d4d"}
-MODE_STYLES = {"sea": ("#1f6fb4", 3, (10, 6)), "rail": ("#3b2a1a", 5, None),
-               "road": ("#c05000", 3.5, None), "air": ("#7b3294", 2.5, (2, 6))}
-PLACE_STYLES = {"port": ("s", 12, "#1d4e89"), "railhead": ("s", 12, "#5b3a1e"), "depot": ("^", 14, "#8c2d04"),
-                "base": ("*", 17, "#222222"), "border-crossing": ("D", 11, "#6a3d9a"),
-                "city": ("o", 8, "#555555"), "site": ("o", 11, "#ffffff")}
-ROUTE_DETAIL_LIMIT = 150  # more routes than this are drawn as plain hairlines, as on the page
-RING_LIMIT = 8  # more events than this at one spot are one circle with their count, as on the page
+# Colours, widths, dashes (px) and limits are the page's: styles.json. The shapes of place
+# symbols are matplotlib markers here, the size in px of the page's canvas symbols; and the
+# marks inside some of them (drawn in the symbol's edge colour).
+PLACE_MARKERS = {PlaceKind.PORT: ("s", 12), PlaceKind.RAILHEAD: ("s", 12), PlaceKind.DEPOT: ("^", 14),
+                 PlaceKind.BASE: ("*", 17), PlaceKind.BORDER_CROSSING: ("D", 11), PlaceKind.CITY: ("o", 8),
+                 PlaceKind.SITE: ("o", 11)}
+INNER_MARKS = {PlaceKind.PORT: ("+", 8), PlaceKind.SITE: ("o", 3.6)}  # the port's cross, the site's centre dot
 LABEL_LIMIT = 60  # place names and crowd counts beyond this many would only blur the picture
 
 
@@ -219,12 +218,13 @@ def _draw_routes(ax, routes: list, scale: float) -> None:
     """Routes by mode, as on the page: sea dashed blue, rail dark with ties, road orange, air dotted purple."""
     from matplotlib.collections import LineCollection, PolyCollection
 
-    plain = len(routes) > ROUTE_DETAIL_LIMIT  # hairlines, as the page draws a crowd of routes
+    plain = len(routes) > styles()["limits"]["routeDetail"]  # hairlines, as the page draws a crowd of routes
     groups: dict[tuple, list] = {}
     for xy, mode, alpha in routes:
         groups.setdefault((mode, alpha), []).append(xy)
     for (mode, alpha), lines in sorted(groups.items(), key=lambda item: (-item[0][1], item[0][0])):
-        colour, width, dash = MODE_STYLES.get(mode, MODE_STYLES["road"])
+        look = styles()["routeModes"][mode]
+        colour, width, dash, ties = look["colour"], look["width"], look["dash"], look.get("ties")
         style = {"alpha": alpha, "zorder": 4, "capstyle": "round", "joinstyle": "round"}
         if plain:
             ax.add_collection(LineCollection(lines, colors=colour, linewidths=PT, **style), autolim=False)
@@ -232,9 +232,11 @@ def _draw_routes(ax, routes: list, scale: float) -> None:
         pattern = (0, tuple(d / width for d in dash)) if dash else "solid"  # dashes scale with the width
         ax.add_collection(LineCollection(lines, colors=colour, linewidths=width * PT, linestyles=pattern, **style),
                           autolim=False)
-        if mode == "rail":  # light ties inside the dark line
-            ax.add_collection(LineCollection(lines, colors="white", linewidths=(width - 2.5) * PT,
-                                             linestyles=(0, (6 / (width - 2.5),) * 2), **style), autolim=False)
+        if ties:  # a railway: light dashes inside the dark line
+            inner = width - ties["inset"]
+            ax.add_collection(LineCollection(lines, colors=ties["colour"], linewidths=inner * PT,
+                                             linestyles=(0, tuple(d / inner for d in ties["dash"])), **style),
+                              autolim=False)
         heads = [head for head in (_arrowhead(xy, scale) for xy in lines) if head]
         ax.add_collection(PolyCollection(heads, facecolors=colour, edgecolors="white", linewidths=1.5 * PT,
                                          alpha=alpha, zorder=5), autolim=False)
@@ -242,17 +244,17 @@ def _draw_routes(ax, routes: list, scale: float) -> None:
 
 def _draw_places(ax, places: list, renderer, box, avoid: list, width: int) -> None:
     """Places by kind with their names; a name that would cover another is left out, as on the page."""
-    by_kind: dict[str, list] = {}
+    by_kind: dict[PlaceKind, list] = {}
     for x, y, place in places:
         by_kind.setdefault(place.kind, []).append((x, y))
     for kind, xy in sorted(by_kind.items()):
-        marker, size, colour = PLACE_STYLES.get(kind, PLACE_STYLES["site"])
+        (marker, size), look = PLACE_MARKERS[kind], styles()["placeKinds"][kind]
         xs, ys = zip(*xy)
-        edge = "#222222" if kind == "site" else "white"
-        ax.scatter(xs, ys, s=(size * PT) ** 2, marker=marker, c=colour, edgecolors=edge, linewidths=2 * PT, zorder=6)
-        if kind in ("port", "site"):  # the port's white cross, the site's centre dot
-            mark = ("+", 8, "white") if kind == "port" else ("o", 3.6, "#222222")
-            ax.scatter(xs, ys, s=(mark[1] * PT) ** 2, marker=mark[0], c=mark[2], linewidths=2 * PT, zorder=6)
+        ax.scatter(xs, ys, s=(size * PT) ** 2, marker=marker, c=look["fill"], edgecolors=look["edge"],
+                   linewidths=2 * PT, zorder=6)
+        if kind in INNER_MARKS:
+            mark, mark_size = INNER_MARKS[kind]
+            ax.scatter(xs, ys, s=(mark_size * PT) ** 2, marker=mark, c=look["edge"], linewidths=2 * PT, zorder=6)
     _draw_labels(ax, places, renderer, box, avoid, width)
 
 
@@ -294,7 +296,7 @@ def _spread(points: list, scale: float) -> tuple[list, list]:
         spots.setdefault((round(point[0] / scale), round(point[1] / scale)), []).append(point)
     spread, crowds = [], []
     for members in spots.values():
-        if len(members) > RING_LIMIT:
+        if len(members) > styles()["limits"]["ring"]:
             crowds.append(members)
             continue
         ring = (7 + 2 * len(members)) * scale if len(members) > 1 else 0
@@ -309,20 +311,23 @@ def _draw_points(ax, points: list, crowds: list) -> None:
     import numpy as np
     from matplotlib.colors import to_rgba_array
 
+    look, kind_colours = styles()["point"], styles()["eventKinds"]
     if points:
         xs, ys, kinds, levels = zip(*points)
-        palette = to_rgba_array([KIND_COLOURS.get(kind, KIND_COLOURS["other"]) for kind in sorted(set(kinds))])
+        palette = to_rgba_array([kind_colours[kind] for kind in sorted(set(kinds))])
         colours = palette[np.searchsorted(sorted(set(kinds)), kinds)]
-        low = np.array(levels) == "low"
+        low = np.array([styles()["confidence"][level]["point"] == "hollow" for level in levels])
         white = np.ones_like(colours)
-        outline = 0 if len(points) > 2000 else 2 * PT  # the page drops outlines in a crowd too
-        ax.scatter(np.array(xs), np.array(ys), s=np.where(low, (11 * PT) ** 2, (14 * PT) ** 2),
+        # The page drops outlines in a crowd too.
+        outline = 0 if len(points) > styles()["limits"]["pointDetail"] else look["outline"] * PT
+        ax.scatter(np.array(xs), np.array(ys), s=np.where(low, (2 * look["hollowRadius"] * PT) ** 2,
+                                                          (2 * look["radius"] * PT) ** 2),
                    c=np.where(low[:, None], white, colours), edgecolors=np.where(low[:, None], colours, white),
-                   linewidths=np.where(low, 3 * PT, outline), zorder=8)
+                   linewidths=np.where(low, look["hollowWidth"] * PT, outline), zorder=8)
     if crowds:
         crowd_xs, crowd_ys = [m[0][0] for m in crowds], [m[0][1] for m in crowds]
-        ax.scatter(crowd_xs, crowd_ys, s=(24 * PT) ** 2, c=[KIND_COLOURS.get(m[-1][2], "#4d4d4d") for m in crowds],
-                   edgecolors="white", linewidths=2 * PT, zorder=9)
+        ax.scatter(crowd_xs, crowd_ys, s=(2 * look["crowdRadius"] * PT) ** 2,
+                   c=[kind_colours[m[-1][2]] for m in crowds], edgecolors="white", linewidths=2 * PT, zorder=9)
         for x, y, members in list(zip(crowd_xs, crowd_ys, crowds))[:LABEL_LIMIT]:  # past that, counts are a blur
             ax.text(x, y, "99+" if len(members) > 99 else str(len(members)), fontproperties=_font(8, bold=True),
                     color="white", ha="center", va="center_baseline", clip_on=True, zorder=10)

@@ -10,6 +10,8 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from storymap import styles
+
 STATIC = Path(__file__).parent.parent / "static"  # storymap/static: files shipped with the package
 # Our page script, as small modules in the order they must run (joined at build time).
 SCRIPT_MODULES = ("util.js", "timeline.js", "layers.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "api.js",
@@ -49,6 +51,7 @@ def _compact_script(source: str) -> str:
 def page_script() -> bytes:
     parts = [f"// --- {name}\n" + _compact_script((STATIC / "js" / name).read_text("utf-8"))
              for name in SCRIPT_MODULES]
+    parts.insert(0, "// --- styles.json\n" + styles.script_text())  # STYLES, which layers.js draws with
     return ("(function () {\n'use strict';\n" + "\n".join(parts) + "\n})();\n").encode("utf-8")
 
 

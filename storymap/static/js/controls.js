@@ -6,7 +6,7 @@ function buildLegend(data, strings) {
   data.places.kind.forEach(function (kind) {
     if (seen['p' + kind]) { return; }
     seen['p' + kind] = 1;
-    items.push([labels.places[kind], function (ctx) { (PLACE_SYMBOLS[kind] || PLACE_SYMBOLS.site)(ctx, 14, 9); }]);
+    items.push([labels.places[kind], function (ctx) { drawPlace(ctx, kind, 14, 9); }]);
   });
   data.routes.forEach(function (route) {
     var approximate = !!route.approximate, key = 'r' + route.mode + approximate;
@@ -18,17 +18,19 @@ function buildLegend(data, strings) {
   data.events.kind.forEach(function (kind, i) {
     if (seen['k' + kind] || data.events.geo[i] === null) { return; }
     seen['k' + kind] = 1;
-    items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, kind, 'high'); }]);
+    items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, STYLES.eventKinds[kind], false); }]);
   });
-  var low = data.events.geo.filter(function (geo, i) { return geo !== null && data.events.confidence[i] === 'low'; });
+  // Low confidence: the levels styles.json draws hollow (and their routes faded).
+  var low = data.events.geo.filter(function (geo, i) { return geo !== null && isHollow(data.events.confidence[i]); });
   if (low.length) {  // a hollow point; behind it a faded line when a low-confidence route is drawn
     var lowRoute = low.some(function (geo) { return geo.route !== undefined; });
+    var fade = routeOpacity(data.confidences.filter(isHollow)[0]);
     items.push([strings.confidence_low_legend, function (ctx) {
       if (lowRoute) {
-        ctx.globalAlpha = 0.45; tracePath(ctx, [[2, 9], [26, 9]]);
-        ctx.lineWidth = 3; ctx.strokeStyle = KIND_COLOURS.other; ctx.stroke(); ctx.globalAlpha = 1;
+        ctx.globalAlpha = fade; tracePath(ctx, [[2, 9], [26, 9]]);
+        ctx.lineWidth = 3; ctx.strokeStyle = STYLES.muted; ctx.stroke(); ctx.globalAlpha = 1;
       }
-      drawEventPoint(ctx, 14, 9, 'other', 'low');
+      drawEventPoint(ctx, 14, 9, STYLES.muted, true);
     }]);
   }
   var list = el('ul', { className: 'sm-legend-list' }, items.map(function (item) {
@@ -213,11 +215,11 @@ function scrollingBox(node) {
 
 // An event's details as a copy of its list entry: the text was rendered
 // (and escaped) by the build, so the script never turns text into HTML.
-function detailsNode(listItem) {
+function detailsNode(listItem, confidence) {
   var box = el('div', { className: 'sm-details' });
   if (!listItem) { return box; }
-  var copy = listItem.cloneNode(true), confidence = /\bconfidence-\w+/.exec(listItem.className);
-  if (confidence) { box.classList.add(confidence[0]); }  // styles the confidence words as in the list
+  var copy = listItem.cloneNode(true);
+  box.classList.add('confidence-' + confidence);  // styles the confidence words as in the list
   var current = copy.querySelectorAll('[aria-current]');
   for (var i = 0; i < current.length; i++) { current[i].removeAttribute('aria-current'); }
   while (copy.firstChild) { box.appendChild(copy.firstChild); }

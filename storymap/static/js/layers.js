@@ -2,52 +2,49 @@
 // One canvas keeps a 10,000-event jump to a single redraw; Leaflet's own
 // vector layers would add and remove one layer object per event.
 
-var KIND_COLOURS = {
-  observation: '#b2182b', shipment: '#d95f02', meeting: '#5e3c99',
-  statement: '#1b7837', movement: '#2166ac', other: '#4d4d4d'
-};
-var MODE_STYLES = {
-  sea: { colour: '#1f6fb4', width: 3, dash: [10, 6] },
-  rail: { colour: '#3b2a1a', width: 5, dash: null, ties: true },
-  road: { colour: '#c05000', width: 3.5, dash: null },
-  air: { colour: '#7b3294', width: 2.5, dash: [2, 6] }
-};
-var HALO = '#ffcc00';
-// An approximate route (route.approximate) lies in a pale band of this width and opacity.
-var APPROXIMATE_BAND = { width: 16, alpha: 0.22 };
+// Colours, widths and limits: STYLES, styles.json bundled ahead of this file;
+// preview.png is drawn from the same file (storymap/styles.py says what each key is).
+var HALO = STYLES.halo;
 // With more routes than this on screen, routes are drawn plain (solid, no
 // arrowheads): dash patterns cost the most to paint, and a crowded map gains
 // nothing from them. Real stories stay well below it.
-var ROUTE_DETAIL_LIMIT = 150;
+var ROUTE_DETAIL_LIMIT = STYLES.limits.routeDetail;
 // More events than this at one spot are drawn as one circle with their count.
-var RING_LIMIT = 8;
+var RING_LIMIT = STYLES.limits.ring;
 // With more points than this on screen, points lose their white outline (cheaper to paint).
-var POINT_DETAIL_LIMIT = 2000;
+var POINT_DETAIL_LIMIT = STYLES.limits.pointDetail;
 
-// Place symbols, drawn around (x, y); shared by the map and the legend.
+// How a confidence level looks: a hollow point and a faded route, or neither.
+function isHollow(level) { return STYLES.confidence[level].point === 'hollow'; }
+function routeOpacity(level) { return STYLES.confidence[level].routeOpacity; }
+
+// Place symbols, drawn around (x, y) in their kind's colours (s: STYLES.placeKinds[kind]).
 var PLACE_SYMBOLS = {
-  port: function (ctx, x, y) { square(ctx, x, y, 6, '#1d4e89'); ctx.fillStyle = '#fff'; ctx.fillRect(x - 1, y - 4, 2, 8); ctx.fillRect(x - 4, y + 1, 8, 2); },
-  railhead: function (ctx, x, y) { square(ctx, x, y, 6, '#5b3a1e'); ctx.fillStyle = '#fff'; ctx.fillRect(x - 5, y - 2, 10, 1.5); ctx.fillRect(x - 5, y + 1, 10, 1.5); },
-  depot: function (ctx, x, y) { polygon(ctx, [[x, y - 7], [x + 7, y + 5], [x - 7, y + 5]], '#8c2d04'); },
-  base: function (ctx, x, y) { polygon(ctx, starPoints(x, y, 7.5, 3.2), '#222'); },
-  'border-crossing': function (ctx, x, y) { polygon(ctx, [[x, y - 7], [x + 7, y], [x, y + 7], [x - 7, y]], '#6a3d9a'); },
-  city: function (ctx, x, y) { circle(ctx, x, y, 4, '#555', '#fff', 1.5); },
-  site: function (ctx, x, y) { circle(ctx, x, y, 5.5, '#fff', '#222', 2.5); circle(ctx, x, y, 1.8, '#222'); }
+  port: function (ctx, x, y, s) { square(ctx, x, y, 6, s); ctx.fillStyle = s.edge; ctx.fillRect(x - 1, y - 4, 2, 8); ctx.fillRect(x - 4, y + 1, 8, 2); },
+  railhead: function (ctx, x, y, s) { square(ctx, x, y, 6, s); ctx.fillStyle = s.edge; ctx.fillRect(x - 5, y - 2, 10, 1.5); ctx.fillRect(x - 5, y + 1, 10, 1.5); },
+  depot: function (ctx, x, y, s) { polygon(ctx, [[x, y - 7], [x + 7, y + 5], [x - 7, y + 5]], s); },
+  base: function (ctx, x, y, s) { polygon(ctx, starPoints(x, y, 7.5, 3.2), s); },
+  'border-crossing': function (ctx, x, y, s) { polygon(ctx, [[x, y - 7], [x + 7, y], [x, y + 7], [x - 7, y]], s); },
+  city: function (ctx, x, y, s) { circle(ctx, x, y, 4, s.fill, s.edge, 1.5); },
+  site: function (ctx, x, y, s) { circle(ctx, x, y, 5.5, s.fill, s.edge, 2.5); circle(ctx, x, y, 1.8, s.edge); }
 };
 
-function square(ctx, x, y, half, fill) {
-  ctx.fillStyle = '#fff';
+// A place's symbol; shared by the map and the legend.
+function drawPlace(ctx, kind, x, y) { PLACE_SYMBOLS[kind](ctx, x, y, STYLES.placeKinds[kind]); }
+
+function square(ctx, x, y, half, style) {
+  ctx.fillStyle = style.edge;
   ctx.fillRect(x - half - 1.5, y - half - 1.5, 2 * half + 3, 2 * half + 3);
-  ctx.fillStyle = fill;
+  ctx.fillStyle = style.fill;
   ctx.fillRect(x - half, y - half, 2 * half, 2 * half);
 }
 
-function polygon(ctx, points, fill) {
+function polygon(ctx, points, style) {
   ctx.beginPath();
   points.forEach(function (p, i) { if (i) { ctx.lineTo(p[0], p[1]); } else { ctx.moveTo(p[0], p[1]); } });
   ctx.closePath();
-  ctx.lineWidth = 3; ctx.strokeStyle = '#fff'; ctx.lineJoin = 'round'; ctx.stroke();
-  ctx.fillStyle = fill; ctx.fill();
+  ctx.lineWidth = 3; ctx.strokeStyle = style.edge; ctx.lineJoin = 'round'; ctx.stroke();
+  ctx.fillStyle = style.fill; ctx.fill();
 }
 
 function starPoints(x, y, outer, inner) {
@@ -66,23 +63,23 @@ function circle(ctx, x, y, r, fill, stroke, width) {
   if (stroke) { ctx.lineWidth = width || 1; ctx.strokeStyle = stroke; ctx.stroke(); }
 }
 
-function drawEventPoint(ctx, x, y, kind, confidence) {
-  drawEventPoints(ctx, [x, y], kind, confidence);
+function drawEventPoint(ctx, x, y, colour, hollow) {
+  drawEventPoints(ctx, [x, y], colour, hollow);
 }
 
 // Many points of one style as one path: one fill and one stroke for all.
-function drawEventPoints(ctx, xy, kind, confidence, plain) {
-  var colour = KIND_COLOURS[kind] || KIND_COLOURS.other, i;
+function drawEventPoints(ctx, xy, colour, hollow, plain) {
+  var point = STYLES.point, i;
   var trace = function (r) {
     ctx.beginPath();
     for (i = 0; i < xy.length; i += 2) { ctx.moveTo(xy[i] + r, xy[i + 1]); ctx.arc(xy[i], xy[i + 1], r, 0, 2 * Math.PI); }
   };
-  if (confidence === 'low') {  // hollow: a ring round a white centre
-    trace(5.5); ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fill();
-    ctx.lineWidth = 3; ctx.strokeStyle = colour; ctx.stroke();
+  if (hollow) {  // a ring round a white centre
+    trace(point.hollowRadius); ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fill();
+    ctx.lineWidth = point.hollowWidth; ctx.strokeStyle = colour; ctx.stroke();
   } else {
-    trace(7); ctx.fillStyle = colour; ctx.fill();
-    if (!plain) { ctx.lineWidth = 2; ctx.strokeStyle = '#fff'; ctx.stroke(); }
+    trace(point.radius); ctx.fillStyle = colour; ctx.fill();
+    if (!plain) { ctx.lineWidth = point.outline; ctx.strokeStyle = '#fff'; ctx.stroke(); }
   }
 }
 
@@ -92,7 +89,7 @@ function drawRouteLine(ctx, points, mode, alpha, approximate) {
 
 // Lines of one mode, opacity and precision as one path: a few strokes for any number of routes.
 function drawRouteLines(ctx, lines, mode, alpha, plain, approximate) {
-  var style = MODE_STYLES[mode] || MODE_STYLES.road, width = style.width;
+  var style = STYLES.routeModes[mode], band = STYLES.approximateRoute, width = style.width;
   ctx.save();
   ctx.globalAlpha = alpha;
   ctx.beginPath();
@@ -105,14 +102,14 @@ function drawRouteLines(ctx, lines, mode, alpha, plain, approximate) {
   ctx.lineCap = 'round'; ctx.lineJoin = 'round';
   ctx.strokeStyle = style.colour;
   if (approximate) {  // a pale band round a thinner line: "somewhere about here", not a traced path
-    ctx.globalAlpha = alpha * APPROXIMATE_BAND.alpha; ctx.lineWidth = APPROXIMATE_BAND.width; ctx.stroke();
+    ctx.globalAlpha = alpha * band.bandOpacity; ctx.lineWidth = band.bandWidth; ctx.stroke();
     ctx.globalAlpha = alpha; width = Math.max(1.5, width * 0.5);
   }
   ctx.lineWidth = width;
   ctx.setLineDash(style.dash || []);
   ctx.stroke();
   if (style.ties && !approximate) {  // a railway: light dashes inside a dark line
-    ctx.strokeStyle = '#fff'; ctx.lineWidth = width - 2.5; ctx.setLineDash([6, 6]);
+    ctx.strokeStyle = style.ties.colour; ctx.lineWidth = width - style.ties.inset; ctx.setLineDash(style.ties.dash);
     ctx.stroke();
   }
   ctx.setLineDash([]);
@@ -252,8 +249,8 @@ var StoryCanvas = L.Renderer.extend({
       var geo = story.events.geo[index];
       if (!geo || geo.route === undefined) { return; }
       var points = self._projected.routes[geo.route].map(self._toCanvas, self);
-      var route = story.routes[geo.route], faded = story.events.confidence[index] === 'low';
-      var alpha = faded ? 0.45 : 1, key = route.mode + ' ' + alpha + ' ' + !!route.approximate;
+      var route = story.routes[geo.route];
+      var alpha = routeOpacity(story.events.confidence[index]), key = route.mode + ' ' + alpha + ' ' + !!route.approximate;
       if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key); }
       groups[key].lines.push(points);
       if (index === self._selected) {
@@ -273,7 +270,7 @@ var StoryCanvas = L.Renderer.extend({
     var story = this._story, ctx = this._ctx, labels = [], self = this;
     story.places.id.forEach(function (id, i) {
       var xy = self._toCanvas(self._projected.places[i]);
-      (PLACE_SYMBOLS[story.places.kind[i]] || PLACE_SYMBOLS.site)(ctx, xy[0], xy[1]);
+      drawPlace(ctx, story.places.kind[i], xy[0], xy[1]);
       self._hits.push({ place: i, x: xy[0], y: xy[1], r: 8 });
       labels.push({ text: story.places.name[i], x: xy[0] + 10, y: xy[1] + 4 });
     });
@@ -309,7 +306,7 @@ var StoryCanvas = L.Renderer.extend({
     var plain = this._visible.length > POINT_DETAIL_LIMIT;
     Object.keys(styles).sort().forEach(function (style) {
       var parts = style.split(' ');
-      drawEventPoints(ctx, styles[style], parts[0], parts[1], plain);
+      drawEventPoints(ctx, styles[style], STYLES.eventKinds[parts[0]], isHollow(parts[1]), plain);
     });
     crowds.forEach(function (spot) { self._drawCrowd(spot); });
   },
@@ -319,7 +316,7 @@ var StoryCanvas = L.Renderer.extend({
     var ctx = this._ctx, story = this._story, last = spot.members[spot.members.length - 1];
     var selected = spot.members.indexOf(this._selected) >= 0;
     if (selected) { circle(ctx, spot.x, spot.y, 16, null, HALO, 5); }
-    circle(ctx, spot.x, spot.y, 12, KIND_COLOURS[story.events.kind[last]] || KIND_COLOURS.other, '#fff', 2);
+    circle(ctx, spot.x, spot.y, STYLES.point.crowdRadius, STYLES.eventKinds[story.events.kind[last]], '#fff', 2);
     ctx.fillStyle = '#fff'; ctx.font = '700 11px system-ui, sans-serif';
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     ctx.fillText(spot.members.length > 99 ? '99+' : String(spot.members.length), spot.x, spot.y + 0.5);

@@ -54,7 +54,8 @@ StoryApp.prototype.select = function (index, openDetails) {
   this.selection.set(index, openDetails);  // the canvas, the route's movement and the list follow
   if (!openDetails || index < 0) { return; }
   var id = this.timeline.ids[index], item = this.list.item(id), self = this;
-  if (item) { this.showDetails(index, detailsNode(item)); return; }
+  var confidence = this.data.events.confidence[index];
+  if (item) { this.showDetails(index, detailsNode(item, confidence)); return; }
   // The event is on another page of the list: show its title, then the rest once that page is in.
   this.showDetails(index, el('div', { className: 'sm-details' }, [
     el('h3', { className: 'event-title', text: this.data.events.title[index] }),
@@ -63,7 +64,7 @@ StoryApp.prototype.select = function (index, openDetails) {
     if (self.selection.get() !== index) { return; }
     self.list.select(id, true);
     var loaded = self.list.item(id);
-    if (loaded) { self.showDetails(index, detailsNode(loaded)); }
+    if (loaded) { self.showDetails(index, detailsNode(loaded, confidence)); }
   }, function () { /* e.g. opened from disk, where pages cannot be fetched: the title stays */ });
 };
 

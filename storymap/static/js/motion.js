@@ -94,7 +94,7 @@ var RouteMotion = L.Renderer.extend({
     var ctx = this._ctx, line = this._line, r = MOTION.radius, size = this._bounds.getSize();
     this._clear();
     if (!line) { return; }
-    var mode = MODE_STYLES[this._story.routes[this._route].mode] || MODE_STYLES.road;
+    var mode = STYLES.routeModes[this._story.routes[this._route].mode];
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     ctx.beginPath();
     walkLine(line, MOTION.spacing, (now / 1000 * MOTION.speed) % MOTION.spacing, Infinity, function (x, y) {

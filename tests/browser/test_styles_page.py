@@ -1,0 +1,84 @@
+"""The page draws in the colours of static/styles.json, as preview.png does
+(tests/test_styles.py): the legend's symbols and the map's events and routes."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from storymap import i18n
+from storymap.styles import styles
+
+from .conftest import wait_until
+
+STORY = "nk-russia-munitions-2023/"
+
+# The colours of a canvas's fully opaque pixels, as #rrggbb: each a colour drawn as is, not a blend.
+OPAQUE_COLOURS = """(canvas) => {
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data, seen = new Set();
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] === 255) { seen.add('#' + [data[i], data[i + 1], data[i + 2]].map(v => v.toString(16).padStart(2, '0')).join('')); }
+  }
+  return Array.from(seen);
+}"""
+
+
+def legend_colours_expected() -> dict[str, set[str]]:
+    """Each legend label (English) with the colours its symbol must show."""
+    look, words = styles(), i18n.strings("en")
+    expected = {words[f"place_{kind}"]: {parts["fill"], parts["edge"]} for kind, parts in look["placeKinds"].items()}
+    for mode, parts in look["routeModes"].items():
+        expected[words[f"mode_{mode}"]] = {parts["colour"]}
+        expected[f"{words[f'mode_{mode}']} ({words['approximate_route']})"] = {parts["colour"]}
+    expected.update({words[f"kind_{kind}"]: {colour} for kind, colour in look["eventKinds"].items()})
+    expected[words["confidence_low_legend"]] = {look["muted"]}
+    return expected
+
+
+def test_legend_and_map_draw_in_the_colours_of_styles_json(open_page):
+    page, _ = open_page("example", STORY)
+    expected = legend_colours_expected()
+    legend = page.evaluate(f"""() => Array.from(document.querySelectorAll('.sm-legend-list li'),
+        li => [li.innerText.trim(), ({OPAQUE_COLOURS})(li.querySelector('canvas'))])""")
+    assert len(legend) >= 10  # the example's places, routes, kinds and low confidence
+    for label, colours in legend:
+        assert label in expected, f"a legend label without a style: {label}"
+        assert expected[label] <= set(colours), f"{label}: {sorted(expected[label] - set(colours))} missing"
+
+    # On each day an event appears, the map's canvas shows every visible event's kind colour
+    # (at the opening view) and every unfaded route's mode colour (fitted to that route, which
+    # may be a few pixels long at the opening view).
+    data = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent)")
+    opening = page.evaluate("[map_storymap.getCenter(), map_storymap.getZoom()]")
+    start, seen = dt.date.fromisoformat(data["timeline"]["start"]), set()
+    for day in sorted(set(data["events"]["from"])):
+        page.evaluate("([center, zoom]) => map_storymap.setView(center, zoom, {animate: false})", opening)
+        page.evaluate(f"storymap.setDate('{start + dt.timedelta(days=day)}')")
+        points, routes = colours_of(data, page.evaluate("storymap.visibleEvents()"))
+        canvas_shows(page, points)
+        for path, colour in routes:
+            page.evaluate("(path) => map_storymap.fitBounds(path, {animate: false})", path)
+            canvas_shows(page, {colour})
+        seen |= points | {colour for _, colour in routes}
+    assert len(seen) >= 4  # the example's kinds drawn as points, and its sea route (its rail routes are faded)
+
+
+def canvas_shows(page, colours: set[str]) -> None:
+    """Waits (briefly) until the story canvas has fully opaque pixels of each colour."""
+    wanted = json.dumps(sorted(colours))
+    wait_until(page, f"(({OPAQUE_COLOURS})(document.querySelector('.sm-canvas')))"
+                     f".filter(c => {wanted}.includes(c)).length === {len(colours)}", timeout=5_000)
+
+
+def colours_of(data: dict, visible_ids: list[str]) -> tuple[set[str], list[tuple[list, str]]]:
+    """The kind colours of the visible points, and each unfaded visible route with its mode's colour."""
+    events, look = data["events"], styles()
+    index = {event_id: n for n, event_id in enumerate(events["id"])}
+    points, routes = set(), []
+    for n in (index[event_id] for event_id in visible_ids):
+        geo, level = events["geo"][n], data["confidences"][events["confidence"][n]]
+        if not isinstance(geo, dict):
+            points.add(look["eventKinds"][data["kinds"][events["kind"][n]]])
+        elif look["confidence"][level]["routeOpacity"] == 1:
+            route = data["routes"][geo["route"]]
+            routes.append((route["path"], look["routeModes"][route["mode"]]["colour"]))
+    return points, routes

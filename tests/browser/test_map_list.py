@@ -107,6 +107,51 @@ def count_frames(page) -> None:
 FRAMES_SETTLED = """() => new Promise((done) => { const n = window.__frames;
     setTimeout(() => done(window.__frames === n), 300); })"""
 
+# An init script: keeps in window.__pageData the page data object the script parses and hands on.
+CAPTURE_PAGE_DATA = """const parse = JSON.parse;
+JSON.parse = function (text, reviver) {
+  const value = parse.call(this, text, reviver);
+  if (value && value.events && value.timeline && !window.__pageData) { window.__pageData = value; }
+  return value;
+};"""
+# The event list's item just after the marker of the map's date (none once every event has begun).
+AFTER_NOW = "document.querySelector('.event-list .event-now').nextElementSibling?.dataset.id ?? null"
+RED = (0xB2, 0x18, 0x2B)  # an observation's point
+
+
+def test_components_own_their_state_and_follow_its_owners(open_page):
+    """The page data handed to the components is frozen: none writes to it (a write would throw,
+    and the page would report the error). The timeline owns the date and the selection the
+    selected event; the list and the map follow their events, whoever set them (here the API)."""
+    page, _ = open_page("maplist", STORY)
+    page.add_init_script(CAPTURE_PAGE_DATA)
+    page.reload()
+    wait_until(page, "window.storymap !== undefined")
+    assert page.evaluate("""(() => { const d = window.__pageData, e = d.events, route = d.routes[0];
+        return [d, e, e.id, e.from, e.kind, e.geo, e.geo.find(Array.isArray), d.places, d.places.lat, d.routes,
+                route, route.path, route.path[0], d.timeline, d.strings, d.view].every(Object.isFrozen)
+            && !('visible' in d) && !('selected' in d); })()""")
+
+    assert page.evaluate(AFTER_NOW) == "road-convoy" and not near(canvas_pixel(page, HILL), RED)
+    page.evaluate("storymap.setDate('2023-05-25')")  # the date reaches the list and the map
+    assert page.evaluate(AFTER_NOW) is None
+    assert near(canvas_pixel(page, HILL), RED), "hill-works is drawn"
+
+    page.evaluate("storymap.focus('hill-works')")  # the selection reaches the list and the map
+    assert selected_ids(page) == ["hill-works"]
+    wait_until(page, ZOOMED_IN)
+    assert near(canvas_pixel(page, HILL, dy=-12), HALO)
+    page.evaluate("storymap.focus('road-convoy')")
+    assert selected_ids(page) == ["road-convoy"]
+    assert page.locator(".sm-motion").get_attribute("data-moving") == "true"
+
+    page.evaluate("storymap.setDate('2023-05-02')")  # a date that hides the selected event ends the selection
+    assert selected_ids(page) == []
+    wait_until(page, "document.querySelector('.leaflet-popup') === null")  # its details close (after a fade)
+    assert page.locator(".sm-motion").get_attribute("data-moving") == "false"
+    assert page.evaluate("storymap.visibleEvents()") == ["harbour-photo"]
+    assert page.evaluate(AFTER_NOW) == "road-convoy"
+
 
 def test_choosing_in_the_list_selects_on_the_map(open_page):
     page, _ = open_page("maplist", STORY)

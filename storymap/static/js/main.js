@@ -3,8 +3,6 @@
 function StoryApp(map, data) {
   this.map = map;
   this.data = data;
-  data.events.kind = data.events.kind.map(function (n) { return data.kinds[n]; });
-  data.events.confidence = data.events.confidence.map(function (n) { return data.confidences[n]; });
   this.strings = data.strings;
   this.timeline = new Timeline(data);
   this.selection = new Selection(this.timeline.ids);
@@ -239,11 +237,31 @@ function watchTiles(map, strings) {
   });
 }
 
+// The page's data as every component gets it: kinds and confidence levels by
+// name (the page has indexes into data.kinds and data.confidences), frozen
+// through and through. No component writes to it; each keeps its own state.
+function readPageData(node) {
+  var data = JSON.parse(node.textContent);
+  data.events.kind = data.events.kind.map(function (n) { return data.kinds[n]; });
+  data.events.confidence = data.events.confidence.map(function (n) { return data.confidences[n]; });
+  return deepFreeze(data);
+}
+
+// Arrays by index: a 10,000-event column is frozen without copying it.
+function deepFreeze(value) {
+  var parts = Array.isArray(value) ? value : Object.values(value);
+  Object.freeze(value);
+  for (var i = 0; i < parts.length; i++) {
+    if (parts[i] && typeof parts[i] === 'object') { deepFreeze(parts[i]); }
+  }
+  return value;
+}
+
 function start() {
   var dataNode = document.getElementById('storymap-data');
   var map = window['map_' + 'storymap'];  // the Leaflet map folium created (render.MAP_NAME)
   if (!dataNode || !map) { return; }
-  var app = new StoryApp(map, JSON.parse(dataNode.textContent));
+  var app = new StoryApp(map, readPageData(dataNode));
   if (!app.openHash(location.hash, 'start')) { app.timeline.setDay(0, 'start'); }
   app.hash.flush();
   window.storymap = createApi(app);

@@ -179,7 +179,7 @@ def test_without_a_good_build_the_problems_page_is_served_until_fixed(tmp_path):
     assert "No site to serve yet" in served.output
 
 
-def test_port_in_use_exits_2_with_a_hint(tmp_path):
+def test_port_in_use_exits_3_with_a_hint(tmp_path):
     tiny_project(tmp_path)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -187,7 +187,7 @@ def test_port_in_use_exits_2_with_a_hint(tmp_path):
         port = taken.getsockname()[1]
         result = subprocess.run(serve_command("--port", str(port)), cwd=tmp_path, capture_output=True,
                                 text=True, timeout=30)
-    assert result.returncode == 2, result.stderr
+    assert result.returncode == 3, result.stderr
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
     assert "--port" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()

@@ -21,7 +21,7 @@ from watchdog.observers import Observer
 
 from storymap import console, pipeline
 from storymap.desk.servehttp import HOST, BuildState, PreviewServer
-from storymap.errors import UserError
+from storymap.errors import EnvironmentProblem, UserError
 from storymap.source.load import require_stories_dir
 from storymap.write import MARKER, check_output_dir
 
@@ -149,11 +149,11 @@ class Changes(FileSystemEventHandler):
 def listen(port: int, out_dir: Path, state: BuildState) -> PreviewServer:
     try:
         return PreviewServer(port, out_dir, state)
-    except OSError as error:
+    except OSError as error:  # the machine's state, not a typing mistake: exit status 3
         if error.errno == errno.EADDRINUSE:
-            raise UserError(f"port {port} on {HOST} is already in use (another serve running?)",
+            raise EnvironmentProblem(f"port {port} on {HOST} is already in use (another serve running?)",
                             "choose another with --port N, or --port 0 for any free port") from None
-        raise UserError(f"cannot listen on {HOST}:{port}: {error.strerror}",
+        raise EnvironmentProblem(f"cannot listen on {HOST}:{port}: {error.strerror}",
                         "choose another port with --port N") from None
 
 

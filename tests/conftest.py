@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -16,6 +18,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 settings.register_profile("ci", derandomize=True, database=None, deadline=None, max_examples=150, print_blob=True)
 settings.register_profile("explore", database=None, deadline=None, max_examples=5000, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_configure(config):
+    """One computed-routes cache for the run (storymap/geo/routecache.py), shared by every test and
+    the commands they start, and nothing from an earlier run or the developer's own cache."""
+    os.environ["STORYMAP_CACHE_DIR"] = tempfile.mkdtemp(prefix="storymap-test-cache-")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(os.environ.get("STORYMAP_CACHE_DIR", ""), ignore_errors=True)
 
 
 def as_editors_read(value):

@@ -1,7 +1,8 @@
 """The command line: python build.py [build] | check | serve | new | import.
 
 A journalist's mistake becomes `path:line:col: message (hint: ...)` lines and
-exit status 1; a wrong command line exits 2 with click's usage message; a
+exit status 1; a warning (`path:line:col: warning: ...`) is printed and the run
+goes on, unless --strict makes it fail as a problem does; a wrong command line exits 2 with click's usage message; a
 failure of the machine (disk full, output not writable, another build
 running) exits 3 with a message and a hint; only a bug in this program shows
 a traceback. The lines themselves are written by console.py.
@@ -20,7 +21,7 @@ import click
 
 from storymap import console, pipeline
 from storymap.desk import scaffold
-from storymap.errors import EnvironmentProblem, UserError, display_path
+from storymap.errors import EnvironmentProblem, Problems, UserError, display_path
 from storymap.source import sheets
 
 EXIT_PROBLEMS = 1
@@ -35,6 +36,8 @@ out_option = click.option("--out", "out_dir", type=click.Path(path_type=Path), d
                           show_default=True, help="Folder the site is written to (replaced whole).")
 base_url_option = click.option("--base-url", default=None, metavar="URL",
                                help="Address the site is published at, for the feed and oEmbed links.")
+strict_option = click.option("--strict", is_flag=True,
+                             help="Treat warnings as problems: exit 1 (and write nothing) when there are any.")
 
 
 def fail(error: UserError, unchanged: Path | None = None) -> NoReturn:
@@ -61,22 +64,32 @@ class Commands(click.Group):
                                     "check that the folder exists and that you may read and write it"))
 
 
-def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None) -> None:
+def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None, strict: bool = False) -> None:
     started = time.perf_counter()
     progress = console.TerminalProgress()
     try:
-        result = pipeline.build(stories_dir, data_dir, out_dir, base_url, progress)
+        result = pipeline.build(stories_dir, data_dir, out_dir, base_url, progress, strict)
     except EnvironmentProblem as error:
         fail(error, unchanged=out_dir)
     except UserError as error:
         fail(error)
     finally:
         progress.clear()
-    if result.problems:
-        console.report(result.problems)
+    if refused(result.problems, strict):
         console.nothing_written(out_dir)
         sys.exit(EXIT_PROBLEMS)
-    console.built(result.models, out_dir, time.perf_counter() - started)
+    console.built(result.models, out_dir, time.perf_counter() - started, len(result.problems.warnings))
+
+
+def refused(problems: Problems, strict: bool, output_format: str = "text") -> bool:
+    """Print the problems and warnings; true when the run fails: problems, or warnings under --strict."""
+    if problems or (strict and problems.warnings):
+        console.report(problems, output_format)
+        if not problems:
+            console.strict_refused()
+        return True
+    console.warned(problems, output_format)
+    return False
 
 
 @click.group(cls=Commands, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -84,14 +97,16 @@ def run_build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | 
 @data_option
 @out_option
 @base_url_option
+@strict_option
 @click.pass_context
-def main(ctx: click.Context, stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None) -> None:
+def main(ctx: click.Context, stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None,
+         strict: bool) -> None:
     """Build story maps from YAML event files into a static website.
 
     Without a command, builds stories/ into site/.
     """
     if ctx.invoked_subcommand is None:
-        run_build(stories_dir, data_dir, out_dir, base_url)
+        run_build(stories_dir, data_dir, out_dir, base_url, strict)
 
 
 @main.command()
@@ -99,9 +114,10 @@ def main(ctx: click.Context, stories_dir: Path, data_dir: Path, out_dir: Path, b
 @data_option
 @out_option
 @base_url_option
-def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None) -> None:
+@strict_option
+def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None, strict: bool) -> None:
     """Build the site (the same as running without a command)."""
-    run_build(stories_dir, data_dir, out_dir, base_url)
+    run_build(stories_dir, data_dir, out_dir, base_url, strict)
 
 
 @main.command()
@@ -109,8 +125,9 @@ def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None
 @data_option
 @click.option("--format", "output_format", type=click.Choice(["text", "github"]), default="text",
               show_default=True, help="github: GitHub Actions annotations for pull requests.")
-def check(stories_dir: Path, data_dir: Path, output_format: str) -> None:
-    """Check every story and report every problem; write nothing."""
+@strict_option
+def check(stories_dir: Path, data_dir: Path, output_format: str, strict: bool) -> None:
+    """Check every story and report every problem and warning; write nothing."""
     progress = console.TerminalProgress()
     try:
         result = pipeline.check(stories_dir, data_dir, progress)
@@ -118,10 +135,9 @@ def check(stories_dir: Path, data_dir: Path, output_format: str) -> None:
         fail(error)
     finally:
         progress.clear()
-    if result.problems:
-        console.report(result.problems, output_format)
+    if refused(result.problems, strict, output_format):
         sys.exit(EXIT_PROBLEMS)
-    console.checked(result.files_read, result.models)
+    console.checked(result.files_read, result.models, len(result.problems.warnings))
 
 
 @main.command()

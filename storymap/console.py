@@ -1,7 +1,7 @@
 """Every line the command line and the preview server write to a terminal.
 
 Problems go to stderr as `path:line:col: message (hint: ...)` with the offending
-line quoted; a usage mistake or a failure of the machine as Error and Hint lines;
+line quoted, warnings the same way as `path:line:col: warning: message`; a usage mistake or a failure of the machine as Error and Hint lines;
 each command ends with one summary line. Anything that came from a file or a
 folder's name is shown through printable(), so its control characters appear as
 escapes instead of acting on the terminal.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from storymap.errors import Problems, UserError, display_path, printable, source_excerpt
+from storymap.errors import Problem, Problems, UserError, display_path, printable, source_excerpt
 from storymap.model import StoryModel
 from storymap.source import yamlio
 
@@ -62,28 +62,51 @@ class TerminalProgress:
 # --- problems and errors ---------------------------------------------------------
 
 def report(problems: Problems, output_format: str = "text") -> None:
-    """Every problem on stderr, then a line counting problems and files."""
+    """Every problem and warning on stderr, then a line counting them and the files they are in."""
+    shown = problems.everything()
+    _print(shown, problems.texts, output_format)
+    files = len({p.mark.path for p in shown})
+    click.echo(f"{counted(problems)} in {plural(files, 'file')}", file=sys.stderr)
+
+
+def warned(problems: Problems, output_format: str = "text") -> None:
+    """The warnings of a run that goes on, on stderr; its summary line (checked, built) counts them."""
+    _print(problems.everything(), problems.texts, output_format)
+
+
+def strict_refused() -> None:
+    """After warnings that --strict turned into a failure."""
+    click.echo("--strict: warnings count as problems.", file=sys.stderr)
+
+
+def counted(problems: Problems) -> str:
+    """'2 problems', '1 problem and 3 warnings', '3 warnings'."""
+    parts = [plural(len(problems), "problem")] if problems or not problems.warnings else []
+    if problems.warnings:
+        parts.append(plural(len(problems.warnings), "warning"))
+    return " and ".join(parts)
+
+
+def _print(shown: list[Problem], texts: dict[str, str], output_format: str) -> None:
     err = sys.stderr
     colour = use_colour(err) and output_format == "text"
     cache: dict[str, list[str]] = {}
-    for problem in problems.sorted():
+    for problem in shown:
         if output_format == "github":
             click.echo(problem.as_github(), file=err)
             continue
         # A path, a message or a hint can quote a file's own text: printable() shows its control
         # characters as escapes instead of letting them act on the terminal.
         location = printable(f"{problem.mark.path}:{problem.mark.line}:{problem.mark.col}:")
-        message = printable(problem.message)
+        message = ("warning: " if problem.is_warning else "") + printable(problem.message)
         line = f"{click.style(location, bold=True) if colour else location} " + \
-            (click.style(message, fg="red") if colour else message)
+            (click.style(message, fg="yellow" if problem.is_warning else "red") if colour else message)
         if problem.hint:
             line += f" (hint: {printable(problem.hint)})"
         click.echo(line, file=err, color=colour)
-        excerpt = source_excerpt(problem, _lines(problem.mark.path, problems.texts, cache))
+        excerpt = source_excerpt(problem, _lines(problem.mark.path, texts, cache))
         if excerpt:
             click.echo(excerpt, file=err)
-    files = len({p.mark.path for p in problems})
-    click.echo(f"{plural(len(problems), 'problem')} in {plural(files, 'file')}", file=err)
 
 
 def _lines(path: str, texts: dict[str, str], cache: dict[str, list[str]]) -> list[str]:
@@ -122,21 +145,25 @@ def rebuild_error(problem: UserError) -> str:
 
 # --- what a command did ----------------------------------------------------------
 
-def built(models: Sequence[StoryModel], out_dir: Path, seconds: float) -> None:
+def _warnings_above(warnings: int) -> str:
+    return f"; {plural(warnings, 'warning')} above" if warnings else ""
+
+
+def built(models: Sequence[StoryModel], out_dir: Path, seconds: float, warnings: int = 0) -> None:
     """The line after a build, of `build` and of serve's first build alike."""
     events = sum(len(m.events) for m in models)
     click.echo(f"Built {plural(len(models), 'story', 'stories')} ({plural(events, 'event')}) into "
-               f"{_shown(out_dir)}/ in {seconds:.1f} s")
+               f"{_shown(out_dir)}/ in {seconds:.1f} s{_warnings_above(warnings)}")
 
 
-def rebuilt(seconds: float) -> None:
-    click.echo(f"Rebuilt in {seconds:.1f} s")
+def rebuilt(seconds: float, warnings: int = 0) -> None:
+    click.echo(f"Rebuilt in {seconds:.1f} s{_warnings_above(warnings)}")
 
 
-def checked(files_read: int, models: Sequence[StoryModel]) -> None:
+def checked(files_read: int, models: Sequence[StoryModel], warnings: int = 0) -> None:
     events = sum(len(m.events) for m in models)
     click.echo(f"No problems in {plural(files_read, 'file')} "
-               f"({plural(len(models), 'story', 'stories')}, {plural(events, 'event')}).")
+               f"({plural(len(models), 'story', 'stories')}, {plural(events, 'event')}){_warnings_above(warnings)}.")
 
 
 def wrote(path: Path, next_step: str = "") -> None:

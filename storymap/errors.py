@@ -25,15 +25,24 @@ class Mark(NamedTuple):
     col: int = 1
 
 
+ERROR, WARNING = "error", "warning"
+
+
 @dataclass(frozen=True)
 class Problem:
     mark: Mark
     message: str
     hint: str = ""
     code: str = ""  # its entry in messages.py
+    severity: str = ERROR  # a warning is printed and counted, but does not stop a build (unless --strict)
+
+    @property
+    def is_warning(self) -> bool:
+        return self.severity == WARNING
 
     def as_text(self) -> str:
-        text = f"{self.mark.path}:{self.mark.line}:{self.mark.col}: {self.message}"
+        label = "warning: " if self.is_warning else ""
+        text = f"{self.mark.path}:{self.mark.line}:{self.mark.col}: {label}{self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
         return printable(text)
@@ -42,7 +51,7 @@ class Problem:
         # GitHub annotations end at a newline (printable() leaves none) and treat '%' specially.
         message = printable(self.message + (f" (hint: {self.hint})" if self.hint else "")).replace("%", "%25")
         path = printable(self.mark.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
-        return f"::error file={path},line={self.mark.line},col={self.mark.col}::{message}"
+        return f"::{self.severity} file={path},line={self.mark.line},col={self.mark.col}::{message}"
 
 
 # Control characters (C0 but tab, DEL, C1) and the invisible direction overrides: printed raw,
@@ -58,22 +67,30 @@ def printable(text: str) -> str:
 
 @dataclass
 class Problems:
-    """Collects every problem of a run, in the order found."""
+    """Collects every problem of a run, in the order found, and its warnings apart.
+
+    Only problems count: a run with warnings alone is true to `not problems`, has len() 0 and
+    builds (the command line refuses it only with --strict). Iterating gives the problems;
+    everything() gives both, for printing.
+    """
 
     items: list[Problem] = field(default_factory=list)
     # The text of each file read, by its shown path: source excerpts quote only what the
     # checks themselves read, never a file opened again (which may since lead elsewhere).
     texts: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
 
     def add(self, mark: Mark, code: str, hint: str | None = None, **values) -> None:
         """Record the catalogued problem `code` (messages.py), filled in with values."""
-        from storymap.messages import render
+        self.items.append(_catalogued(mark, code, hint, values, ERROR))
 
-        message, hint = render(code, hint, **values)
-        self.items.append(Problem(mark, message, hint, code))
+    def add_warning(self, mark: Mark, code: str, hint: str | None = None, **values) -> None:
+        """Record the catalogued warning `code`: where the map would mislead, without stopping the build."""
+        self.warnings.append(_catalogued(mark, code, hint, values, WARNING))
 
     def extend(self, other: Iterable[Problem]) -> None:
-        self.items.extend(other)
+        for problem in other:
+            (self.warnings if problem.is_warning else self.items).append(problem)
 
     def __bool__(self) -> bool:
         return bool(self.items)
@@ -86,7 +103,24 @@ class Problems:
 
     def sorted(self) -> list[Problem]:
         """By file, then position; problems at one spot keep their order."""
-        return sorted(self.items, key=lambda p: (p.mark.path, p.mark.line, p.mark.col))
+        return _by_position(self.items)
+
+    def everything(self) -> list[Problem]:
+        """Problems and warnings together, by file and position: the order they are printed in."""
+        return _by_position(self.items + self.warnings)
+
+
+def _by_position(found: list[Problem]) -> list[Problem]:
+    return sorted(found, key=lambda p: (p.mark.path, p.mark.line, p.mark.col))
+
+
+def _catalogued(mark: Mark, code: str, hint: str | None, values: dict, severity: str) -> Problem:
+    from storymap.messages import MESSAGES, render
+
+    if MESSAGES[code].severity != severity:  # a catalogued warning is never reported as a problem, nor back
+        raise ValueError(f"{code} is catalogued as a {MESSAGES[code].severity}, not a {severity}")
+    message, hint = render(code, hint, **values)
+    return Problem(mark, message, hint, code, severity)
 
 
 class UserError(Exception):

@@ -62,10 +62,11 @@ def render_site(models: list[StoryModel], base_url: str | None,
 
 
 def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None = None,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, strict: bool = False) -> BuildResult:
+    """With strict, warnings stop the build as problems do: nothing is written."""
     check_output_dir(out_dir)  # a wrong --out is reported before any work
     result = check(stories_dir, data_dir, progress)
-    if result.problems:
+    if result.problems or (strict and result.problems.warnings):
         return result
     result.files = render_site(result.models, base_url, progress, data_dir)
     write_site(result.files, out_dir)

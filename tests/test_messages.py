@@ -10,12 +10,14 @@ PACKAGE = Path(messages.__file__).parent
 
 
 def codes_in_code() -> set[str]:
-    """Problem codes named in the package: first string argument after the mark in .add(...),
+    """Problem codes named in the package: first string argument after the mark in .add(...) and
+    .add_warning(...),
     codes returned by Custom checks ((None, "code", hint) tuples), and files.Refusal("code")."""
     found = set()
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add" and len(node.args) >= 2:
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in ("add", "add_warning") \
+                    and len(node.args) >= 2:
                 code = node.args[1]
                 if isinstance(code, ast.Constant) and isinstance(code.value, str):
                     found.add(code.value)

@@ -125,7 +125,7 @@ def test_serves_rebuilds_reports_problems_and_stops(tmp_path):
         assert served.get("/favicon.ico")[0] == 200
         assert served.get("/no-such-page.html")[0] == 404
         first = served.status()
-        assert first == {"build": 1, "problems": []}
+        assert first == {"build": 1, "problems": [], "warnings": []}
 
         # A save is picked up and rebuilt; the page shows the new title.
         arrival = (tmp_path / ARRIVAL).read_text("utf-8")
@@ -146,7 +146,7 @@ def test_serves_rebuilds_reports_problems_and_stops(tmp_path):
 
         # Fixed: problems cleared, a new build.
         served.write(ARRIVAL, arrival.replace("Ship arrives at North Port", "Ship sinks"))
-        assert served.wait_for_status(lambda s: s["build"] > 2) == {"build": 3, "problems": []}
+        assert served.wait_for_status(lambda s: s["build"] > 2) == {"build": 3, "problems": [], "warnings": []}
         assert "Ship sinks" in served.get("/tiny-story/")[2]
 
         assert served.interrupt() == 0

@@ -102,16 +102,18 @@ class Builder:
 
     def _tell(self, result: pipeline.BuildResult, first: bool, seconds: float) -> None:
         """The terminal line(s) for a finished build, and the status the browser polls."""
+        warnings = [w.as_text() for w in result.problems.everything() if w.is_warning]
         if result.problems:
             console.report(result.problems)
             console.still_serving(self.state.site_ready)
-            self.state.failed([p.as_text() for p in result.problems.sorted()])
+            self.state.failed([p.as_text() for p in result.problems.sorted()], warnings)
             return
-        self.state.succeeded()
+        console.warned(result.problems)
+        self.state.succeeded(warnings)
         if first:
-            console.built(result.models, self.args[2], seconds)
+            console.built(result.models, self.args[2], seconds, len(warnings))
         else:
-            console.rebuilt(seconds)
+            console.rebuilt(seconds, len(warnings))
 
 
 def is_ignored(path: str, root: str) -> bool:

@@ -57,27 +57,31 @@ CONTENT_TYPES = {
 
 
 class BuildState:
-    """What the browser polls: the number of the last good build and the current problems."""
+    """What the browser polls: the number of the last good build, the current problems and
+    warnings (a build with warnings alone is a good build: the page shows them as warnings)."""
 
     def __init__(self, site_ready: bool):
         self._lock = threading.Lock()
         self.build = 0
         self.problems: list[str] = []
+        self.warnings: list[str] = []
         self.site_ready = site_ready  # a good site is on disk (from this run or an earlier one)
 
-    def succeeded(self) -> None:
+    def succeeded(self, warnings: list[str] | None = None) -> None:
         with self._lock:
             self.build += 1
             self.problems = []
+            self.warnings = list(warnings or [])
             self.site_ready = True
 
-    def failed(self, problems: list[str]) -> None:
+    def failed(self, problems: list[str], warnings: list[str] | None = None) -> None:
         with self._lock:
             self.problems = problems
+            self.warnings = list(warnings or [])
 
     def snapshot(self) -> dict:
         with self._lock:
-            return {"build": self.build, "problems": list(self.problems)}
+            return {"build": self.build, "problems": list(self.problems), "warnings": list(self.warnings)}
 
 
 class PlainAnswer(Exception):

@@ -19,37 +19,58 @@
     if (overlay) { overlay.remove(); overlay = null; }
   }
 
-  // Problem messages quote the journalist's text: nodes and textContent only.
-  function buildOverlay(problems, text) {
+  function listOf(lines) {
+    var list = document.createElement('ul');
+    lines.forEach(function (line) {
+      var item = document.createElement('li');
+      item.textContent = line;
+      list.appendChild(item);
+    });
+    return list;
+  }
+
+  function count(number, word) { return number + ' ' + word + (number === 1 ? '' : 's'); }
+
+  // Problems stop a build: the page is the last good one. Warnings do not: the page is built,
+  // but the map may mislead where they point. Messages quote the journalist's text: nodes and
+  // textContent only.
+  function buildOverlay(problems, warnings, text) {
     var box = document.createElement('div');
     box.id = 'storymap-problems';
-    box.setAttribute('role', 'alert');
+    box.setAttribute('role', problems.length ? 'alert' : 'status');
+    if (!problems.length) { box.className = 'storymap-warnings-only'; }
     var close = document.createElement('button');
     close.type = 'button';
     close.textContent = 'Hide';
     close.addEventListener('click', function () { dismissed = text; hide(); });
-    var heading = document.createElement('strong');
-    heading.textContent = problems.length + (problems.length === 1 ? ' problem' : ' problems') +
-      ': the page shows the last good build. Fix and save; it reloads by itself.';
-    var list = document.createElement('ul');
-    problems.forEach(function (problem) {
-      var item = document.createElement('li');
-      item.textContent = problem;
-      list.appendChild(item);
-    });
     box.appendChild(close);
-    box.appendChild(heading);
-    box.appendChild(list);
+    if (problems.length) {
+      var heading = document.createElement('strong');
+      heading.textContent = count(problems.length, 'problem') +
+        ': the page shows the last good build. Fix and save; it reloads by itself.';
+      box.appendChild(heading);
+      box.appendChild(listOf(problems));
+    }
+    if (warnings.length) {
+      var warned = document.createElement('strong');
+      warned.className = 'storymap-warnings-heading';
+      warned.textContent = count(warnings.length, 'warning') +
+        ': the page is built, but the map may mislead at these lines.';
+      box.appendChild(warned);
+      var list = listOf(warnings);
+      list.className = 'storymap-warnings';
+      box.appendChild(list);
+    }
     return box;
   }
 
-  function showProblems(problems) {
-    var text = problems.join('\n');
+  function showProblems(problems, warnings) {
+    var text = problems.join('\n') + '\n\n' + warnings.join('\n');
     if (text === shown) { return; }
     shown = text;
     hide();
-    if (!problems.length || text === dismissed) { return; }
-    overlay = buildOverlay(problems, text);
+    if ((!problems.length && !warnings.length) || text === dismissed) { return; }
+    overlay = buildOverlay(problems, warnings, text);
     document.body.appendChild(overlay);
   }
 
@@ -58,7 +79,7 @@
       return response.json();
     }).then(function (status) {
       if (status.build !== build) { location.reload(); return; }
-      showProblems(status.problems);
+      showProblems(status.problems || [], status.warnings || []);
       setTimeout(poll, 500);
     }, function () { setTimeout(poll, 1000); });  // stopped or restarting: keep asking
   }

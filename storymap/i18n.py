@@ -1,15 +1,17 @@
-"""Interface strings and date formats, in one place so a newsroom can translate them.
+"""Interface strings, date and length formats, in one place so a newsroom can translate them.
 
-Dates are formatted with Babel (CLDR data, the same data browsers' Intl uses),
+Dates and numbers are formatted with Babel (CLDR data, the same data browsers' Intl uses),
 so the server-rendered list and the page's slider label agree.
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
+from babel.numbers import format_decimal
 
 from storymap.model import PartialDate, When
 
@@ -52,7 +54,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "mode_sea": "Sea route",
         "mode_rail": "Rail route",
         "mode_road": "Road route",
+        "mode_river": "River route",
         "mode_air": "Air route",
+        "length_sea": "about {km} km by sea",
+        "length_rail": "about {km} km by rail",
+        "length_road": "about {km} km by road",
+        "length_river": "about {km} km by river",
+        "length_air": "about {km} km by air",
         "approximate_route": "approximate line",
         "legend": "Legend",
         "published": "Published",
@@ -133,7 +141,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "mode_sea": "Seeweg",
         "mode_rail": "Bahnstrecke",
         "mode_road": "Straße",
+        "mode_river": "Flussweg",
         "mode_air": "Luftweg",
+        "length_sea": "etwa {km} km auf dem Seeweg",
+        "length_rail": "etwa {km} km per Bahn",
+        "length_road": "etwa {km} km auf der Straße",
+        "length_river": "etwa {km} km auf dem Fluss",
+        "length_air": "etwa {km} km auf dem Luftweg",
         "approximate_route": "ungefährer Verlauf",
         "legend": "Legende",
         "published": "Veröffentlicht",
@@ -216,6 +230,17 @@ def date_locale(language: str) -> str:
 
 def format_day(day: dt.date, language: str) -> str:
     return format_skeleton("yMMMd", day, locale=date_locale(language))
+
+
+def format_length(km: float, mode: str, language: str) -> str | None:
+    """A route's length as its details show it: 'about 9,800 km by rail', rounded to two
+    significant figures (the line is drawn, not surveyed) with the language's separators.
+    None for a route of no length (its points all in one spot)."""
+    if km < 0.05:
+        return None
+    rounded = round(km, 1 - math.floor(math.log10(km)))
+    number = format_decimal(int(rounded) if rounded >= 10 else rounded, locale=date_locale(language))
+    return strings(language)[f"length_{mode}"].format(km=number)
 
 
 @lru_cache(maxsize=65536)

@@ -1,7 +1,9 @@
 """Every problem message the program can report, in one catalog.
 
 Each message has a code, a text and a default hint, written as str.format
-templates. Code reports a problem by its code (Problems.add); docs/errors.md
+templates, and a severity: a problem stops the build, a warning (where the map
+would mislead) is printed and the build goes on unless --strict. Code reports a
+problem by its code (Problems.add, Problems.add_warning); docs/errors.md
 explains each one, and a test checks that the two lists match. Keeping the
 words here also means a newsroom translating them has one file to edit.
 """
@@ -18,6 +20,7 @@ class Message:
     code: str
     text: str
     hint: str = ""
+    severity: str = "error"  # or "warning": printed, but the build goes on unless --strict
 
 
 # Problems about a whole file or folder: they point at 1:1, which is not a spot
@@ -72,6 +75,9 @@ _CATALOG = (
     Message("missing-key", "missing required key '{key}' in {record}"),
     Message("bad-country", "'{value}' is not an ISO 3166-1 alpha-2 country code",
             "write two capital letters, e.g. KP, RU, NO"),
+    Message("unknown-country", "no borders known for country '{value}'",
+            "the map's country borders come from Natural Earth, which has no '{value}'; "
+            "check the code, or leave it out"),
     Message("bad-language", "'{value}' is not a known BCP 47 language tag", "write e.g. en, de, ru or pt-BR"),
     Message("unknown-basemap", "unknown basemap '{value}'", "for example OpenStreetMap.Mapnik"),
     Message("private-basemap", "basemap '{value}' needs a private API key, which a published page would reveal",
@@ -98,6 +104,17 @@ _CATALOG = (
     Message("route-neither", "a route needs either via (a list of points) or geometry (a route file)",
             "write via: [place-a, place-b] or geometry: <file name in data/routes without extension>"),
     Message("unknown-route", "no route file '{value}' in data/routes", "add the file data/routes/{value}.geojson"),
+    Message("air-path-straight", "an air route is always drawn along great circles; path: straight does not apply",
+            "remove path: straight; add via points to make the line bend where the flight did"),
+    Message("path-not-computed", "path: auto is not available for {mode} routes: no {mode} network ships with "
+            "the project", "remove path: auto; a {mode} route is drawn straight between its via points, so add "
+            "points where it turns"),
+    Message("path-with-geometry", "path does not apply to a route file: its line is drawn as the file has it",
+            "remove path:, or replace geometry: with via: to have the line computed"),
+    Message("within-not-computed-rail", "within only applies to rail routes with path: auto",
+            "remove within:, or write mode: rail without path: straight"),
+    Message("route-no-path", "no {mode} path from {start} to {end}{within}",
+            "add via points to steer the route, or write path: straight and place the via points yourself"),
     Message("unknown-place", "unknown place id '{value}'", "add it to data/places.yaml or to the story's places:"),
     Message("date-and-start", "an event has either date or start, not both",
             "use date: for one day, month or year; start: and end: for a span"),
@@ -109,6 +126,11 @@ _CATALOG = (
             "add mode: window, or remove window_days"),
     Message("timeline-end-before-start", "timeline end {end} is before start {start}"),
     Message("updated-before-published", "updated {updated} is before published {published}"),
+    # Warnings: the build goes on (unless --strict), but the map would mislead
+    Message("sea-route-over-land", "this straight sea route crosses {km} km of land near {lat}, {lon}",
+            "remove `path: straight` to compute a route at sea, or add via points off the coast", "warning"),
+    Message("place-outside-country", "{place} lies {km} km outside its country {country}",
+            "check the place's lat and lon, and its country code", "warning"),
     # Folders and files of a story
     Message("duplicate-place", "duplicate place id '{value}' (first defined at line {line})",
             "give each place its own id"),

@@ -48,7 +48,25 @@ class RouteMode(StrEnum):
     SEA = "sea"
     RAIL = "rail"
     ROAD = "road"
+    RIVER = "river"
     AIR = "air"
+
+
+class RoutePath(StrEnum):
+    """How a route's line is made. A journalist writes auto or straight; file is a route file's line."""
+
+    AUTO = "auto"  # computed: at sea, along the railways, or great circles in the air
+    STRAIGHT = "straight"  # straight between the via points, as written
+    FILE = "file"  # the line of a file in data/routes/
+
+
+# The modes whose line the build can compute (path: auto), besides air's great circles.
+COMPUTED_MODES = frozenset({RouteMode.SEA, RouteMode.RAIL})
+
+
+def default_path(mode: RouteMode) -> RoutePath:
+    """A via route's path when the event does not say: computed where the build can compute one."""
+    return RoutePath.AUTO if mode in COMPUTED_MODES or mode == RouteMode.AIR else RoutePath.STRAIGHT
 
 
 class TimelineMode(StrEnum):
@@ -156,8 +174,12 @@ class Media:
 @dataclass(frozen=True)
 class RouteSpec:
     mode: RouteMode
+    path: RoutePath  # auto, straight, or file for a route file (validation fills in the mode's default)
     via: tuple[str | LatLon, ...] = ()  # place ids or coordinates
     geometry: str | None = None  # a route id: a file in data/routes/
+    within: tuple[str, ...] = ()  # rail with path auto: ISO country codes the line stays in
+    approximate: bool = False  # the line is a sketch, drawn as a band
+    mark: Mark = field(default=Mark(""), compare=False)  # the route's own entry: problems and warnings point here
 
 
 @dataclass(frozen=True)
@@ -230,6 +252,8 @@ class Geometry:
     points: tuple[tuple[float, float], ...]  # (lat, lon)
     mode: RouteMode | None = None  # set for routes
     approximate: bool = False  # the line is a sketch, not a surveyed path
+    path: RoutePath | None = None  # routes: how the line was made (auto, straight or file)
+    length_km: float | None = None  # routes: along the drawn line, on the WGS84 ellipsoid, to 0.1 km
 
     @property
     def is_route(self) -> bool:

@@ -2,18 +2,20 @@
 
 Every geometry leaving it is in EPSG:4326 as (lat, lon) pairs; route longitudes
 are unwrapped (antimeridian.py) so that a line across the 180th meridian stays
-continuous on the map.
+continuous on the map. Each route carries how its line was made (path) and its
+length along that line (length.py).
 """
 from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from storymap.geo import routefiles
 from storymap.errors import Mark, Problems, display_path
 from storymap.geo.antimeridian import LatLonPair, unwrap
-from storymap.model import Event, Geometry, LatLon, Place
+from storymap.geo.length import great_circle, length_km
+from storymap.model import Event, Geometry, LatLon, Place, RouteMode, RouteSpec
 
 if TYPE_CHECKING:
     from geopandas import GeoDataFrame
@@ -99,13 +101,32 @@ def event_geometry(event: Event, places: dict[str, Place], routes: dict[str, Geo
         return Geometry(((place.lat, place.lon),))
     if event.at:
         return Geometry(((event.at.lat, event.at.lon),))
-    if event.route is None:
+    spec = event.route
+    if spec is None:
         return None
-    if event.route.geometry:
-        line = routes[event.route.geometry]
-        return Geometry(line.points, mode=event.route.mode, approximate=line.approximate)
-    points = [(p.lat, p.lon) if isinstance(p, LatLon) else (places[p].lat, places[p].lon) for p in event.route.via]
-    return Geometry(tuple(unwrap(points)), mode=event.route.mode)
+    if spec.geometry:
+        line = routes[spec.geometry]
+        return route_geometry(spec, line.points, spec.approximate or line.approximate)
+    via = unwrap([(p.lat, p.lon) if isinstance(p, LatLon) else (places[p].lat, places[p].lon) for p in spec.via])
+    return route_geometry(spec, route_points(spec, via), spec.approximate)
+
+
+def route_points(spec: RouteSpec, via: list[LatLonPair]) -> list[LatLonPair]:
+    """The line a via route is drawn along, through its (unwrapped) via points in order.
+
+    The one place where a computed line comes in: air routes follow great circles; sea
+    and rail routes with path auto are drawn straight between their points until the
+    routing engines (geo/sea.py, geo/rail.py) are called from here.
+    """
+    if spec.mode == RouteMode.AIR:
+        return great_circle(via)
+    return via
+
+
+def route_geometry(spec: RouteSpec, points: Sequence[LatLonPair], approximate: bool) -> Geometry:
+    """A route's geometry with how it was made and its length along the drawn line, to 0.1 km."""
+    return Geometry(tuple(points), mode=spec.mode, approximate=approximate, path=spec.path,
+                    length_km=round(length_km(points), 1))
 
 
 def read_routes(needed: set[str], route_files: dict[str, Path], problems: Problems,

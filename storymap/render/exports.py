@@ -16,7 +16,7 @@ from storymap.model import Confidence, Geometry, Place, Source, StoryModel, Time
 
 GEOJSON_DIGITS = 6
 CSV_COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "route_mode",
-               "kind", "confidence", "tags", "description", "source_publisher", "source_title",
+               "route_path", "length_km", "kind", "confidence", "tags", "description", "source_publisher", "source_title",
                "source_url", "source_date", "source_archive")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,11 +69,18 @@ def event_feature(timed: TimedEvent) -> dict:
     if timed.place:
         properties["place"] = timed.place.id
     if geometry.is_route:
-        properties["route_mode"] = geometry.mode
-        properties["route_approximate"] = geometry.approximate
+        properties.update(route_properties(geometry))
     if event.tags:
         properties["tags"] = list(event.tags)
     return {"type": "Feature", "geometry": geojson_geometry(geometry), "properties": properties}
+
+
+def route_properties(geometry: Geometry) -> dict:
+    """A route's mode, how its line was made (auto, straight or file), its length along the line in
+    km, and whether it is a sketch. route_mode repeats mode under its version 1 name, for scripts
+    written against earlier downloads."""
+    return {"mode": geometry.mode, "path": geometry.path, "length_km": geometry.length_km,
+            "route_mode": geometry.mode, "route_approximate": geometry.approximate}
 
 
 def data_geojson(model: StoryModel) -> bytes:
@@ -93,6 +100,7 @@ def _cell(value: str) -> str:
 def _csv_row(timed: TimedEvent) -> dict:
     event, when = timed.event, timed.event.when
     point = timed.geometry.points[0] if timed.geometry and not timed.geometry.is_route else None
+    route = timed.geometry if timed.geometry and timed.geometry.is_route else None
     sources = event.sources
     return {
         "id": event.id, "title": _cell(event.title),
@@ -103,7 +111,9 @@ def _csv_row(timed: TimedEvent) -> dict:
         "place": event.place or "",
         "lat": f"{point[0]:.6f}".rstrip("0").rstrip(".") if point else "",
         "lon": f"{point[1]:.6f}".rstrip("0").rstrip(".") if point else "",
-        "route_mode": event.route.mode if event.route else "",
+        "route_mode": route.mode if route else "",
+        "route_path": route.path if route else "",
+        "length_km": f"{route.length_km:.1f}" if route and route.length_km is not None else "",
         "kind": event.kind, "confidence": event.confidence,
         "tags": _cell(";".join(event.tags)), "description": _cell(event.description or ""),
         # Several sources: one line each inside the cell, aligned across the source columns.
@@ -149,6 +159,10 @@ def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
     mark = ET.SubElement(folder, "Placemark", id=f"event-{event.id}")
     ET.SubElement(mark, "name").text = event.title
     lines = [i18n.format_when(event.when, language), text[f"confidence_{event.confidence}"]]
+    geometry = timed.geometry
+    assert geometry is not None, "only events on the map are placemarks"
+    if geometry.mode is not None and geometry.length_km is not None:
+        lines += filter(None, [i18n.format_length(geometry.length_km, geometry.mode, language)])
     lines += [f"{text['source']}: " + ", ".join(filter(None, (s.publisher, s.title, s.url))) for s in event.sources]
     ET.SubElement(mark, "description").text = "\n".join(lines)
     # KML 2.2's schema orders a Placemark's children: time before styleUrl, geometry last.
@@ -160,8 +174,13 @@ def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
     else:
         ET.SubElement(ET.SubElement(mark, "TimeStamp"), "when").text = event.when.start.iso
     ET.SubElement(mark, "styleUrl").text = f"#confidence-{event.confidence}"
-    assert timed.geometry is not None, "only events on the map are placemarks"
-    _kml_geometry(mark, timed.geometry)
+    if geometry.is_route:  # the same route properties as data.geojson, for GIS programs reading KML
+        extended = ET.SubElement(mark, "ExtendedData")
+        for name in ("mode", "path", "length_km"):
+            value = route_properties(geometry)[name]
+            ET.SubElement(ET.SubElement(extended, "Data", name=name), "value").text = \
+                "" if value is None else str(value)
+    _kml_geometry(mark, geometry)
 
 
 def data_kml(model: StoryModel) -> bytes:

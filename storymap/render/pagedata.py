@@ -8,7 +8,8 @@ server into the event list; the script shows it by cloning those DOM nodes.
 
     timeline: start/end (ISO), days, mode, windowDays
     places:   columns id, name, kind, lat, lon  (the infrastructure layer)
-    routes:   [{mode, approximate, path: [[lat, lon], ...]}]
+    routes:   [{mode, approximate, lengthKm, path: [[lat, lon], ...]}]  (approximate: drawn as a
+              band; lengthKm along the drawn line, whose words the event list shows)
     kinds, confidences: the names that the events' kind and confidence columns number
     events:   columns id, title, kind, confidence, span (0/1),
               from/until (visible days, counted from timeline start; until null
@@ -60,7 +61,7 @@ def page_data(model: StoryModel) -> dict:
             columns["geo"].append(None)
         elif geo.is_route:
             columns["geo"].append({"route": len(routes)})
-            routes.append({"mode": geo.mode, "approximate": geo.approximate,
+            routes.append({"mode": geo.mode, "approximate": geo.approximate, "lengthKm": geo.length_km,
                            "path": [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)] for lat, lon in geo.points]})
         elif timed.place is not None:
             columns["geo"].append(place_index[timed.place.id])

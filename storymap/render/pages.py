@@ -60,6 +60,7 @@ class EventView:
     label: str
     sources: tuple[SourceView, ...]
     media: tuple[tuple[str, str, str | None], ...]  # (address of the copy, alt, credit)
+    length: str | None = None  # a route's length, e.g. "about 200 km by sea" (the details copy it)
 
     @property
     def event(self):
@@ -95,8 +96,15 @@ def event_views(model: StoryModel) -> list[EventView]:
     language = model.story.language
     return [EventView(t, i18n.format_when(t.event.when, language),
                       tuple(_source_view(s, language) for s in t.event.sources),
-                      tuple((m.output, m.alt, m.credit) for m in t.event.media))
+                      tuple((m.output, m.alt, m.credit) for m in t.event.media), _length(t, language))
             for t in model.events]
+
+
+def _length(timed: TimedEvent, language: str) -> str | None:
+    geometry = timed.geometry
+    if geometry is None or geometry.mode is None or geometry.length_km is None:
+        return None
+    return i18n.format_length(geometry.length_km, geometry.mode, language)
 
 
 def list_pages(model: StoryModel) -> list[ListPage]:

@@ -118,9 +118,10 @@ class Identifier(FieldType[str]):
 class Choice(FieldType[str]):
     """One value of a vocabulary of the model (an enum), read as that enum's member."""
 
-    def __init__(self, vocabulary: type[StrEnum]):
+    def __init__(self, vocabulary: type[StrEnum], only: tuple[StrEnum, ...] | None = None):
         self.vocabulary = vocabulary
-        self.choices = tuple(member.value for member in vocabulary)
+        # only: the values a journalist may write, when the model has more (a route's path "file")
+        self.choices = tuple(member.value for member in (vocabulary if only is None else only))
         self.description = "one of " + ", ".join(self.choices)
 
     def parse(self, node: Scalar, ctx: Context) -> Result[str]:

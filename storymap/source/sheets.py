@@ -94,7 +94,7 @@ def _records(text: str, shown: str, problems: Problems) -> list[list[str]] | Non
 
 
 def _column_hint(name: str) -> str:
-    if name == "route_mode":  # a built site's events.csv has it; routes need via or geometry
+    if name in ("route_mode", "route_path", "length_km"):  # a built site's events.csv has them; routes need via or geometry
         return "routes cannot come from a sheet: delete the column and write route: in the event's YAML file"
     return did_you_mean(name, COLUMNS) or f"the columns it reads are: {', '.join(COLUMNS)}"
 

@@ -16,8 +16,9 @@ from storymap import i18n
 from storymap.errors import Mark, did_you_mean, display_path
 from storymap.source.fields import (INVALID, Choice, Context, Custom, DateValue, Field, FieldType, Flag, Identifier,
                                     Integer, ListOf, Markdown, Number, Record, Result, Text, WebAddress, present)
-from storymap.model import (DEFAULT_BASEMAP, Confidence, Correction, Event, EventKind, LatLon, MapSettings, Media,
-                    Place, PlaceKind, RouteMode, RouteSpec, Source, Story, TimelineMode, TimelineSettings, When)
+from storymap.model import (COMPUTED_MODES, DEFAULT_BASEMAP, Confidence, Correction, Event, EventKind, LatLon,
+                            MapSettings, Media, Place, PlaceKind, RouteMode, RoutePath, RouteSpec, Source, Story,
+                            TimelineMode, TimelineSettings, When, default_path)
 from storymap.source.yamlio import Mapping, Node, Scalar
 
 
@@ -58,6 +59,10 @@ def _country(text: str) -> tuple[Any, str | None, None]:
     return None, "bad-country", None
 
 
+# Read from the text as written: a bare NO (Norway) stays "NO", never YAML 1.1's false.
+COUNTRY = Custom("a country code", _country, {"type": "string", "pattern": "^[A-Z]{2}$"})
+
+
 def _build_place(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[Place]:
     point = check_coordinates(values, node, ctx)
     if point is INVALID or not present(values, "id", "name", "kind"):
@@ -73,8 +78,7 @@ PLACE = Record("place", (
     Field("kind", Choice(PlaceKind), True, "the symbol it gets on the map"),
     Field("lat", Number(), True, "latitude in decimal degrees"),
     Field("lon", Number(), True, "longitude in decimal degrees"),
-    Field("country", Custom("a country code", _country, {"type": "string", "pattern": "^[A-Z]{2}$"}),
-          doc="ISO 3166-1 alpha-2 code, written as a string"),
+    Field("country", COUNTRY, doc="ISO 3166-1 alpha-2 code, written as a string"),
     Field("aliases", ListOf(Text(200)), doc="other names for the place"),
     Field("note", Text(), doc="source and precision of the coordinates"),
 ), _build_place, "A named place of the gazetteer.")
@@ -195,13 +199,45 @@ def _build_route(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[
                          value=geometry)
     if not present(values, "mode"):
         return INVALID
-    return RouteSpec(values["mode"], values.get("via", ()), geometry)
+    path = _route_path(values, node, ctx, has_geometry)
+    if path is INVALID:
+        return INVALID
+    if node.get("within") is not None and not (values["mode"] == RouteMode.RAIL and path == RoutePath.AUTO):
+        ctx.problems.add(_mark_of(node, "within"), "within-not-computed-rail")
+    return RouteSpec(values["mode"], path, values.get("via", ()), geometry, values.get("within", ()),
+                     values.get("approximate", False), node.mark)
+
+
+def _route_path(values: dict[str, Any], node: Mapping, ctx: Context, has_geometry: bool) -> Result[RoutePath]:
+    """The route's path: as written, else the mode's default; a route file's line is its own (file)."""
+    mode, written = values["mode"], values.get("path")
+    mark = _mark_of(node, "path")
+    if written is INVALID:
+        return INVALID
+    if written is not None and has_geometry:
+        ctx.problems.add(mark, "path-with-geometry")
+        return INVALID
+    if has_geometry:
+        return RoutePath.FILE
+    if written == RoutePath.STRAIGHT and mode == RouteMode.AIR:
+        ctx.problems.add(mark, "air-path-straight")
+        return INVALID
+    if written == RoutePath.AUTO and mode not in COMPUTED_MODES and mode != RouteMode.AIR:
+        ctx.problems.add(mark, "path-not-computed", mode=mode)
+        return INVALID
+    return written or default_path(mode)
 
 
 ROUTE = Record("route", (
     Field("mode", Choice(RouteMode), True, f"how things moved: {_in_words(RouteMode)}"),
     Field("via", ListOf(ViaItem(), min_items=2), doc="the points in order: place ids or {lat, lon}"),
     Field("geometry", Identifier(), doc="a line file in data/routes/, named without its extension"),
+    Field("path", Choice(RoutePath, only=(RoutePath.AUTO, RoutePath.STRAIGHT)),
+          doc="auto: computed at sea or along the railways (the default for sea and rail; air is always drawn "
+              "along great circles); straight: straight between the via points (the default for road and river)"),
+    Field("within", ListOf(COUNTRY, min_items=1),
+          doc="rail with path auto: the countries the line stays in, as ISO 3166-1 alpha-2 codes, e.g. [RU, KP]"),
+    Field("approximate", Flag(), doc="true when the line is a sketch: it is drawn as a broad band"),
 ), _build_route, "A movement along a line.")
 
 

@@ -103,6 +103,6 @@ def test_km_over_land_is_geodesic_and_quick() -> None:
 
 def test_passages_are_land_when_closed_and_water_when_open() -> None:
     # Natural Earth draws the Suez Canal as land; passages.yaml opens it
-    canal = [(30.9, 32.31), (30.3, 32.35)]
+    canal = [(30.85, 32.32), (30.77, 32.32), (30.57, 32.30)]  # along its line in passages.yaml
     assert land.km_over_land(canal, open_passages=False).km > 20
     assert land.km_over_land(canal).km == 0

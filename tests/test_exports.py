@@ -106,3 +106,61 @@ def test_story_with_no_events_still_builds(project):
     result = pipeline.build(project.stories, project.data, project.out)
     assert not result.problems
     assert (project.out / "test-story" / "index.html").exists()
+
+
+def routes_model(project):
+    """A road sketched through a point (straight, approximate), a flight (great circles) and no route."""
+    project.places()
+    project.story(events={
+        "road.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: road, via: [north-port, {lat: 44.0, "
+                                        "lon: 100.0}, east-depot], approximate: true}"),
+        "flight.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: air, via: [north-port, east-depot]}")
+                                 .replace("2023-10-05", "2023-10-06"),
+    })
+    return pipeline.check(project.stories, project.data).models[0]
+
+
+def test_routes_carry_mode_path_and_length_in_geojson(project, tiny_model):
+    from storymap.geo.length import length_km
+
+    model = routes_model(project)
+    road, flight = (t.geometry for t in model.events)
+    assert (road.path, road.approximate, len(road.points)) == ("straight", True, 3)
+    assert (flight.path, flight.approximate) == ("auto", False) and len(flight.points) > 40  # great circles
+    assert flight.length_km == round(length_km(flight.points), 1) and 5000 < flight.length_km < road.length_km
+    props = {f["properties"]["id"]: f["properties"] for f in json.loads(exports.data_geojson(model))["features"]}
+    assert {k: props["road"][k] for k in ("mode", "path", "length_km", "route_approximate")} == {
+        "mode": "road", "path": "straight", "length_km": road.length_km, "route_approximate": True}
+    assert (props["flight"]["mode"], props["flight"]["path"]) == ("air", "auto")
+    assert "mode" not in props["north-port"] and "length_km" not in props["north-port"]
+    tiny = {f["properties"]["id"]: f["properties"] for f in json.loads(exports.data_geojson(tiny_model))["features"]}
+    assert (tiny["rail-leg"]["path"], tiny["rail-leg"]["route_approximate"]) == ("file", True)  # marked in the file
+    assert tiny["rail-leg"]["length_km"] > 6000
+
+
+def test_routes_carry_path_and_length_in_csv_and_kml(project):
+    model = routes_model(project)
+    road = model.events[0].geometry
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(exports.events_csv(model).decode("utf-8-sig")))}
+    assert (rows["road"]["route_mode"], rows["road"]["route_path"], rows["road"]["length_km"]) == (
+        "road", "straight", f"{road.length_km:.1f}")
+    assert rows["flight"]["route_path"] == "auto"
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    kml = ET.fromstring(exports.data_kml(model))
+    data = {d.get("name"): d.find("k:value", ns).text
+            for d in kml.findall(".//k:Placemark[@id='event-road']/k:ExtendedData/k:Data", ns)}
+    assert data == {"mode": "road", "path": "straight", "length_km": str(road.length_km)}
+    description = kml.find(".//k:Placemark[@id='event-road']/k:description", ns).text
+    assert description.splitlines()[2].startswith("about ") and description.splitlines()[2].endswith(" km by road")
+    # KML 2.2 orders a Placemark's children: ExtendedData after styleUrl, before the geometry.
+    children = [c.tag.split("}")[1] for c in kml.find(".//k:Placemark[@id='event-road']", ns)]
+    assert children.index("styleUrl") < children.index("ExtendedData") < children.index("LineString")
+
+
+def test_page_data_draws_an_approximate_via_route_as_a_band_and_knows_its_length(project):
+    from storymap.render import pagedata
+
+    model = routes_model(project)
+    road, flight = pagedata.page_data(model)["routes"]
+    assert (road["mode"], road["approximate"], road["lengthKm"]) == ("road", True, model.events[0].geometry.length_km)
+    assert (flight["approximate"], len(flight["path"])) == (False, len(model.events[1].geometry.points))

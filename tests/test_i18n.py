@@ -63,3 +63,23 @@ def test_german_story_page_is_german(tmp_path):
         assert english not in page, english
     embed = (tmp_path / "site" / "hafen-de" / "embed.html").read_text("utf-8")
     assert '<html lang="de"' in embed and "Abspielen" in embed
+
+
+@pytest.mark.parametrize("km, english, german", [
+    (202.4, "about 200 km by sea", "etwa 200 km auf dem Seeweg"),
+    (9752.3, "about 9,800 km by sea", "etwa 9.800 km auf dem Seeweg"),
+    (17243.0, "about 17,000 km by sea", "etwa 17.000 km auf dem Seeweg"),
+    (12.3, "about 12 km by sea", "etwa 12 km auf dem Seeweg"),
+    (3.74, "about 3.7 km by sea", "etwa 3,7 km auf dem Seeweg"),
+])
+def test_route_lengths_have_two_significant_figures_and_the_languages_separators(km, english, german):
+    assert i18n.format_length(km, "sea", "en") == english
+    assert i18n.format_length(km, "sea", "de") == german
+
+
+def test_every_mode_has_its_length_words_and_a_route_of_no_length_has_none():
+    from storymap.model import RouteMode
+
+    for mode in RouteMode:
+        assert i18n.format_length(9752.3, mode, "en") == f"about 9,800 km by {mode}"
+    assert i18n.format_length(0.0, "rail", "en") is None

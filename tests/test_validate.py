@@ -355,3 +355,83 @@ def test_invalid_story_folder_name(project):
     project.places()
     project.story("Bad Name")
     assert "is not a valid story id" in only_problem(project).message
+
+
+# --- routes, version 2: path, within, approximate, river ---------------------------------
+
+def route_event(route: str):
+    """The event with this route, read alone (no places or route files to look up), and its problems."""
+    from storymap.errors import Problems
+    from storymap.source import validate, yamlio
+    from storymap.source.fields import Context
+
+    problems = Problems()
+    text = EVENT_YAML.replace("place: north-port", route)
+    node = yamlio.parse(text, "e.yaml", problems)
+    event = validate.EVENT.read(node, Context(problems, default_id="e"))
+    return event, problems.sorted()
+
+
+@pytest.mark.parametrize("mode, path", [("sea", "auto"), ("rail", "auto"), ("air", "auto"),
+                                        ("road", "straight"), ("river", "straight")])
+def test_a_via_route_gets_the_path_of_its_mode(mode, path):
+    event, problems = route_event(f"route: {{mode: {mode}, via: [a, b]}}")
+    assert problems == []
+    assert (event.route.mode, event.route.path, event.route.approximate, event.route.within) == (mode, path, False, ())
+
+
+def test_route_keys_as_written_and_the_route_mark():
+    event, problems = route_event("route:\n  mode: rail\n  via: [khasan, tikhoretsk]\n  within: [RU, NO, KP]\n"
+                                  "  approximate: true")
+    assert problems == []
+    route = event.route
+    assert route.within == ("RU", "NO", "KP")  # a bare NO is Norway, never false
+    assert route.path == "auto" and route.approximate is True
+    assert (route.mark.path, route.mark.line, route.mark.col) == ("e.yaml", 4, 3)
+    event, problems = route_event("route: {mode: sea, via: [a, b], path: straight}")
+    assert problems == [] and event.route.path == "straight"
+
+
+def test_a_route_file_has_path_file_and_may_be_approximate():
+    event, problems = route_event("route: {mode: rail, geometry: east-line, approximate: true}")
+    assert problems == []
+    assert (event.route.path, event.route.approximate, event.route.geometry) == ("file", True, "east-line")
+
+
+@pytest.mark.parametrize("route, message, hint", [
+    ("route: {mode: air, via: [a, b], path: straight}",
+     "an air route is always drawn along great circles; path: straight does not apply",
+     "remove path: straight; add via points to make the line bend where the flight did"),
+    ("route: {mode: road, via: [a, b], path: auto}",
+     "path: auto is not available for road routes: no road network ships with the project",
+     "remove path: auto; a road route is drawn straight between its via points, so add points where it turns"),
+    ("route: {mode: sea, geometry: line, path: auto}",
+     "path does not apply to a route file: its line is drawn as the file has it",
+     "remove path:, or replace geometry: with via: to have the line computed"),
+    ("route: {mode: sea, via: [a, b], within: [RU]}",
+     "within only applies to rail routes with path: auto",
+     "remove within:, or write mode: rail without path: straight"),
+    ("route: {mode: rail, via: [a, b], path: straight, within: [RU]}",
+     "within only applies to rail routes with path: auto", None),
+    ("route: {mode: rail, via: [a, b], within: [RU, XX]}",
+     "'XX' is not an ISO 3166-1 alpha-2 country code", "write two capital letters, e.g. KP, RU, NO"),
+    ("route: {mode: rail, via: [a, b], within: [ru]}",
+     "'ru' is not an ISO 3166-1 alpha-2 country code", None),
+    ("route: {mode: rail, via: [a, b], within: []}", "the list needs at least 1 item(s)", None),
+    ("route: {mode: sea, via: [a, b], path: curved}", "'curved' is not one of auto, straight", None),
+    ("route: {mode: sea, via: [a, b], approximate: maybe}", "expected true or false, found 'maybe'", None),
+])
+def test_route_keys_that_do_not_fit(route, message, hint):
+    event, problems = route_event(route)
+    assert [p.message for p in problems] == [message]
+    if hint is not None:
+        assert problems[0].hint == hint
+    assert (problems[0].mark.line, problems[0].mark.col > len("route: {")) == (3, True)  # at the key's value
+
+
+def test_river_routes_build(project):
+    event_project(project, EVENT_YAML.replace("place: north-port", "route: {mode: river, via: [north-port, east-depot]}"))
+    problems, result = problems_of(project)
+    assert problems == []
+    geometry = result.models[0].events[0].geometry
+    assert (geometry.mode, geometry.path) == ("river", "straight") and geometry.length_km > 5000

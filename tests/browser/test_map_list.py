@@ -253,6 +253,18 @@ def test_details_show_media_sources_and_confidence_in_words(open_page):
     assert "Moderate confidence" in panel.inner_text() and "Example Wire" in panel.inner_text()
 
 
+def test_details_of_a_route_say_how_long_it_is(open_page):
+    page, _ = open_page("maplist", STORY)
+    page.evaluate("storymap.focus('road-convoy')")
+    details = page.locator(".leaflet-popup-content .sm-details")
+    assert details.locator(".event-length").inner_text() == "about 310 km by road"
+    page.evaluate("storymap.focus('sketch-rail')")  # a route file's line is measured too
+    wait_until(page, "document.querySelector('.leaflet-popup-content .event-length')"
+                     ".textContent === 'about 570 km by rail'")
+    page.evaluate("storymap.focus('harbour-photo')")  # a point has no length
+    assert page.locator(".leaflet-popup-content .event-length").count() == 0
+
+
 def test_legend_says_how_low_confidence_and_approximate_routes_look(open_page):
     page, _ = open_page("maplist", STORY)
     items = page.locator(".sm-legend-list li").all_inner_texts()

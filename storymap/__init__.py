@@ -12,7 +12,8 @@ storymap.model to the next (pipeline.py runs them in order):
     render/    the site's files: pages from the templates (pages, pagedata, markdown), the
                folium map skeleton (map), our bundled script and styles (assets), the
                Content-Security-Policy (policy), addresses and embed code (share), feed and
-               oEmbed (feeds), downloads (exports), JSON Schemas (schema), basemaps
+               oEmbed (feeds), downloads (exports), JSON Schemas (schema), basemaps, and
+               the built-in base map from Natural Earth (naturalearth, basefiles)
     preview/   the story's picture, preview.png (picture, geometry)
     write.py   the only code that writes into the output folder
 

@@ -14,7 +14,7 @@ from storymap.errors import Problems
 from storymap.geo.resolve import resolve
 from storymap.model import StoryModel
 from storymap.preview import picture
-from storymap.render import assets, exports, feeds, pages, schema
+from storymap.render import assets, basefiles, exports, feeds, pages, schema
 from storymap.source.load import Progress, read_inputs
 from storymap.write import check_output_dir, write_site
 
@@ -56,6 +56,8 @@ def render_site(models: list[StoryModel], base_url: str | None,
         files[prefix + "data.kml"] = exports.data_kml(model)
         files[prefix + "oembed.json"] = feeds.oembed(model, SITE_TITLE, base_url)
         files[prefix + "preview.png"] = picture.render(model, land)
+        for name, data in basefiles.base_files(model).items():
+            files[prefix + name] = data  # the land, coasts and borders beneath the map (or its whole base)
         for media in (m for t in model.events for m in t.event.media):
             files[prefix + media.output] = media.data  # the bytes checked, under a name no src chose
     return files

@@ -18,6 +18,8 @@ checks that every value has a style and that both drawings use these colours.
                       opacity), and the opacity the picture gives such a route instead
     muted             the colour of a symbol that stands for no kind (the legend's)
     halo              the ring round the selected event
+    basemap           the built-in base's land, water, coast and border colours and line
+                      widths (px), those of preview.png's land
     limits            counts past which a crowded map is drawn plainer (routeDetail,
                       pointDetail) and events at one spot become one circle (ring)
 """

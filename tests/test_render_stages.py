@@ -110,7 +110,8 @@ def test_assets_are_served_from_the_site(tiny_model):
             "favicon.ico"} <= set(files)
     script = files["assets/storymap.js"].decode()
     assert ".innerHTML" not in script and "insertAdjacentHTML" not in script and "`" not in script
-    assert len(files["assets/storymap.js"]) < 60_000 and len(files["assets/storymap.css"]) < 20_000
+    # 64 KB: 60 until basemap.js (about 4 KB) drew the built-in base beneath the tiles.
+    assert len(files["assets/storymap.js"]) < 64_000 and len(files["assets/storymap.css"]) < 20_000
 
 
 def test_long_lists_are_split_into_pages(tiny_model, monkeypatch):

@@ -1,5 +1,7 @@
 """The story's map skeleton, built by folium: the Leaflet map, its basemap tiles with
-their attribution, the scale and the opening view.
+their attribution, the scale and the opening view. With `basemap: natural-earth`
+there are no tiles: the page script draws the built-in base (basefiles.py),
+which it also draws beneath any provider's tiles.
 
 Everything drawn from the story (places, events, routes) is drawn by our own
 script from the page's JSON, because folium's Popup and Tooltip would put
@@ -43,8 +45,8 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
                       tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
                       world_copy_jump=False)
     fmap.default_js, fmap.default_css = [], []
-    tiles = basemaps.provider(settings.basemap)
-    folium.TileLayer(tiles=tiles, control=False).add_to(fmap)
+    if not basemaps.is_built_in(settings.basemap):
+        folium.TileLayer(tiles=basemaps.provider(settings.basemap), control=False).add_to(fmap)
     if box and (settings.center is None or settings.zoom is None):
         fit = folium.map.FitBounds([list(box[0]), list(box[1])], padding=(24, 24), max_zoom=10)
         fit.options["animate"] = False  # an animated opening zoom would swallow the page script's refit

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from storymap import i18n
 from storymap.model import Source, StoryModel, TimedEvent
 from storymap.preview import picture
-from storymap.render import basemaps, markdown, pagedata, share
+from storymap.render import basefiles, basemaps, markdown, pagedata, share
 from storymap.render.assets import asset_url, versioned_url
 from storymap.render.map import map_skeleton, view_bounds
 from storymap.render.policy import content_security_policy, map_page_policy
@@ -122,7 +122,7 @@ def _story_context(model: StoryModel, base_url: str | None) -> dict:
         "asset": lambda name: asset_url(name, "../"),
         "format_day": lambda day: i18n.format_day(day, language),
         "embed_code": share.embed_code(model, base_url),
-        "basemap_attribution": Markup(basemaps.provider(story.map.basemap).html_attribution),
+        "basemap_attribution": Markup(basemaps.attribution_html(story.map.basemap)),
         "share": _share(model, base_url),
         "csp": content_security_policy(),  # the event-list pages; the map pages' is wider
     }
@@ -149,6 +149,7 @@ def _map_context(model: StoryModel, map_html: Markup, map_script: bytes) -> dict
     box = view_bounds(model)
     data["view"] = {"center": [story.map.center.lat, story.map.center.lon] if story.map.center else None,
                     "zoom": story.map.zoom, "bounds": [list(box[0]), list(box[1])] if box else None}
+    data["base"] = basefiles.page_index(model)  # the built-in base's files, fetched as the reader zooms
     return {"map_html": map_html, "map_script_url": versioned_url(MAP_SCRIPT, map_script),
             "page_json": Markup(pagedata.script_json(data)), "csp": map_page_policy(story.map.basemap)}
 

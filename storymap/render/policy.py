@@ -10,6 +10,10 @@ Leaflet positions the map's panes and tiles through element.style, which a polic
 does not restrict, so style-src needs no 'unsafe-inline' either. frame-ancestors
 cannot be set in a <meta> (browsers ignore it there): docs/publishing.md says how
 a host adds it.
+
+A map's base of land, coasts and borders comes from the story's own folder
+(basefiles.py), fetched under connect-src 'self'. With `basemap: natural-earth`
+that is the whole map: img-src stays 'self' and no request leaves the site.
 """
 from __future__ import annotations
 
@@ -47,5 +51,8 @@ def tile_origins(basemap: str) -> tuple[str, ...]:
 
 
 def map_page_policy(basemap: str) -> str:
-    """A page with a map: its tiles, and data: for Leaflet's blank tile."""
+    """A page with a map: its tiles, and data: for Leaflet's blank tile; the built-in base
+    needs neither."""
+    if basemaps.is_built_in(basemap):
+        return content_security_policy()
     return content_security_policy(("data:", *tile_origins(basemap)))

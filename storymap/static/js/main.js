@@ -25,6 +25,7 @@ function StoryApp(map, data) {
   this.timeline.on('datechange', this.onDateChange, this);
   if (panel) { panel.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
+  this.base = new BaseMap(map, data.base);  // beneath the tiles, or the whole base
   watchTiles(map, this.strings);
   applyView(map, data.view, this.legend.getContainer());
 }

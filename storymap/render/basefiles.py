@@ -1,0 +1,189 @@
+"""The base map beneath each story: Natural Earth's land, coasts and borders as
+static files beside the story's pages, which the page fetches from its own
+site as the reader zooms (static/js/basemap.js). With `basemap: natural-earth`
+it is the whole map and no request leaves the site; under a tile provider it
+shows wherever tiles fail or are blocked.
+
+Three levels of detail, each clipped to the story and simplified to about a
+pixel at its closest zoom (naturalearth.py):
+
+    level 0  zoom 0-3   the world once round the story, 1:50m
+    level 1  zoom 4-6   the story's box and 20 degrees round it, 1:50m, in cells of 30 degrees
+    level 2  zoom 7 on  the box and 4 degrees round it, 1:10m, in cells of 8 degrees
+
+Levels 1 and 2 are cut into cells so that a reader fetches only the cells in
+view; a cell with neither land nor border has no file.
+
+A file is JSON: {"scale": units per degree, "clip": [x0, y0, x1, y1], "land":
+[ring, ...], "borders": [line, ...]}, every ring and line a flat list of
+integers x0, y0, dx1, dy1, ... in Web Mercator degrees (x the longitude, y the
+northing at the equator's scale) times scale. A ring's edges along the clip
+rectangle are cuts, not coast: the page strokes the rest as coastline, so no
+coast is sent twice. The page's data gets the index: each level's smallest
+zoom, its area, its cells with their areas and files, and whether it wraps
+(level 0, which the page draws again a turn east and west, like tiles). Same story box, same
+bytes.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import shapely
+
+from storymap.model import StoryModel
+from storymap.preview.geometry import mercator_y
+from storymap.render import naturalearth
+from storymap.render.assets import versioned_url
+from storymap.render.map import view_bounds
+
+ATTRIBUTION = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>'
+DEFAULT_SPOT = (20.0, 0.0)  # where a story with nothing on the map opens (render.map_skeleton)
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in Mercator degrees
+
+
+@dataclass(frozen=True)
+class Level:
+    min_zoom: int
+    source: str  # naturalearth.SOURCES
+    tolerance: float  # Mercator degrees: about a pixel at the level's closest zoom
+    scale: int  # file units per Mercator degree
+    margin: float | None  # degrees kept round the story; None: the whole world round it
+    cell: float  # the level's area is cut into square cells this many degrees wide
+
+
+LEVELS = (
+    Level(0, "50m", 0.15, 10, None, 360.0),  # a pixel at zoom 3 is 0.18 degrees
+    Level(4, "50m", 0.02, 50, 20.0, 30.0),  # a pixel at zoom 6 is 0.022 degrees
+    Level(7, "10m", 0.004, 500, 4.0, 8.0),  # 1:10m is quantised to 0.0036 degrees, a pixel at zoom 8.6
+)
+
+
+def story_box(model: StoryModel) -> Rect:
+    """The story's features as a Mercator rectangle (a point when it has none)."""
+    box = view_bounds(model)
+    if box is None:
+        center = model.story.map.center
+        spot = (center.lat, center.lon) if center else DEFAULT_SPOT
+        box = (spot, spot)
+    (south, west), (north, east) = box
+    return west, float(mercator_y(south)), east, float(mercator_y(north))
+
+
+def level_area(level: Level, box: Rect) -> Rect:
+    """What a level covers round the story's box, on whole cells (the world once for level 0)."""
+    west, south, east, north = box
+    if level.margin is None:
+        middle = round((west + east) / 2)
+        return middle - 180.0, -naturalearth.EDGE, middle + 180.0, naturalearth.EDGE
+    cell = level.cell
+    return (math.floor((west - level.margin) / cell) * cell,
+            max(-naturalearth.EDGE, math.floor((south - level.margin) / cell) * cell),
+            math.ceil((east + level.margin) / cell) * cell,
+            min(naturalearth.EDGE, math.ceil((north + level.margin) / cell) * cell))
+
+
+def _cells(level: Level, area: Rect) -> list[Rect]:
+    """The area's cells, from the north-west, row by row."""
+    x0, y0, x1, y1 = area
+    xs = np.arange(x0, x1, level.cell).tolist() if x1 - x0 > level.cell else [x0]
+    ys = np.arange(y0, y1, level.cell).tolist() if y1 - y0 > level.cell else [y0]
+    return [(x, y, min(x + level.cell, x1), min(y + level.cell, y1)) for y in reversed(ys) for x in xs]
+
+
+def _clip(shapes, rect: Rect) -> list:
+    """The shapes' parts inside rect, taking each shape as many whole turns east or west as
+    it needs: x runs past 180 where a story crosses the 180th meridian."""
+    x0, y0, x1, y1 = rect
+    found: list = []
+    if not len(shapes):
+        return found
+    bounds = shapely.bounds(shapes)
+    for shift in range(-720, 721, 360):
+        near = (bounds[:, 0] + shift < x1) & (bounds[:, 2] + shift > x0) & (bounds[:, 1] < y1) & (bounds[:, 3] > y0)
+        if near.any():
+            moved = shapely.transform(shapes[near], lambda xy, s=shift: xy + (s, 0))
+            found.extend(shapely.get_parts(shapely.clip_by_rect(moved, x0, y0, x1, y1)))
+    return [shape for shape in found if not shape.is_empty]
+
+
+def _encode(coords, scale: int, ring: bool) -> list[int] | None:
+    """Integer x, y, then steps to each next point; repeated points dropped, a ring's closing
+    point too. None when too little is left to draw."""
+    points = np.round(np.asarray(coords) * scale).astype(np.int64)
+    if ring:
+        points = points[:-1]
+    if len(points) == 0:
+        return None
+    kept = np.concatenate([[True], np.any(np.diff(points, axis=0) != 0, axis=1)])
+    points = points[kept]
+    if len(points) < (3 if ring else 2):
+        return None
+    return np.vstack([points[:1], np.diff(points, axis=0)]).ravel().tolist()
+
+
+def _cell_file(level: Level, rect: Rect) -> bytes | None:
+    """One cell's JSON, or None when it holds no land and no border."""
+    layers = naturalearth.layers(level.source, level.tolerance)
+    land = [code for polygon in _clip(layers.land, rect) if shapely.get_type_id(polygon) == 3
+            for ring in (polygon.exterior, *polygon.interiors)
+            if (code := _encode(ring.coords, level.scale, True))]
+    borders = [code for line in _clip(layers.borders, rect) if shapely.get_type_id(line) == 1
+               if (code := _encode(line.coords, level.scale, False))]
+    if not land and not borders:
+        return None
+    clip = [round(v * level.scale) for v in rect]
+    document = {"scale": level.scale, "clip": clip, "land": land, "borders": borders}
+    return json.dumps(document, separators=(",", ":")).encode("ascii")
+
+
+def _lat(y: float) -> float:
+    return round(math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2), 6)
+
+
+def _latlng_bounds(rect: Rect) -> list[list[float]]:
+    x0, y0, x1, y1 = rect
+    return [[_lat(y0), round(x0, 6)], [_lat(y1), round(x1, 6)]]
+
+
+@lru_cache(maxsize=64)
+def _story_base(box: Rect) -> tuple[tuple[tuple[str, bytes], ...], str]:
+    """The files of a story's base and its index (as JSON text, so the cache hands out no shared dict)."""
+    files: list[tuple[str, bytes]] = []
+    levels = []
+    for number, level in enumerate(LEVELS):
+        area = level_area(level, box)
+        cells = _cells(level, area)
+        entries: list[dict[str, Any]] = []
+        for count, rect in enumerate(cells, start=1):
+            data = _cell_file(level, rect)
+            name = f"basemap-{number}.json" if len(cells) == 1 else f"basemap-{number}-{count}.json"
+            if data is not None:
+                files.append((name, data))
+            entries.append({"file": versioned_url(name, data) if data is not None else None,
+                            "bounds": _latlng_bounds(rect)})
+        levels.append({"minZoom": level.min_zoom, "bounds": _latlng_bounds(area), "files": entries,
+                       "wrap": level.margin is None})
+    index = {"attribution": ATTRIBUTION, "levels": levels}
+    return tuple(files), json.dumps(index, separators=(",", ":"))
+
+
+def base_files(model: StoryModel) -> dict[str, bytes]:
+    """The story's base map files, by name in the story's folder."""
+    return dict(_story_base(story_box(model))[0])
+
+
+def page_index(model: StoryModel) -> dict[str, Any]:
+    """What the page needs to fetch the base: levels, areas and file addresses."""
+    index: dict[str, Any] = json.loads(_story_base(story_box(model))[1])
+    return index
+
+
+def gzipped_sizes(files: dict[str, bytes]) -> dict[str, int]:
+    """Each file's size gzipped, as a host would send it (for tests and the docs' figures)."""
+    return {name: len(gzip.compress(data, 9, mtime=0)) for name, data in files.items()}

@@ -145,7 +145,8 @@ def land_index(open_passages: bool = True) -> LandIndex:
         for band in passage_bands():
             hit = tree.query(band, predicate="intersects")
             pieces[hit] = shapely.difference(pieces[hit], band)
-    pieces = pieces[~shapely.is_empty(pieces)]
+    pieces = shapely.get_parts(pieces)  # a band may cut a piece in two: polygons only from here on
+    pieces = pieces[(shapely.get_type_id(pieces) == 3) & ~shapely.is_empty(pieces)]
     copies = [shapely.transform(pieces, lambda xy, s=shift: xy + (s, 0.0)) for shift in SHIFTS]
     everything: NDArray[np.object_] = np.concatenate(copies)
     return LandIndex(everything, shapely.STRtree(everything))

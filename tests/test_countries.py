@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import time
 
 import pytest
 
@@ -13,15 +12,6 @@ from storymap.geo import countries
 from .conftest import REPO
 
 NATURAL_EARTH = REPO / "data" / "naturalearth"
-
-
-def test_the_countries_load_quickly():
-    countries.countries.cache_clear()
-    started = time.perf_counter()
-    countries.countries()
-    elapsed = time.perf_counter() - started
-    print(f"countries read and indexed in {elapsed:.2f} s")
-    assert elapsed < 1.0
 
 
 def test_every_natural_earth_country_but_two_has_a_code():

@@ -9,7 +9,6 @@ track's bends between nodes and is a few per cent shorter.
 from __future__ import annotations
 
 import math
-import time
 
 import pytest
 import shapely
@@ -48,16 +47,10 @@ def km_outside(line: list[LatLonPair], codes: tuple[str, ...]) -> float:
                if not part.is_empty)
 
 
-def test_the_network_loads_quickly_and_is_whole():
-    rail.network.cache_clear()
-    rail.usable.cache_clear()
-    started = time.perf_counter()
+def test_the_network_is_whole():
+    # How long it takes to read is a benchmark figure (bench/routing.py), never asserted here.
     net = rail.network()
-    loaded = time.perf_counter() - started
     rail.usable(())
-    indexed = time.perf_counter() - started - loaded
-    print(f"network read in {loaded:.2f} s, world indexed in {indexed:.2f} s")
-    assert loaded < 1.0 and indexed < 2.0
     assert len(net.lat) > 270_000 and len(net.low) > 320_000
     assert {"RU", "KP", "CN", "KZ", "DE", "US"} <= set(net.codes)
     assert (net.km > 0).all() and net.km.max() < 1_500

@@ -114,3 +114,30 @@ def test_the_not_built_page_lists_problems_under_the_policy_and_reloads_when_fix
             assert [e for e in errors if "status of 503" not in e] == []
         finally:
             context.close()
+
+
+def test_warnings_of_a_good_build_show_in_amber_over_the_page(browser, tmp_path):
+    """The status's warnings (as geo/'s checks give them) over a page that did build, not as a failure."""
+    warning = f"{ARRIVAL}:3:1: warning: this straight sea route crosses 125 km of land near 42.30, 48.10"
+    with serving(tiny_project(tmp_path)) as served:
+        errors: list[str] = []
+        context, page = open_context(browser, errors)
+        try:
+            def status(request_route) -> None:
+                answer = request_route.fetch().json()
+                request_route.fulfill(json={**answer, "warnings": [warning + PAYLOAD]})
+
+            page.route("**/__storymap/status", status)
+            page.goto(f"http://127.0.0.1:{served.port}/tiny-story/")
+            overlay = page.locator("#storymap-problems")
+            overlay.wait_for(timeout=10_000)
+            text = overlay.inner_text()
+            assert "1 warning: the page is built" in text and warning + PAYLOAD in text
+            assert "problem" not in text and overlay.locator("img").count() == 0
+            assert overlay.get_attribute("class") == "storymap-warnings-only"
+            assert overlay.get_attribute("role") == "status"
+            assert overlay.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 248, 225)"
+            assert page.locator("#event-arrival .event-title").inner_text() == OLD
+            assert errors == []
+        finally:
+            context.close()

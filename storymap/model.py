@@ -281,6 +281,7 @@ class StoryModel:
     start: dt.date
     end: dt.date
     places_credit: str | None = None  # set when the story uses places of the shared gazetteer
+    map_credits: tuple[str, ...] = ()  # data the map draws that must be credited (computed rail lines: OSM, ODbL)
 
     @property
     def last_changed(self) -> dt.date:

@@ -140,3 +140,12 @@ def test_the_data_version_names_the_file_and_the_algorithm():
     digest, _, algorithm = rail.DATA_VERSION.partition("-")
     assert len(digest) == 12 and algorithm == str(rail.ALGORITHM)
     assert "OpenStreetMap" in rail.CREDIT
+
+
+def test_a_point_beside_a_piece_that_joins_nothing_snaps_onto_the_network():
+    # Makhachkala's port: the nearest track is a stretch of sidings that joins nothing else.
+    port = (42.98, 47.51)
+    line = rail.rail_path([port, place("tikhoretsk")], ["RU"])
+    assert line[0] == port and line[-1] == place("tikhoretsk")
+    assert 500 < drawn_km(line) < 900
+    assert rail.shared_piece([port, place("tikhoretsk")], ("RU",)) is not None

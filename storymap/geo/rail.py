@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
 RAIL_FILE = Path(__file__).resolve().parents[2] / "data" / "railways" / "railways.npz"
-ALGORITHM = 1  # raise when the way routes are computed changes, so cached routes are redone
+ALGORITHM = 2  # raise when routing changes, so cached routes are redone (2: snapping onto connected pieces)
 CREDIT = "Railways © OpenStreetMap contributors (ODbL)"
 SNAP_LIMIT_KM = 25.0  # farther than this from any usable railway, a point is not on the network
 SAMPLE_KM = 5.0  # spacing of the snapping points along a long track
@@ -83,6 +83,8 @@ class Usable(NamedTuple):
     tree: cKDTree  # allowed nodes on a track, and points every SAMPLE_KM along longer tracks
     low: NDArray[np.int64]  # for each tree point: a node (high -1) or the track it lies on
     high: NDArray[np.int64]
+    component: NDArray[np.int32]  # for each network node: which connected piece of the graph it is in
+    size: NDArray[np.int64]  # for each piece: how many nodes it has
 
 
 class Snap(NamedTuple):
@@ -147,6 +149,7 @@ def usable(within: tuple[str, ...]) -> Usable:
     """The tracks between nodes of the given countries (all of them for an empty tuple)."""
     import numpy as np
     from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
     from scipy.spatial import cKDTree
 
     net = network()
@@ -171,8 +174,12 @@ def usable(within: tuple[str, ...]) -> Usable:
     samples = net.xyz[low[track]] * (1 - share) + net.xyz[high[track]] * share
     samples /= np.linalg.norm(samples, axis=1)[:, None]
     points = np.concatenate([net.xyz[nodes], samples]) if len(samples) else net.xyz[nodes]
+    # OpenStreetMap's railways hold pieces that join nothing (a port's sidings, a gap in the
+    # mapping): a point is snapped onto a piece that reaches every other point of its route.
+    _, component = connected_components(graph, directed=False)
     return Usable(graph, cKDTree(points, balanced_tree=False), np.concatenate([nodes, low[track]]),
-                  np.concatenate([np.full(len(nodes), -1), high[track]]))
+                  np.concatenate([np.full(len(nodes), -1), high[track]]), component.astype(np.int32),
+                  np.bincount(component))
 
 
 def _where(point: LatLonPair) -> str:
@@ -199,8 +206,31 @@ def _candidate_tracks(found: Usable, near: list[int]) -> tuple[NDArray[np.int64]
     return np.concatenate(a), np.concatenate(b)
 
 
-def snap(point: LatLonPair, within: tuple[str, ...] = ()) -> Snap:
-    """The nearest spot on a usable track; NoRailPath when it is farther than SNAP_LIMIT_KM."""
+def _snap_limit_chord() -> float:
+    """SNAP_LIMIT_KM, plus half a sample spacing, as a chord of the unit sphere."""
+    return 2 * math.sin((SNAP_LIMIT_KM + SAMPLE_KM) / (2 * EARTH_RADIUS_KM))
+
+
+def shared_piece(points: Sequence[LatLonPair], within: tuple[str, ...] = ()) -> int | None:
+    """The largest connected piece of the network that passes within SNAP_LIMIT_KM of every
+    point; None when there is none."""
+    import numpy as np
+
+    found = usable(within)
+    shared: set[int] | None = None
+    for point in points:
+        p = unit_vectors(np.array([point[0]]), np.array([point[1]]))[0]
+        near = found.tree.query_ball_point(p, _snap_limit_chord())
+        pieces = set(found.component[found.low[np.asarray(near, dtype=np.int64)]].tolist()) if near else set()
+        shared = pieces if shared is None else shared & pieces
+        if not shared:
+            return None
+    return max(shared or (), key=lambda piece: (int(found.size[piece]), -piece), default=None)
+
+
+def snap(point: LatLonPair, within: tuple[str, ...] = (), piece: int | None = None) -> Snap:
+    """The nearest spot on a usable track (of the given connected piece, if one is given);
+    NoRailPath when it is farther than SNAP_LIMIT_KM."""
     import numpy as np
 
     found = usable(within)
@@ -209,8 +239,14 @@ def snap(point: LatLonPair, within: tuple[str, ...] = ()) -> Snap:
     p = unit_vectors(np.array([point[0]]), np.array([point[1]]))[0]
     chord, _ = found.tree.query(p)
     # The nearest track passes within half a sample spacing of some tree point near this one.
-    radius = float(chord) + SAMPLE_KM / EARTH_RADIUS_KM
+    radius = float(chord) + SAMPLE_KM / EARTH_RADIUS_KM if piece is None else _snap_limit_chord()
     a, b = _candidate_tracks(found, found.tree.query_ball_point(p, radius))
+    if piece is not None:
+        mine = found.component[a] == piece
+        a, b = a[mine], b[mine]
+    if not len(a):
+        raise NoRailPath(f"the point {_where(point)} is more than {SNAP_LIMIT_KM:.0f} km from a railway that "
+                         f"reaches the route's other points{_countries(within)}")
     xyz = network().xyz
     start, span = xyz[a], xyz[b] - xyz[a]
     share = np.clip(np.einsum("ij,ij->i", p - start, span) / np.maximum(np.einsum("ij,ij->i", span, span), 1e-30), 0, 1)
@@ -265,7 +301,12 @@ def rail_route(points: Sequence[LatLonPair], within: Sequence[str] = ()) -> Rail
     if len(points) < 2:
         raise ValueError("a rail route needs at least two points")
     countries = tuple(sorted(set(within)))
-    snaps = [snap(point, countries) for point in points]
+    for point in points:
+        snap(point, countries)  # a point far from every railway is named first
+    piece = shared_piece(points, countries)
+    if piece is None:
+        raise NoRailPath(f"no railway connects {_where(points[0])} and {_where(points[-1])}{_countries(countries)}")
+    snaps = [snap(point, countries, piece) for point in points]
     graph = usable(countries).graph
     net = network()
     line: list[LatLonPair] = [tuple(points[0]), snaps[0].at]  # type: ignore[list-item]

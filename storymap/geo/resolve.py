@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from storymap import timeline
 from storymap.errors import Problems
-from storymap.geo import routes
-from storymap.model import Geometry, Place, Story, StoryModel, TimedEvent
+from storymap.geo import geochecks, routes
+from storymap.geo.computed import ComputedLines, compute_lines, is_computed
+from storymap.model import Geometry, Place, RouteMode, RoutePath, Story, StoryModel, TimedEvent
 from storymap.source.load import Inputs
 
 
 def story_model(story: Story, shared_places: dict[str, Place], route_lines: dict[str, Geometry],
-                places_credit: str | None = None) -> StoryModel:
+                places_credit: str | None = None, computed: ComputedLines | None = None) -> StoryModel:
     """One story with every event placed and in timeline order, and the places it uses."""
     places = {**shared_places, **{p.id: p for p in story.places}}
     ordered = timeline.in_order(story.events, story.timeline)
@@ -30,18 +31,45 @@ def story_model(story: Story, shared_places: dict[str, Place], route_lines: dict
             used.add(event.place)
         if event.route:
             used.update(p for p in event.route.via if isinstance(p, str))
-        timed.append(TimedEvent(event, routes.event_geometry(event, places, route_lines), first, last,
+        timed.append(TimedEvent(event, routes.event_geometry(event, places, route_lines, computed), first, last,
                                 places.get(event.place) if event.place else None))
     start, end = timeline.timeline_range(story.events, story.timeline, story.published)
     from_gazetteer = bool(used - {p.id for p in story.places})
     return StoryModel(story, tuple(timed), tuple(places[p] for p in sorted(used)), start, end,
-                      places_credit if from_gazetteer else None)
+                      places_credit if from_gazetteer else None, _map_credits(story))
+
+
+def _map_credits(story: Story) -> tuple[str, ...]:
+    """The credit the railway network's licence (ODbL) asks for wherever its lines are drawn."""
+    if any(e.route and is_computed(e.route) and e.route.mode == RouteMode.RAIL for e in story.events):
+        from storymap.geo.rail import CREDIT
+
+        return (CREDIT,)
+    return ()
 
 
 def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
-    """Every story's model; a route file that cannot be read is a problem, and then none."""
+    """Every story's model. A route file that cannot be read, or a route with no path, is a
+    problem, and then there are none; warnings (geochecks.py) do not stop it."""
     needed = {e.route.geometry for s in inputs.stories for e in s.events if e.route and e.route.geometry}
     route_lines = routes.read_routes(needed & set(inputs.route_files), inputs.route_files, problems, inputs.data_dir)
+    computed = compute_lines(inputs.stories, inputs.places, problems, routes.via_points)
     if problems:
         return []
-    return [story_model(story, inputs.places, route_lines, inputs.places_credit) for story in inputs.stories]
+    models = [story_model(story, inputs.places, route_lines, inputs.places_credit, computed)
+              for story in inputs.stories]
+    _warn(inputs, models, problems)
+    return models
+
+
+def _warn(inputs: Inputs, models: list[StoryModel], problems: Problems) -> None:
+    """Where the map would mislead: straight sea routes over land, places outside their country."""
+    for model in models:
+        for timed in model.events:
+            spec = timed.event.route
+            if spec and spec.mode == RouteMode.SEA and spec.path == RoutePath.STRAIGHT and timed.geometry:
+                geochecks.straight_sea_route(spec, timed.geometry.points, problems)
+    places = {(p.mark.path, p.mark.line, p.id): p
+              for p in [*inputs.places.values(), *(p for s in inputs.stories for p in s.places)]}
+    if any(p.country for p in places.values()):
+        geochecks.places_in_their_countries([places[k] for k in sorted(places)], problems)

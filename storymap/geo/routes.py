@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Sequence
 
 from storymap.geo import routefiles
 from storymap.errors import Mark, Problems, display_path
 from storymap.geo.antimeridian import LatLonPair, unwrap
+from storymap.geo.computed import ComputedLines, is_computed, line_key
 from storymap.geo.length import great_circle, length_km
 from storymap.model import Event, Geometry, LatLon, Place, RouteMode, RouteSpec
 
@@ -94,8 +96,10 @@ def _dedupe(points: list[LatLonPair]) -> list[LatLonPair]:
     return out
 
 
-def event_geometry(event: Event, places: dict[str, Place], routes: dict[str, Geometry]) -> Geometry | None:
-    """Where the event is drawn; None for an event without a place (timeline and list only)."""
+def event_geometry(event: Event, places: Mapping[str, Place], routes: dict[str, Geometry],
+                   computed: ComputedLines | None = None) -> Geometry | None:
+    """Where the event is drawn; None for an event without a place (timeline and list only).
+    computed holds the sea and rail lines the build found (computed.py)."""
     if event.place:
         place = places[event.place]
         return Geometry(((place.lat, place.lon),))
@@ -107,19 +111,23 @@ def event_geometry(event: Event, places: dict[str, Place], routes: dict[str, Geo
     if spec.geometry:
         line = routes[spec.geometry]
         return route_geometry(spec, line.points, spec.approximate or line.approximate)
-    via = unwrap([(p.lat, p.lon) if isinstance(p, LatLon) else (places[p].lat, places[p].lon) for p in spec.via])
-    return route_geometry(spec, route_points(spec, via), spec.approximate)
+    via = via_points(spec, places)
+    return route_geometry(spec, route_points(spec, via, computed or {}), spec.approximate)
 
 
-def route_points(spec: RouteSpec, via: list[LatLonPair]) -> list[LatLonPair]:
-    """The line a via route is drawn along, through its (unwrapped) via points in order.
+def via_points(spec: RouteSpec, places: Mapping[str, Place]) -> list[LatLonPair]:
+    """A via route's points in order, places looked up, longitudes unwrapped."""
+    return unwrap([(p.lat, p.lon) if isinstance(p, LatLon) else (places[p].lat, places[p].lon) for p in spec.via])
 
-    The one place where a computed line comes in: air routes follow great circles; sea
-    and rail routes with path auto are drawn straight between their points until the
-    routing engines (geo/sea.py, geo/rail.py) are called from here.
-    """
+
+def route_points(spec: RouteSpec, via: list[LatLonPair], computed: ComputedLines) -> list[LatLonPair]:
+    """The line a via route is drawn along, through its via points in order: air routes follow
+    great circles, sea and rail routes with path auto the line computed for them (computed.py),
+    the others run straight between their points."""
     if spec.mode == RouteMode.AIR:
         return great_circle(via)
+    if is_computed(spec):
+        return list(computed[line_key(spec, via)])
     return via
 
 

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
     from scipy.spatial import cKDTree
 
 RAIL_FILE = Path(__file__).resolve().parents[2] / "data" / "railways" / "railways.npz"
-ALGORITHM = 2  # raise when routing changes, so cached routes are redone (2: snapping onto connected pieces)
+DRAWN_TOLERANCE_DEG = 0.002  # about 200 m: a pixel or less up to zoom 9; Trans-Siberian 3,568 -> 2,087 points
+ALGORITHM = 3  # raise when routing changes, so cached routes are redone (2: snapping onto connected pieces, 3: simplified)
 CREDIT = "Railways © OpenStreetMap contributors (ODbL)"
 SNAP_LIMIT_KM = 25.0  # farther than this from any usable railway, a point is not on the network
 SAMPLE_KM = 5.0  # spacing of the snapping points along a long track
@@ -326,5 +327,13 @@ def rail_route(points: Sequence[LatLonPair], within: Sequence[str] = ()) -> Rail
 
 
 def rail_path(points: Sequence[LatLonPair], within: Sequence[str] = ()) -> list[LatLonPair]:
-    """rail_route's line alone."""
-    return rail_route(points, within).line
+    """rail_route's line as the map draws it: simplified to within DRAWN_TOLERANCE_DEG of the
+    track (every point goes to each reader's phone, twice), its two ends kept exactly."""
+    import shapely
+
+    line = rail_route(points, within).line
+    if len(line) < 3:
+        return line
+    drawn = shapely.LineString(line).simplify(DRAWN_TOLERANCE_DEG, preserve_topology=False)
+    kept = [(round(lat, DIGITS), round(lon, DIGITS)) for lat, lon in drawn.coords]
+    return [line[0], *kept[1:-1], line[-1]]

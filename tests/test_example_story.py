@@ -1,8 +1,8 @@
 """The example story and the shared data in stories/ and data/ stay valid and honest.
 
 Checks the story builds without problems, covers what it should, cites a
-source for every event, and that drawn sea routes stay at sea on Natural
-Earth's 1:50m land (data/naturalearth/countries-50m.json).
+source for every event, that its computed sea routes stay at sea on Natural
+Earth's 1:10m land and its rail routes inside the countries they name.
 """
 from __future__ import annotations
 
@@ -13,13 +13,11 @@ from pathlib import Path
 import pytest
 
 from storymap import pipeline
-from storymap.model import LatLon
 
 ROOT = Path(__file__).resolve().parent.parent
 STORIES = ROOT / "stories"
 DATA = ROOT / "data"
 STORY_ID = "nk-russia-munitions-2023"
-LAND_FILE = DATA / "naturalearth" / "countries-50m.json"
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +35,6 @@ def model(result):
 @pytest.fixture(scope="module")
 def events(model):
     return [timed.event for timed in model.events]
-
-
-@pytest.fixture(scope="module")
-def land():
-    """Natural Earth land around the Sea of Japan, as one valid geometry.
-
-    The global land polygon is not valid (self-intersections far from here), so it
-    is clipped to the region first, which also keeps the spatial tests fast.
-    """
-    geopandas = pytest.importorskip("geopandas")
-    frame = geopandas.read_file(LAND_FILE, layer="land").set_crs("EPSG:4326")
-    return frame.clip((125.0, 35.0, 145.0, 50.0)).geometry.union_all()
 
 
 def test_check_reports_no_problems(result):
@@ -80,13 +66,22 @@ def test_has_sea_span_route(events):
     assert any(e.route and e.route.mode == "sea" and e.when.is_span for e in events)
 
 
-def test_rail_route_from_geometry_file_is_approximate(model):
-    rail = [t for t in model.events if t.event.route and t.event.route.mode == "rail" and t.event.route.geometry]
-    assert rail, "no rail route drawn from a file in data/routes"
+def test_rail_routes_are_computed_inside_their_countries(model):
+    from storymap.geo import countries
+
+    rail = [t for t in model.events if t.event.route and t.event.route.mode == "rail"]
+    assert {t.event.id for t in rail} >= {"rail-to-tikhoretsk", "border-rail-crossing"}
     for timed in rail:
-        assert (DATA / "routes" / f"{timed.event.route.geometry}.geojson").is_file()
-        assert timed.geometry is not None and timed.geometry.approximate
-        assert len(timed.geometry.points) >= 2
+        route = timed.event.route
+        assert route.path == "auto" and route.within and timed.geometry is not None
+        assert timed.geometry.length_km
+        found = countries.countries_at([lat for lat, _ in timed.geometry.points],
+                                       [lon for _, lon in timed.geometry.points])
+        outside = [code for code in found if code is not None and code not in route.within]
+        assert not outside, f"{timed.event.id} leaves {set(route.within)}: {set(outside)}"
+    long_haul = next(t for t in rail if t.event.id == "rail-to-tikhoretsk")
+    assert 9_000 < long_haul.geometry.length_km < 10_000 and long_haul.geometry.approximate
+    assert model.map_credits and "OpenStreetMap" in model.map_credits[0]
 
 
 def test_every_event_has_a_source(events):
@@ -95,22 +90,22 @@ def test_every_event_has_a_source(events):
         assert all(s.publisher for s in event.sources), event.id
 
 
-def test_sea_routes_stay_at_sea(events, land):
-    from shapely.geometry import LineString, Point
+def test_sea_routes_stay_at_sea(model):
+    """Measured as drawn against Natural Earth's 1:10m land: nothing over land but the short
+    ways from each port (on land at this scale) to the water."""
+    from storymap.geo import land
+    from storymap.geo.length import length_km
 
-    sea_routes = [e for e in events if e.route and e.route.mode == "sea" and e.route.via]
-    assert sea_routes
-    for event in sea_routes:
-        # The ends are ports (on land at this scale); everything between must be water.
-        interior = [p for p in event.route.via[1:-1] if isinstance(p, LatLon)]
-        assert interior, f"{event.id}: a sea route needs waypoints at sea between its ports"
-        for point in interior:
-            assert not Point(point.lon, point.lat).intersects(land), \
-                f"{event.id}: waypoint lat {point.lat}, lon {point.lon} is on land"
-        for a, b in zip(interior, interior[1:]):
-            segment = LineString([(a.lon, a.lat), (b.lon, b.lat)])
-            assert not segment.intersects(land), \
-                f"{event.id}: the leg from {a.lat},{a.lon} to {b.lat},{b.lon} crosses land"
+    sea = [t for t in model.events if t.event.route and t.event.route.mode == "sea"]
+    assert sea
+    for timed in sea:
+        points = timed.geometry.points
+        assert timed.event.route.path == "auto"
+        between_connectors = points[1:-1]
+        assert land.km_over_land(between_connectors).km < 0.5, timed.event.id
+        assert land.km_over_land(points).km <= length_km(points[:2]) + length_km(points[-2:])
+    shuttle = next(t for t in sea if t.event.id == "ship-shuttle")
+    assert 180 < shuttle.geometry.length_km < 230
 
 
 def test_every_place_has_a_comment_above_it():

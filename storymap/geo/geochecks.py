@@ -27,7 +27,7 @@ def straight_sea_route(route: RouteSpec, line: Sequence[LatLonPair], problems: P
     """Warn when a sea route drawn straight between its points crosses land."""
     from storymap.geo import land
 
-    crossing = land.km_over_land(line)
+    crossing = land.km_over_land(line, beyond_ports=True)  # a port a little inland is not the point
     if crossing.km > LAND_TOLERANCE_KM and crossing.near is not None:
         problems.add_warning(route.mark, "sea-route-over-land", km=_km(crossing.km),
                              lat=f"{crossing.near[0]:.2f}", lon=f"{crossing.near[1]:.2f}")

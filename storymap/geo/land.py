@@ -165,10 +165,13 @@ def mercator_line_km(xy: NDArray[np.float64]) -> float:
     return float(geod().line_length(xy[:, 0], lats)) / 1000
 
 
-def km_over_land(points: Sequence[LatLonPair], *, open_passages: bool = True) -> LandCrossing:
+def km_over_land(points: Sequence[LatLonPair], *, open_passages: bool = True,
+                 beyond_ports: bool = False) -> LandCrossing:
     """Kilometres of a (lat, lon) line (longitudes possibly unwrapped) that lie over land, each
     segment straight in Web Mercator, measured on the ellipsoid; and a point inside the longest
-    stretch over land. With open_passages, the canals and straits of passages.yaml are water."""
+    stretch over land. With open_passages, the canals and straits of passages.yaml are water.
+    With beyond_ports, a stretch of land that the line starts or ends in (a port a little
+    inland at this scale, on its way to the water) is not counted."""
     import numpy as np
     import shapely
 
@@ -186,6 +189,9 @@ def km_over_land(points: Sequence[LatLonPair], *, open_passages: bool = True) ->
         overland.extend(shapely.get_parts(shapely.intersection(line, index.pieces[hit])))
     stretches = [g for g in shapely.get_parts(shapely.line_merge(shapely.union_all(overland)))
                  if shapely.get_type_id(g) == 1] if overland else []
+    if beyond_ports:
+        ends = shapely.points([shapely.get_coordinates(lines[0])[0], shapely.get_coordinates(lines[-1])[-1]])
+        stretches = [s for s in stretches if shapely.distance(s, ends).min() > 1e-9]
     lengths = [mercator_line_km(shapely.get_coordinates(s)) for s in stretches]
     total = sum(lengths)
     if not stretches or total <= 0:

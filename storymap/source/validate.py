@@ -333,7 +333,8 @@ MAP = Record("map", (
     Field("center", COORDINATES, doc="where the map opens; default: fit all features"),
     Field("zoom", Integer(0, 20), doc="the opening zoom level; default: fit all features"),
     Field("basemap", Custom("a basemap name", _basemap, {"type": "string"}),
-          doc=f"an xyzservices provider name; default {DEFAULT_BASEMAP}"),
+          doc=f"an xyzservices provider name, or natural-earth (the built-in base: no tiles); "
+              f"default {DEFAULT_BASEMAP}"),
 ), _build_map, "How the map opens.")
 
 

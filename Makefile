@@ -91,6 +91,7 @@ serve: $(STAMP)
 
 bench: $(TEST_STAMP)
 	$(PY) bench/bench.py
+	$(PY) bench/routing.py
 
 clean:
 	rm -rf site .venv

@@ -40,7 +40,7 @@ def test_geojson_has_places_and_located_events(tiny_model):
 def test_route_across_the_180th_meridian_is_split_in_geojson_and_kml(project):
     project.places("- {id: anadyr, name: Anadyr, kind: port, lat: 64.73, lon: 177.5}\n"
                    "- {id: nome, name: Nome, kind: port, lat: 64.5, lon: -165.4}\n")
-    project.story(events={"e.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: sea, via: [anadyr, nome]}")})
+    project.story(events={"e.yaml": EVENT_YAML.replace("place: north-port", "route: {mode: sea, path: straight, via: [anadyr, nome]}")})
     model = pipeline.check(project.stories, project.data).models[0]
     (timed,) = model.events
     assert timed.geometry.points == ((64.73, 177.5), (64.5, 194.6))  # continuous on the map

@@ -81,7 +81,7 @@ EVENT_TEMPLATE = (
     "tags: [{tag}]\nsources: [{{publisher: {publisher}, date: {source_date}}}]\n{where}")
 WHEN = ("date: {date}\n", "start: {start}\nend: {end}\n")
 WHERE = ("at: {{lat: {at_lat}, lon: {at_lon}}}\n", "place: dunai-port\n",
-         "route: {{mode: sea, via: [north-port, {{lat: {via_lat}, lon: {via_lon}}}]}}\n")
+         "route: {{mode: sea, path: straight, via: [north-port, {{lat: {via_lat}, lon: {via_lon}}}]}}\n")
 GOOD_VALUES = {
     "title": "Rajin", "summary": "'A story: ports.'", "published": "2023-10-18", "updated": "2023-10-20",
     "center_lat": "45.0", "center_lon": "100", "zoom": "4", "window_days": "14", "timeline_start": "2023-08-01",
@@ -132,6 +132,7 @@ end: 2023-10
 approximate: true
 route:
   mode: sea
+  path: straight
   via: [north-port, {lat: 44.5, lon: 135.25}, east-depot]
 kind: shipment
 description: |

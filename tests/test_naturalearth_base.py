@@ -99,7 +99,8 @@ def test_levels_cover_the_story_and_grow_finer_with_the_zoom(example):
         (s, w), (n, e) = level["bounds"]
         assert s <= south and w <= west and n >= north and e >= east
     assert index["levels"][0]["wrap"] and not any(level["wrap"] for level in index["levels"][1:])
-    assert index["attribution"].endswith(">Natural Earth</a>")
+    assert index["attribution"].startswith('<a href="https://www.naturalearthdata.com/">Natural Earth</a>')
+    assert index["attribution"].endswith("; Railways © OpenStreetMap contributors (ODbL)")  # the example's rail
 
 
 def test_land_and_sea_where_they_are(example):

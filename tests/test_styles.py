@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from storymap import i18n, pipeline, styles
-from storymap.model import Confidence, EventKind, PlaceKind, RouteMode, TimelineMode
+from storymap.model import COMPUTED_MODES, Confidence, EventKind, PlaceKind, RouteMode, TimelineMode
 from storymap.preview import geometry, picture
 from storymap.render import assets, pagedata
 
@@ -24,6 +24,7 @@ PLACES = "\n".join(f"- {{id: {kind}-place, name: P{n}, kind: {kind}, lat: {PLACE
                     for n, kind in enumerate(PlaceKind))
 POINT_EVENTS = {kind: (55.0, n * 10.0) for n, kind in enumerate(EventKind)}
 LOW_POINT = (45.0, 25.0)
+STRAIGHT = "  path: straight\n"  # the lines cross Africa: drawn as written, not computed
 ROUTE_LATITUDES = {mode: 20.0 + 6 * n for n, mode in enumerate(RouteMode)}
 
 
@@ -40,7 +41,8 @@ def model(tmp_path_factory):
     events["low.yaml"] = event_yaml("low", f"at: {{lat: {LOW_POINT[0]}, lon: {LOW_POINT[1]}}}", "meeting", "low")
     for mode, lat in ROUTE_LATITUDES.items():
         events[f"{mode}.yaml"] = event_yaml(
-            mode, f"route:\n  mode: {mode}\n  via: [{{lat: {lat}, lon: 2}}, {{lat: {lat}, lon: 48}}]", "movement")
+            mode, f"route:\n  mode: {mode}\n{STRAIGHT if mode in COMPUTED_MODES else ''}"
+                  f"  via: [{{lat: {lat}, lon: 2}}, {{lat: {lat}, lon: 48}}]", "movement")
     events["places.yaml"] = event_yaml("places", f"route:\n  mode: air\n  via: [{', '.join(f'{k}-place' for k in PlaceKind)}]")
     (root / "data").mkdir()
     (root / "data" / "places.yaml").write_text(PLACES, encoding="utf-8")

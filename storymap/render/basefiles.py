@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from markupsafe import escape
 
 from storymap.model import StoryModel
 from storymap.preview.geometry import mercator_y
@@ -179,8 +180,11 @@ def base_files(model: StoryModel) -> dict[str, bytes]:
 
 
 def page_index(model: StoryModel) -> dict[str, Any]:
-    """What the page needs to fetch the base: levels, areas and file addresses."""
+    """What the page needs to fetch the base: levels, areas and file addresses, and the credit
+    for the map's attribution control: Natural Earth's, and that of any data the story's lines
+    are drawn from (computed rail lines: OpenStreetMap, whose licence asks for it on the map)."""
     index: dict[str, Any] = json.loads(_story_base(story_box(model))[1])
+    index["attribution"] = "; ".join([index["attribution"], *(str(escape(c)) for c in model.map_credits)])
     return index
 
 

@@ -122,7 +122,8 @@ def _story_context(model: StoryModel, base_url: str | None) -> dict:
         "asset": lambda name: asset_url(name, "../"),
         "format_day": lambda day: i18n.format_day(day, language),
         "embed_code": share.embed_code(model, base_url),
-        "basemap_attribution": Markup(basemaps.attribution_html(story.map.basemap)),
+        "basemap_attribution": Markup("; ").join([Markup(basemaps.attribution_html(story.map.basemap)),
+                                                  *model.map_credits]),  # the credits are text: escaped
         "share": _share(model, base_url),
         "csp": content_security_policy(),  # the event-list pages; the map pages' is wider
     }

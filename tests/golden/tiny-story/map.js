@@ -39,6 +39,6 @@ var map_storymap = L.map(
         
     
             map_storymap.fitBounds(
-                [[42.25, 40.04], [52.29, 132.34]],
+                [[42.17354, 40.04], [52.29, 132.375]],
                 {"animate": false, "maxZoom": 10, "padding": [24, 24]}
             );

@@ -110,8 +110,10 @@ def test_assets_are_served_from_the_site(tiny_model):
             "favicon.ico"} <= set(files)
     script = files["assets/storymap.js"].decode()
     assert ".innerHTML" not in script and "insertAdjacentHTML" not in script and "`" not in script
-    # 64 KB: 60 until basemap.js (about 4 KB) drew the built-in base beneath the tiles.
-    assert len(files["assets/storymap.js"]) < 64_000 and len(files["assets/storymap.css"]) < 20_000
+    # The page's own script, unminified, cached once for every story: 60 KB until basemap.js (about
+    # 4 KB) drew the built-in base; 84 KB for the guided walk, muted past events, grouped markers,
+    # the axis labels and the scroll-driven reading of version 2. Leaflet itself is 147 KB raw.
+    assert len(files["assets/storymap.js"]) < 84_000 and len(files["assets/storymap.css"]) < 26_000
 
 
 def test_long_lists_are_split_into_pages(tiny_model, monkeypatch):

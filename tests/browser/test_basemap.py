@@ -62,9 +62,9 @@ def test_natural_earth_draws_land_and_nothing_leaves_the_site(opened, site):
     wait_until(page, BASE_DRAWN)
     assert page.evaluate("document.querySelectorAll('.leaflet-tile-pane img').length") == 0
     assert "Natural Earth" in page.inner_text(".leaflet-control-attribution")
-    page.evaluate("window.map_storymap.setView([42.9, 132.3], 9, {animate: false})")  # the 1:10m cells
+    page.evaluate("window.map_storymap.setView([42.9, 132.3], 9, {animate: false}); null")  # the 1:10m cells
     wait_until(page, "[...document.querySelectorAll('.leaflet-smBase2-pane path')].length > 0")
-    page.evaluate("window.map_storymap.setView([40, 120], 2, {animate: false})")  # the world, a turn each way
+    page.evaluate("window.map_storymap.setView([40, 120], 2, {animate: false}); null")  # the world, a turn each way
     wait_until(page, BASE_DRAWN)
     page.wait_for_timeout(300)  # time for any late request to show
     outside = [url for url in requests if not url.startswith(site.url)]

@@ -291,7 +291,7 @@ def test_selected_route_moves_and_stops_when_deselected(open_page):
     wait_until(page, FRAMES_SETTLED)
     page.evaluate("storymap.focus('road-convoy')")
     assert motion.get_attribute("data-moving") == "true"
-    page.evaluate("map_storymap.closePopup()")  # closing the details ends the selection
+    page.evaluate("map_storymap.closePopup(); null")  # closing the details ends the selection
     assert selected_ids(page) == []
     assert motion.get_attribute("data-moving") == "false"
     wait_until(page, FRAMES_SETTLED)

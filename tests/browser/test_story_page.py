@@ -133,7 +133,7 @@ def test_clicking_an_event_in_the_list_focuses_it(open_page):
 
 def test_clicking_an_event_on_the_map_opens_it(open_page):
     page, _ = open_page("tiny", "tiny-story/")
-    page.evaluate("storymap.focus('arrival'); map_storymap.closePopup();")
+    page.evaluate("storymap.focus('arrival'); map_storymap.closePopup(); null")
     page.wait_for_timeout(400)
     point = page.evaluate("""(() => { const p = map_storymap.latLngToContainerPoint([42.25, 130.29]);
         const r = map_storymap.getContainer().getBoundingClientRect(); return [r.left + p.x, r.top + p.y]; })()""")

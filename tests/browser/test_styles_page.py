@@ -50,13 +50,15 @@ def test_legend_and_map_draw_in_the_colours_of_styles_json(open_page):
     data = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent)")
     opening = page.evaluate("[map_storymap.getCenter(), map_storymap.getZoom()]")
     start, seen = dt.date.fromisoformat(data["timeline"]["start"]), set()
+    # The calls end in a block that returns nothing: setView and fitBounds return the map, which
+    # Playwright would serialise whole (20 s with a 2,000-point rail line and the base map's layers).
     for day in sorted(set(data["events"]["from"])):
-        page.evaluate("([center, zoom]) => map_storymap.setView(center, zoom, {animate: false})", opening)
+        page.evaluate("([center, zoom]) => { map_storymap.setView(center, zoom, {animate: false}); }", opening)
         page.evaluate(f"storymap.setDate('{start + dt.timedelta(days=day)}')")
         points, routes = colours_of(data, page.evaluate("storymap.visibleEvents()"))
         canvas_shows(page, points)
         for path, colour in routes:
-            page.evaluate("(path) => map_storymap.fitBounds(path, {animate: false})", path)
+            page.evaluate("(path) => { map_storymap.fitBounds(path, {animate: false}); }", path)
             canvas_shows(page, {colour})
         seen |= points | {colour for _, colour in routes}
     assert len(seen) >= 4  # the example's kinds drawn as points, and its sea route (its rail routes are faded)

@@ -191,7 +191,7 @@ def test_dragging_the_slider_shows_plain_days(open_page, size):
     page = open_at(open_page, "precision", "honest-dates/", size)
     page.evaluate("storymap.focus('august')")
     expect(page.locator(".timeline-date")).to_have_text("Aug 2023")
-    page.evaluate("map_storymap.closePopup()")
+    page.evaluate("map_storymap.closePopup(); null")
     page.locator("#timeline-slider").scroll_into_view_if_needed()
     box = page.locator("#timeline-slider").bounding_box()
     y = box["y"] + RAIL_Y

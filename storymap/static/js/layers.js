@@ -25,7 +25,7 @@ var PLACE_SYMBOLS = {
   depot: function (ctx, x, y, s) { polygon(ctx, [[x, y - 7], [x + 7, y + 5], [x - 7, y + 5]], s); },
   base: function (ctx, x, y, s) { polygon(ctx, starPoints(x, y, 7.5, 3.2), s); },
   'border-crossing': function (ctx, x, y, s) { polygon(ctx, [[x, y - 7], [x + 7, y], [x, y + 7], [x - 7, y]], s); },
-  city: function (ctx, x, y, s) { circle(ctx, x, y, 4, s.fill, s.edge, 1.5); },
+  city: function (ctx, x, y, s) { circle(ctx, x, y, 4, s.fill, s.edge, 2); },
   site: function (ctx, x, y, s) { circle(ctx, x, y, 5.5, s.fill, s.edge, 2.5); circle(ctx, x, y, 1.8, s.edge); }
 };
 

@@ -75,6 +75,7 @@ class TimelineMode(StrEnum):
 
 
 DEFAULT_WINDOW_DAYS = 14
+OPEN_AT_END, OPEN_AT_START = "end", "start"  # timeline.open's words; a day may be written instead
 DEFAULT_BASEMAP = "OpenStreetMap.Mapnik"
 
 
@@ -212,6 +213,7 @@ class TimelineSettings:
     end: dt.date | None = None
     mode: TimelineMode = TimelineMode.CUMULATIVE
     window_days: int = DEFAULT_WINDOW_DAYS
+    open: str | dt.date = OPEN_AT_END  # OPEN_AT_END, OPEN_AT_START or a day: where the page opens
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ are stored column by column (one list per field) to keep 10,000-event pages
 small. The text readers see (dates, descriptions, sources) is rendered on the
 server into the event list; the script shows it by cloning those DOM nodes.
 
-    timeline: start/end (ISO), days, mode, windowDays
+    timeline: start/end (ISO), days, mode, windowDays, open (ISO: the day the page opens on)
     places:   columns id, name, kind, lat, lon  (the infrastructure layer)
     routes:   [{mode, approximate, lengthKm, path: [[lat, lon], ...]}]  (approximate: drawn as a
               band; lengthKm along the drawn line, whose words the event list shows)
@@ -21,10 +21,11 @@ server into the event list; the script shows it by cloning those DOM nodes.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from storymap import i18n
-from storymap.model import Confidence, EventKind, PlaceKind, RouteMode, StoryModel
+from storymap.model import OPEN_AT_START, Confidence, EventKind, PlaceKind, RouteMode, StoryModel
 
 FORMAT_VERSION = 1
 COORD_DIGITS = 5  # about a metre
@@ -76,7 +77,7 @@ def page_data(model: StoryModel) -> dict:
         "dateLocale": i18n.date_locale(story.language).replace("_", "-"),
         "timeline": {"start": model.start.isoformat(), "end": model.end.isoformat(),
                      "days": (model.end - model.start).days, "mode": story.timeline.mode,
-                     "windowDays": story.timeline.window_days},
+                     "windowDays": story.timeline.window_days, "open": opening_day(model).isoformat()},
         "kinds": [kind.value for kind in EventKind],
         "confidences": [level.value for level in Confidence],
         "strings": {key: strings[key] for key in SCRIPT_STRINGS},
@@ -94,6 +95,16 @@ def page_data(model: StoryModel) -> dict:
         "routes": routes,
         "events": {**columns, "precision": "".join(precision)},
     }
+
+
+def opening_day(model: StoryModel) -> dt.date:
+    """timeline.open as a day of the timeline: its end, its start, or the day written, kept within."""
+    opening = model.story.timeline.open
+    if opening == OPEN_AT_START:
+        return model.start
+    if isinstance(opening, dt.date):
+        return min(max(opening, model.start), model.end)
+    return model.end
 
 
 _SCRIPT_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026",

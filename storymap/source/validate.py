@@ -16,9 +16,10 @@ from storymap import i18n
 from storymap.errors import Mark, did_you_mean, display_path
 from storymap.source.fields import (INVALID, Choice, Context, Custom, DateValue, Field, FieldType, Flag, Identifier,
                                     Integer, ListOf, Markdown, Number, Record, Result, Text, WebAddress, present)
-from storymap.model import (COMPUTED_MODES, DEFAULT_BASEMAP, Confidence, Correction, Event, EventKind, LatLon,
-                            MapSettings, Media, Place, PlaceKind, RouteMode, RoutePath, RouteSpec, Source, Story,
-                            TimelineMode, TimelineSettings, When, default_path)
+from storymap.model import (COMPUTED_MODES, DEFAULT_BASEMAP, Confidence, Event, EventKind, LatLon, MapSettings,
+                            Media, Place, PlaceKind, RouteMode, RoutePath, RouteSpec, Source, Story, TimelineSettings,
+                            When, default_path)
+from storymap.source.storyrecords import CORRECTION, TIMELINE
 from storymap.source.yamlio import Mapping, Node, Scalar
 
 
@@ -336,31 +337,6 @@ MAP = Record("map", (
           doc=f"an xyzservices provider name, or natural-earth (the built-in base: no tiles); "
               f"default {DEFAULT_BASEMAP}"),
 ), _build_map, "How the map opens.")
-
-
-def _build_timeline(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[TimelineSettings]:
-    mode = values.get("mode", TimelineSettings.mode)
-    if node.get("window_days") is not None and mode != TimelineMode.WINDOW:
-        ctx.problems.add(_mark_of(node, "window_days"), "window-days-without-window")
-    start, end = values.get("start"), values.get("end")
-    if start and end and start is not INVALID and end is not INVALID and end < start:
-        ctx.problems.add(_mark_of(node, "end"), "timeline-end-before-start", end=end, start=start)
-    return TimelineSettings(start, end, mode, values.get("window_days", TimelineSettings.window_days))
-
-
-TIMELINE = Record("timeline", (
-    Field("start", DateValue(allow_partial=False), doc="first day of the slider; default: first event"),
-    Field("end", DateValue(allow_partial=False), doc="last day of the slider; default: last event"),
-    Field("mode", Choice(TimelineMode), doc="cumulative (events stay) or window (events fade out)"),
-    Field("window_days", Integer(1, 3660), doc="with mode: window, how many days an event stays"),
-), _build_timeline, "The timeline slider.")
-
-
-CORRECTION = Record("correction", (
-    Field("date", DateValue(allow_partial=False), True, "when the correction was made"),
-    Field("text", Text(), True, "what was corrected"),
-), lambda v, n, c: Correction(v["date"], v["text"]) if present(v, "date", "text") else INVALID,
-    "A correction shown on the page and in the feed.")
 
 
 def _build_story(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[dict[str, Any]]:

@@ -82,6 +82,7 @@ EventList.prototype.indexItems = function () {
   var nodes = this.list ? this.list.querySelectorAll('li.event') : [];
   for (var i = 0; i < nodes.length; i++) { this.items.set(nodes[i].getAttribute('data-id'), nodes[i]); }
   this.ended = {};
+  if (this.onItems) { this.onItems(); }  // e.g. the reading position watches the new page's items
 };
 
 EventList.prototype.item = function (id) { return this.items.get(id) || null; };

@@ -267,6 +267,7 @@ function start() {
   app.hash.flush();
   window.storymap = createApi(app);
   connectFrame(app);
+  arrangeLayout(app);  // layout.js: the summary fold, the reading position on phones, Escape
   document.documentElement.classList.add('storymap-ready');
   document.dispatchEvent(new CustomEvent('storymap:ready'));
 }

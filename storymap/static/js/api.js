@@ -18,7 +18,17 @@ function createApi(app) {
     },
     // Move to an event, pan to it and open its details; false for an unknown id
     // (or anything not a string: nothing moves).
-    focus: function (id) { return app.focus(id, 'api'); }
+    focus: function (id) { return app.focus(id, 'api'); },
+    // The guided walk: select the next (previous) event in timeline order, move the
+    // date and the map to it; its id, or null at either end (nothing changes then).
+    next: function () { return app.walk.step(1); },
+    previous: function () { return app.walk.step(-1); },
+    // What the map shows: plain numbers, for a host page or a test.
+    view: function () {
+      var map = app.map, centre = map.getCenter(), box = map.getBounds();
+      return { center: { lat: centre.lat, lon: centre.lng }, zoom: map.getZoom(),
+        bounds: { south: box.getSouth(), west: box.getWest(), north: box.getNorth(), east: box.getEast() } };
+    }
   });
 }
 
@@ -60,7 +70,8 @@ function inFrame() {
   try { return window.parent !== window; } catch (err) { return true; }
 }
 
-// postMessage: the host may send storymap:setDate / storymap:focus; the frame
+// postMessage: the host may send storymap:setDate / storymap:focus /
+// storymap:next / storymap:previous; the frame
 // reports its date and its content height so the host can size the iframe.
 function connectFrame(app) {
   if (!inFrame()) { return; }
@@ -72,6 +83,9 @@ function connectFrame(app) {
       if (!isNaN(day)) { app.timeline.setDay(day, 'message'); }
     } else if (message.type === 'storymap:focus' && typeof message.id === 'string') {
       app.focus(message.id, 'message');
+    } else if (message.type === 'storymap:next' || message.type === 'storymap:previous') {
+      app.bar.stop();
+      app.walk.step(message.type === 'storymap:next' ? 1 : -1);
     }
   });
   var postDate = function (iso) { window.parent.postMessage({ type: 'storymap:date', date: iso }, '*'); };
@@ -79,7 +93,9 @@ function connectFrame(app) {
   postDate(app.timeline.iso(app.timeline.getDay()));  // the opening date, so a host knows where the frame is
   var lastHeight = -1;
   var report = function () {
-    var height = Math.ceil(document.documentElement.scrollHeight);
+    // The body's own height, not the window's (scrollHeight is at least the frame's
+    // height): so the frame shrinks when the content does, and grows with it.
+    var height = Math.ceil(document.body.getBoundingClientRect().height);
     if (height !== lastHeight) {
       lastHeight = height;
       window.parent.postMessage({ type: 'storymap:height', height: height }, '*');

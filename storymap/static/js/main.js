@@ -27,6 +27,7 @@ function StoryApp(map, data) {
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
   this.base = new BaseMap(map, data.base);  // beneath the tiles, or the whole base
   watchTiles(map, this.strings);
+  this.walk = new GuidedWalk(this);  // next(), previous(), Play and the caption
   applyView(map, data.view, this.legend.getContainer());
 }
 
@@ -263,7 +264,7 @@ function start() {
   var map = window['map_' + 'storymap'];  // the Leaflet map folium created (render.MAP_NAME)
   if (!dataNode || !map) { return; }
   var app = new StoryApp(map, readPageData(dataNode));
-  if (!app.openHash(location.hash, 'start')) { app.timeline.setDay(0, 'start'); }
+  if (!app.openHash(location.hash, 'start')) { app.timeline.setDay(app.timeline.dayOf(app.data.timeline.open) || 0, 'start'); }
   app.hash.flush();
   window.storymap = createApi(app);
   connectFrame(app);

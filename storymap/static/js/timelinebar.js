@@ -1,9 +1,9 @@
 // The timeline bar under the map: the slider, play/pause at three speeds,
-// steps to the previous and next event, the date label, the count and the
-// announcements for screen readers.
+// steps to the previous and next event (the guided walk, walk.js), the date
+// label, the count and the announcements for screen readers.
 
-var PLAY_TICK_MS = 120;
-var PLAY_SPEEDS = [1, 2, 4];  // days per tick, times the timeline's base step
+var PLAY_SPEEDS = [1, 2, 4];  // the pauses between events, divided by this
+var PLAY_PAUSE_MS = [2500, 40, 6500];  // per event: a base, per character of its title, at most
 var ANNOUNCE_DELAY_MS = 600;
 var PAGE_STEP_WEEK_MAX_DAYS = 120;  // PageUp/PageDown: a week on shorter timelines, a month on longer
 
@@ -18,7 +18,6 @@ function TimelineBar(root, timeline, selection, data) {
   this.labels = new DateLabels(data.dateLocale, data.strings);
   this.precision = data.events.precision || '';
   this.windowDays = data.timeline.mode === 'window' ? data.timeline.windowDays : 0;
-  this.starts = new EventStarts(timeline);
   this.slider = find('slider');
   this.playButton = find('play');
   this.playText = find('play-text');
@@ -31,14 +30,16 @@ function TimelineBar(root, timeline, selection, data) {
   this.windowLabel = find('window');
   this.announcer = find('announce');
   this.timer = null;
+  this.playing = false;
   this.announceTimer = null;
   this.speed = 0;        // index in PLAY_SPEEDS
   this.day = 0;
   this.shown = 0;
   this.shows = 0;        // how many dates have been shown; the first is the page opening
-  this.cause = null;     // why the next show happens: -1 the reader's slider, n a step to event n
+  this.cause = null;     // why the next show happens: -1 the reader's slider
+  this.walk = null;      // the guided walk (walk.js), which sets itself here
   this.labelEvent = -1;  // the event whose date precision the label follows; -1: a plain day
-  this.ticks = new TimelineTicks(find('ticks'), timeline, data.events.span);
+  this.ticks = new TimelineTicks(find('ticks'), timeline, data, this.labels);
   this.listen();
 }
 
@@ -47,7 +48,9 @@ TimelineBar.prototype.listen = function () {
   this.timeline.on('datechange', function (e) { self.show(e.day, e.shown.length); });
   this.slider.addEventListener('input', function () { self.move(+self.slider.value); });
   this.slider.addEventListener('keydown', function (e) { self.onKey(e); });
-  this.playButton.addEventListener('click', function () { if (self.timer) { self.stop(); } else { self.play(); } });
+  this.slider.addEventListener('focus', function () { self.tipFocus(); });
+  this.slider.addEventListener('blur', function () { self.ticks.showTip(-1); });
+  this.playButton.addEventListener('click', function () { if (self.playing) { self.stop(); } else { self.play(); } });
   this.prevButton.addEventListener('click', function () { self.step(-1); });
   this.nextButton.addEventListener('click', function () { self.step(1); });
   this.speedButton.addEventListener('click', function () { self.cycleSpeed(); });
@@ -78,34 +81,34 @@ TimelineBar.prototype.pageStep = function (day, direction) {
   return Math.round((ms - this.timeline.startMs) / DAY_MS);
 };
 
-// To the first day of the next (1) or previous (-1) event; selects nothing.
+// To the next (1) or previous (-1) event: the walk selects it and shows it.
 TimelineBar.prototype.step = function (direction) {
-  var index = this.starts.next(this.day, direction);
-  if (index < 0) { return; }
   this.stop();
-  this.cause = index;
-  this.timeline.setDay(this.timeline.from[index], 'reader');
+  this.walk.step(direction);
 };
 
+// Play walks from event to event, from the first when there is no next one.
 TimelineBar.prototype.play = function () {
-  var self = this;
-  if (this.day >= this.timeline.days) { this.move(0, true); }
+  if (this.walk.peek(1) < 0) { this.selection.set(-1); this.move(0, true); }
+  this.playing = true;
   this.setPlaying(true);
-  this.timer = setInterval(function () { self.tick(); }, PLAY_TICK_MS);
+  this.advance();
 };
 
-// One step of play: a whole run takes at most ~30 s at 1×.
-TimelineBar.prototype.tick = function () {
-  var days = this.timeline.days;
-  var next = Math.min(days, this.day + Math.max(1, Math.ceil(days / 240)) * PLAY_SPEEDS[this.speed]);
-  this.move(next, true);
-  if (next >= days) { this.stop(); }
+// One step of play, then a pause long enough to read the caption.
+TimelineBar.prototype.advance = function () {
+  var self = this, id = this.walk.step(1);
+  if (id === null) { this.stop(); return; }
+  var title = this.walk.app.data.events.title[this.selection.get()] || '';
+  var pause = Math.min(PLAY_PAUSE_MS[0] + PLAY_PAUSE_MS[1] * title.length, PLAY_PAUSE_MS[2]);
+  this.timer = setTimeout(function () { self.advance(); }, pause / PLAY_SPEEDS[this.speed]);
 };
 
 TimelineBar.prototype.stop = function () {
-  if (!this.timer) { return; }
-  clearInterval(this.timer);
+  if (!this.playing) { return; }
+  clearTimeout(this.timer);
   this.timer = null;
+  this.playing = false;
   this.setPlaying(false);
   this.render();  // says where play stopped
 };
@@ -146,6 +149,7 @@ TimelineBar.prototype.followFocus = function () {
     if (shows !== self.shows || selected < 0 || self.timeline.from[selected] !== self.day) { return; }
     self.labelEvent = selected;
     self.render();
+    clearTimeout(self.announceTimer);  // the caption names the event
   });
 };
 
@@ -154,16 +158,29 @@ TimelineBar.prototype.render = function () {
   var count = fillIn(this.strings.events_shown, {
     shown: this.labels.number(this.shown), total: this.labels.number(this.timeline.locatedTotal) });
   this.slider.value = day;
-  this.slider.setAttribute('aria-valuetext', text);
+  var names = this.ticks.names(day);  // the events starting on this day, said with it
+  this.slider.setAttribute('aria-valuetext', names ? text + ': ' + names : text);
+  if (document.activeElement === this.slider) { this.tipFocus(); }
   this.dateLabel.textContent = text;
   this.countLabel.textContent = count;
   this.windowLabel.textContent = this.windowText();
-  this.prevButton.setAttribute('aria-disabled', String(this.starts.next(day, -1) < 0));
-  this.nextButton.setAttribute('aria-disabled', String(this.starts.next(day, 1) < 0));
+  this.setSteps();
   this.setFill();
   // Not the page opening, and not every step while playing: only where the date rests.
-  if (this.timer) { clearTimeout(this.announceTimer); }
+  if (this.playing) { clearTimeout(this.announceTimer); }
   else if (this.shows > 1) { this.announce(text + ': ' + count, ANNOUNCE_DELAY_MS); }
+};
+
+// The focused slider's tip names the events of its day, unless the caption already names one.
+TimelineBar.prototype.tipFocus = function () {
+  var selected = this.selection.get();
+  this.ticks.showTip(selected >= 0 && this.timeline.from[selected] === this.day ? -1 : this.day);
+};
+
+TimelineBar.prototype.setSteps = function () {
+  if (!this.walk) { return; }
+  this.prevButton.setAttribute('aria-disabled', String(this.walk.peek(-1) < 0));
+  this.nextButton.setAttribute('aria-disabled', String(this.walk.peek(1) < 0));
 };
 
 TimelineBar.prototype.dateText = function () {
@@ -191,34 +208,6 @@ TimelineBar.prototype.announce = function (text, delay) {
   clearTimeout(this.announceTimer);
   if (!delay) { announcer.textContent = text; return; }
   this.announceTimer = setTimeout(function () { announcer.textContent = text; }, delay);
-};
-
-// The distinct days within the timeline on which events start, each with the
-// first event (in timeline order) starting that day: where the steps go.
-function EventStarts(timeline) {
-  var order = [], from = timeline.from;
-  for (var i = 0; i < from.length; i++) {
-    if (from[i] >= 0 && from[i] <= timeline.days) { order.push(i); }
-  }
-  order.sort(function (a, b) { return from[a] - from[b] || a - b; });
-  this.days = [];
-  this.events = [];
-  for (var k = 0; k < order.length; k++) {
-    if (this.days[this.days.length - 1] === from[order[k]]) { continue; }
-    this.days.push(from[order[k]]);
-    this.events.push(order[k]);
-  }
-}
-
-// The first event starting after the day (direction 1) or the last one starting before it (-1); -1 if none.
-EventStarts.prototype.next = function (day, direction) {
-  var low = 0, high = this.days.length, bound = direction > 0 ? day + 1 : day;
-  while (low < high) {
-    var middle = (low + high) >> 1;
-    if (this.days[middle] < bound) { low = middle + 1; } else { high = middle; }
-  }
-  var at = direction > 0 ? low : low - 1;
-  return at >= 0 && at < this.days.length ? this.events[at] : -1;
 };
 
 // Dates as the event list writes them: "5 Oct 2023", "Oct 2023", "2023", "c. 5 Oct 2023".

@@ -1,21 +1,41 @@
-// The marks on the timeline's rail: a tick where events start, and a bar for
-// each period (an ongoing one runs to the end). One canvas, counted per pixel
-// column, so 10,000 events cost what ten do in the DOM. Decorative
-// (aria-hidden): the event list is the text alternative.
+// The marks on the timeline's rail: a tick where events start, a bar for
+// each period (an ongoing one runs to the end), and the months (or years) under
+// them, with the first and last day at the ends. One canvas, counted per pixel
+// column, so 10,000 events cost what ten do in the DOM. The canvas is
+// decorative (aria-hidden): the slider's value text names the events starting
+// on its day, and the tip over the rail names those under the pointer or the
+// focused slider's thumb.
 
 var TICKS_RAIL_Y = 22;      // the rail's centre in CSS px: the slider thumb's centre (timeline.css)
 var TICKS_INSET = 12;       // half the thumb's width: where the first and last days sit
 var TICKS_LANE_Y = 31;      // the first row of period bars, under the rail
 var TICKS_LANE_HEIGHT = 3;
 var TICKS_LANES = 3;        // periods that overlap take the next row; beyond three they share one
-var TICKS_COLOURS = { rail: '#8c8c8c', tick: '#1b1b1b', lane: '#2f5f86' };
+var TICKS_COLOURS = { rail: '#8c8c8c', tick: '#1b1b1b', lane: '#2f5f86', label: '#4d4d4d' };
+var TICKS_LABEL_Y = 56;     // the months' baseline, under the period bars
+var TICKS_HIT_PX = 6;       // how near a tick the pointer names it
 
-function TimelineTicks(canvas, timeline, spans) {
+function TimelineTicks(canvas, timeline, data, labels) {
   this.canvas = canvas;
   this.timeline = timeline;
-  this.spans = spans;
+  this.spans = data.events.span;
+  this.titles = data.events.title;
+  this.labels = labels;
+  this.month = utcFormatter(data.dateLocale, { month: 'short' });
   this.size = '';
+  this.startsOn = new Map();  // day -> the events starting on it, in timeline order
+  for (var i = 0; i < timeline.from.length; i++) {
+    var list = this.startsOn.get(timeline.from[i]) || [];
+    this.startsOn.set(timeline.from[i], list.concat(i));
+  }
+  var track = canvas.parentNode, ends = [timeline.startMs, timeline.startMs + timeline.days * DAY_MS];
+  this.ends = ends.map(function (ms, n) {
+    return track.appendChild(el('span', { className: 'timeline-end timeline-end-' + n, text: labels.day(ms) }));
+  });
+  this.tip = track.appendChild(el('span', { className: 'timeline-tip', 'aria-hidden': 'true', hidden: '' }));
   var self = this, redraw = function () { self.draw(); };
+  track.addEventListener('pointermove', function (e) { self.point(e.clientX - canvas.getBoundingClientRect().left); });
+  track.addEventListener('pointerleave', function () { self.point(-1); });
   if (window.ResizeObserver) { new ResizeObserver(redraw).observe(canvas); }
   else { window.addEventListener('resize', redraw); }
   this.draw();
@@ -34,6 +54,57 @@ TimelineTicks.prototype.draw = function () {
   ctx.fillRect(TICKS_INSET, TICKS_RAIL_Y - 2, width - 2 * TICKS_INSET, 4);
   this.drawTicks(ctx, width);
   this.drawLanes(ctx, width);
+  this.drawMonths(ctx, width);
+};
+
+// Names of the events starting on a day ('' for none): the first title, and how many more.
+TimelineTicks.prototype.names = function (day) {
+  var list = this.startsOn.get(day) || [];
+  return list.length ? this.titles[list[0]] + (list.length > 1 ? ' (+' + (list.length - 1) + ')' : '') : '';
+};
+
+// The tip over the rail: the events of the tick nearest x (px into the canvas), or none (x < 0).
+TimelineTicks.prototype.point = function (x) {
+  var width = this.canvas.clientWidth, days = this.timeline.days, best = -1, gap = TICKS_HIT_PX + 1;
+  if (x >= 0 && width > 2 * TICKS_INSET) {
+    var perPx = days / (width - 2 * TICKS_INSET), centre = (x - TICKS_INSET) * perPx;
+    for (var day = Math.max(0, Math.floor(centre - TICKS_HIT_PX * perPx)); day <= Math.min(days, centre + TICKS_HIT_PX * perPx); day++) {
+      var off = Math.abs(this.column(day, width) - x);
+      if (this.startsOn.has(day) && off < gap) { best = day; gap = off; }
+    }
+  }
+  this.showTip(best);
+};
+
+TimelineTicks.prototype.showTip = function (day) {
+  var text = day < 0 ? '' : this.names(day), tip = this.tip;
+  tip.hidden = !text;
+  if (!text) { return; }
+  tip.textContent = this.labels.day(this.timeline.startMs + day * DAY_MS) + ': ' + text;
+  var width = this.canvas.clientWidth, x = this.column(day, width);
+  tip.style.left = clamp(x - tip.offsetWidth / 2, 0, Math.max(0, width - tip.offsetWidth)) + 'px';
+};
+
+// A label at each month's first day (each year's on timelines over two years), where it fits
+// between the two ends' dates.
+TimelineTicks.prototype.drawMonths = function (ctx, width) {
+  var timeline = this.timeline, years = timeline.days > 730, last = timeline.startMs + timeline.days * DAY_MS;
+  var left = this.ends[0].offsetWidth + 8, right = width - this.ends[1].offsetWidth - 8;
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textBaseline = 'alphabetic';
+  var first = new Date(timeline.startMs);
+  for (var ms = utcDay(first.getUTCFullYear(), first.getUTCMonth() + 1, 1); ms <= last; ms = shiftMonths(ms, 1)) {
+    var date = new Date(ms);
+    if (years && date.getUTCMonth()) { continue; }
+    var x = this.column(Math.round((ms - timeline.startMs) / DAY_MS), width);
+    var text = years ? this.labels.formats.y.format(date) : this.month.format(date), w = ctx.measureText(text).width;
+    ctx.fillStyle = TICKS_COLOURS.rail;
+    ctx.fillRect(x, TICKS_RAIL_Y + 2, 1, 6);
+    if (x - w / 2 < left || x + w / 2 > right) { continue; }
+    ctx.fillStyle = TICKS_COLOURS.label;
+    ctx.fillText(text, x - w / 2, TICKS_LABEL_Y);
+    left = x + w / 2 + 8;
+  }
 };
 
 // The pixel column of a day, matching the slider thumb's centre.

@@ -34,7 +34,7 @@ def test_page_data_columns(tiny_model):
     events = data["events"]
     assert events["id"] == ["arrival", "rail-leg", "sea-leg", "statement"]
     assert data["timeline"] == {"start": "2023-09-01", "end": "2023-10-02", "days": 31,
-                                "mode": "cumulative", "windowDays": 14}
+                                "mode": "cumulative", "windowDays": 14, "open": "2023-10-02"}
     assert events["from"] == [0, 0, 2, 31] and events["until"] == [None, None, 19, None]
     assert [data["kinds"][k] for k in events["kind"]] == ["shipment", "movement", "observation", "statement"]
     assert [data["confidences"][c] for c in events["confidence"]] == ["high", "moderate", "low", "moderate"]

@@ -32,7 +32,7 @@ COORD_DIGITS = 5  # about a metre
 
 # Strings the script needs; the rest of the interface is rendered on the server.
 SCRIPT_STRINGS = ("play", "pause", "events_shown", "close", "not_on_map", "tiles_failed", "legend",
-                  "confidence_low_legend", "approximate_route", "loading",
+                  "confidence_low_legend", "past_legend", "approximate_route", "loading",
                   "approximately", "play_speed", "speed_value", "window_range", "since", "span",
                   "confidence_high", "confidence_moderate", "confidence_low")
 

@@ -16,6 +16,8 @@ function createApi(app) {
     visibleEvents: function () {
       return app.canvas.getVisible().map(function (index) { return app.timeline.ids[index]; });
     },
+    // ... and those drawn muted too, having passed (cumulative mode).
+    drawnEvents: function () { return app.canvas.getDrawn().map(function (index) { return app.timeline.ids[index]; }); },
     // Move to an event, pan to it and open its details; false for an unknown id
     // (or anything not a string: nothing moves).
     focus: function (id) { return app.focus(id, 'api'); },

@@ -15,22 +15,30 @@ function buildLegend(data, strings) {
     var label = labels.modes[route.mode] + (approximate ? ' (' + strings.approximate_route + ')' : '');
     items.push([label, function (ctx) { drawRouteLine(ctx, [[2, 9], [24, 9]], route.mode, 1, approximate); }]);
   });
-  data.events.kind.forEach(function (kind, i) {
-    if (seen['k' + kind] || data.events.geo[i] === null) { return; }
+  var points = data.events.geo.map(function (geo) { return geo !== null && geo.route === undefined; });
+  data.events.kind.forEach(function (kind, i) {  // kinds only as points: a route is drawn by its mode
+    if (seen['k' + kind] || !points[i]) { return; }
     seen['k' + kind] = 1;
-    items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, STYLES.eventKinds[kind], false); }]);
+    items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, kind, false); }]);
   });
   // Low confidence: the levels styles.json draws hollow (and their routes faded).
-  var low = data.events.geo.filter(function (geo, i) { return geo !== null && isHollow(data.events.confidence[i]); });
-  if (low.length) {  // a hollow point; behind it a faded line when a low-confidence route is drawn
-    var lowRoute = low.some(function (geo) { return geo.route !== undefined; });
+  var low = data.events.geo.map(function (geo, i) { return geo !== null && isHollow(data.events.confidence[i]); });
+  if (low.indexOf(true) >= 0) {  // a hollow point if one is drawn; a faded line if a route is
+    var lowRoute = low.some(function (yes, i) { return yes && !points[i]; }), lowPoint = low.some(function (yes, i) { return yes && points[i]; });
     var fade = routeOpacity(data.confidences.filter(isHollow)[0]);
     items.push([strings.confidence_low_legend, function (ctx) {
       if (lowRoute) {
         ctx.globalAlpha = fade; tracePath(ctx, [[2, 9], [26, 9]]);
         ctx.lineWidth = 3; ctx.strokeStyle = STYLES.muted; ctx.stroke(); ctx.globalAlpha = 1;
       }
-      drawEventPoint(ctx, 14, 9, STYLES.muted, true);
+      if (lowPoint) { drawEventPoint(ctx, 14, 9, null, true); }
+    }]);
+  }
+  if (canPass(data)) {  // what has passed, drawn muted (cumulative mode)
+    items.push([strings.past_legend, function (ctx) {
+      ctx.globalAlpha = STYLES.past.routeOpacity; tracePath(ctx, [[2, 9], [26, 9]]);
+      ctx.lineWidth = 3; ctx.strokeStyle = STYLES.muted; ctx.stroke();
+      ctx.globalAlpha = STYLES.past.opacity; drawEventPoint(ctx, 14, 9, null, false); ctx.globalAlpha = 1;
     }]);
   }
   var list = el('ul', { className: 'sm-legend-list' }, items.map(function (item) {
@@ -45,6 +53,16 @@ function buildLegend(data, strings) {
     return details;
   };
   return control;
+}
+
+// Whether the map can draw something muted: in cumulative mode, a located
+// event whose time passes before the timeline's last day (as StoryCanvas decides).
+function canPass(data) {
+  var ev = data.events, t = data.timeline;
+  return t.mode === 'cumulative' && ev.geo.some(function (geo, i) {
+    var until = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
+    return geo !== null && until !== null && until < t.days;
+  });
 }
 
 // The server-rendered event list, one page of it at a time: selection, and a
@@ -236,6 +254,7 @@ function PlacelessPanel(map, strings) {
   box.appendChild(body);
   this.box = box;
   this.body = body;
+  this.map = map;
   var control = L.control({ position: 'topright' }), self = this;
   control.onAdd = function () { L.DomEvent.disableClickPropagation(box); return box; };
   control.addTo(map);
@@ -247,6 +266,11 @@ PlacelessPanel.prototype.show = function (node) {
   this.body.textContent = '';
   this.body.appendChild(node);
   this.box.hidden = false;
+  this.map.fire('placelesschange');  // e.g. the legend makes room (layout.js)
 };
 
-PlacelessPanel.prototype.hide = function () { this.box.hidden = true; };
+PlacelessPanel.prototype.hide = function () {
+  if (this.box.hidden) { return; }
+  this.box.hidden = true;
+  this.map.fire('placelesschange');
+};

@@ -63,13 +63,25 @@ function circle(ctx, x, y, r, fill, stroke, width) {
   if (stroke) { ctx.lineWidth = width || 1; ctx.strokeStyle = stroke; ctx.stroke(); }
 }
 
-function drawEventPoint(ctx, x, y, colour, hollow) {
-  drawEventPoints(ctx, [x, y], colour, hollow);
+// Each kind's glyph, added to the current path: kinds told apart without colour.
+var GLYPHS = {
+  dot: function (ctx, x, y, s) { ctx.moveTo(x + s * 0.8, y); ctx.arc(x, y, s * 0.8, 0, 2 * Math.PI); },
+  square: function (ctx, x, y, s) { ctx.rect(x - s * 0.75, y - s * 0.75, s * 1.5, s * 1.5); },
+  plus: function (ctx, x, y, s) { ctx.rect(x - s, y - s * 0.3, 2 * s, s * 0.6); ctx.rect(x - s * 0.3, y - s, s * 0.6, 2 * s); },
+  bar: function (ctx, x, y, s) { ctx.rect(x - s, y - s * 0.35, 2 * s, s * 0.7); },
+  arrow: function (ctx, x, y, s) { ctx.moveTo(x + s, y); ctx.lineTo(x - s * 0.7, y - s); ctx.lineTo(x - s * 0.7, y + s); ctx.closePath(); },
+  none: function () {}
+};
+
+// kind: an event kind, or null for a symbol of no kind (STYLES.muted, no glyph).
+function drawEventPoint(ctx, x, y, kind, hollow) {
+  drawEventPoints(ctx, [x, y], kind, hollow);
 }
 
-// Many points of one style as one path: one fill and one stroke for all.
-function drawEventPoints(ctx, xy, colour, hollow, plain) {
-  var point = STYLES.point, i;
+// Many points of one style as one path: one fill and one stroke for all, then
+// their glyphs (white on a filled point, in the kind's colour in a hollow one).
+function drawEventPoints(ctx, xy, kind, hollow, plain) {
+  var point = STYLES.point, colour = kind ? STYLES.eventKinds[kind] : STYLES.muted, i;
   var trace = function (r) {
     ctx.beginPath();
     for (i = 0; i < xy.length; i += 2) { ctx.moveTo(xy[i] + r, xy[i + 1]); ctx.arc(xy[i], xy[i + 1], r, 0, 2 * Math.PI); }
@@ -81,6 +93,11 @@ function drawEventPoints(ctx, xy, colour, hollow, plain) {
     trace(point.radius); ctx.fillStyle = colour; ctx.fill();
     if (!plain) { ctx.lineWidth = point.outline; ctx.strokeStyle = '#fff'; ctx.stroke(); }
   }
+  if (plain || !kind) { return; }
+  var glyph = GLYPHS[STYLES.eventGlyphs[kind]], size = hollow ? 2.2 : 3.3;
+  ctx.beginPath();
+  for (i = 0; i < xy.length; i += 2) { glyph(ctx, xy[i], xy[i + 1], size); }
+  ctx.fillStyle = hollow ? colour : '#fff'; ctx.fill();
 }
 
 function drawRouteLine(ctx, points, mode, alpha, approximate) {
@@ -192,18 +209,41 @@ var StoryCanvas = L.Renderer.extend({
     L.Renderer.prototype.initialize.call(this, options);
     this._story = story;
     this._visible = [];  // the events shown on the timeline's day
+    this._drawn = [];  // those and, in cumulative mode, the past ones (muted)
+    this._past = [];  // by event index: 1 when drawn muted
     this._selected = -1;  // drawn with a halo
     this._projected = null;
     this._hits = [];
-    timeline.on('datechange', function (e) { this._visible = e.shown; this.redraw(); }, this);
+    this._labelOrder = labelOrder(story);
+    timeline.on('datechange', this._onDate, this);
     selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
   },
 
   includes: BareCanvas,
   canvasClass: 'sm-canvas',
 
-  // The events drawn, as indexes in timeline order.
+  // The events active on the day, and all those drawn, as indexes in timeline order.
   getVisible: function () { return this._visible; },
+  getDrawn: function () { return this._drawn; },
+
+  // In cumulative mode what has passed stays, muted (docs/timeline.md): a span
+  // after its end, a dated event once its default window (windowDays) is over.
+  _onDate: function (e) {
+    var ev = this._story.events, t = this._story.timeline, past = [], drawn = e.shown;
+    if (t.mode === 'cumulative') {
+      drawn = [];
+      for (var i = 0; i < ev.id.length; i++) {
+        if (ev.geo[i] === null || ev.from[i] > e.day) { continue; }
+        var until = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
+        drawn.push(i);
+        past[i] = until !== null && until < e.day;
+      }
+    }
+    this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past;
+    this.redraw();
+  },
+
+  _isPast: function (index) { return !!this._past[index] && index !== this._selected; },
 
   _onZoomEnd: function () { this._projected = null; },
 
@@ -220,9 +260,13 @@ var StoryCanvas = L.Renderer.extend({
     var size = this._bounds.getSize();
     this._ctx.clearRect(0, 0, size.x, size.y);
     this._hits = [];
+    this._boxes = [];  // symbols' boxes, which labels keep clear of
+    this._groups = [];
+    this._reach = {};  // by spot ('x,y'): how far from it its markers reach, which its label clears
     this._drawRoutes();
     this._drawPlaces();
     this._drawPoints();
+    this._drawLabels();
   },
 
   // World pixel positions at the current zoom, computed once per zoom level.
@@ -242,15 +286,16 @@ var StoryCanvas = L.Renderer.extend({
     return [projected[0] - origin.x - min.x, projected[1] - origin.y - min.y];
   },
 
-  // Routes grouped by mode and opacity, each group painted at once.
+  // Routes grouped by mode and opacity, each group painted at once; muted ones first, beneath.
   _drawRoutes: function () {
     var story = this._story, ctx = this._ctx, self = this, groups = {}, keys = [];
-    this._visible.forEach(function (index) {
+    this._drawn.forEach(function (index) {
       var geo = story.events.geo[index];
       if (!geo || geo.route === undefined) { return; }
       var points = self._projected.routes[geo.route].map(self._toCanvas, self);
-      var route = story.routes[geo.route];
-      var alpha = routeOpacity(story.events.confidence[index]), key = route.mode + ' ' + alpha + ' ' + !!route.approximate;
+      var route = story.routes[geo.route], past = self._isPast(index);
+      var alpha = routeOpacity(story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
+      var key = (past ? 0 : 1) + route.mode + ' ' + alpha + ' ' + !!route.approximate;
       if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key); }
       groups[key].lines.push(points);
       if (index === self._selected) {
@@ -267,61 +312,124 @@ var StoryCanvas = L.Renderer.extend({
   },
 
   _drawPlaces: function () {
-    var story = this._story, ctx = this._ctx, labels = [], self = this;
+    var story = this._story, ctx = this._ctx, self = this;
     story.places.id.forEach(function (id, i) {
       var xy = self._toCanvas(self._projected.places[i]);
       drawPlace(ctx, story.places.kind[i], xy[0], xy[1]);
       self._hits.push({ place: i, x: xy[0], y: xy[1], r: 8 });
-      labels.push({ text: story.places.name[i], x: xy[0] + 10, y: xy[1] + 4 });
+      self._boxes.push(around(xy, 8));
     });
-    drawLabels(ctx, labels);
   },
 
-  // Event points, drawn style by style; several visible events at one spot
-  // are spread on a small ring.
+  // Event points, drawn style by style, muted ones first. Several events at
+  // one spot are spread on a small ring; spots that would overlap at this
+  // zoom (or too many at one) become one marker with their count.
   _drawPoints: function () {
     var story = this._story, ctx = this._ctx, self = this, spots = {}, order = [], styles = {}, halo = null;
     var crowds = [];
-    this._visible.forEach(function (index) {
+    this._drawn.forEach(function (index) {
       var xy = self._pointOf(index);
       if (!xy) { return; }
-      var key = Math.round(xy[0]) + ',' + Math.round(xy[1]);
-      if (!spots[key]) { spots[key] = { x: xy[0], y: xy[1], members: [] }; order.push(key); }
+      var key = spotKey({ x: xy[0], y: xy[1] });
+      if (!spots[key]) { spots[key] = { x: xy[0], y: xy[1], members: [] }; order.push(spots[key]); }
       spots[key].members.push(index);
     });
-    order.forEach(function (key) {
-      var spot = spots[key], n = spot.members.length;
-      if (n > RING_LIMIT) { crowds.push(spot); return; }
+    groupSpots(order, STYLES.limits.group).forEach(function (group) {
+      var spot = group[0], n = spot.members.length;
+      if (group.length > 1 || n > RING_LIMIT) { crowds.push(group); return; }
       var ring = n > 1 ? 7 + 2 * n : 0;
+      self._boxes.push(around([spot.x, spot.y], ring + 8));
+      self._reach[spotKey(spot)] = ring + 8;
       spot.members.forEach(function (index, k) {
         var angle = 2 * Math.PI * k / n - Math.PI / 2;
         var x = spot.x + ring * Math.cos(angle), y = spot.y + ring * Math.sin(angle);
-        var style = story.events.kind[index] + ' ' + story.events.confidence[index];
+        var style = (self._isPast(index) ? 0 : 1) + ' ' + story.events.kind[index] + ' ' + story.events.confidence[index];
         (styles[style] = styles[style] || []).push(x, y);
         if (index === self._selected) { halo = [x, y]; }
         self._hits.push({ index: index, x: x, y: y, r: 9 });
       });
     });
     if (halo) { circle(ctx, halo[0], halo[1], 12, null, HALO, 5); }
-    var plain = this._visible.length > POINT_DETAIL_LIMIT;
+    var plain = this._drawn.length > POINT_DETAIL_LIMIT;
     Object.keys(styles).sort().forEach(function (style) {
       var parts = style.split(' ');
-      drawEventPoints(ctx, styles[style], STYLES.eventKinds[parts[0]], isHollow(parts[1]), plain);
+      ctx.globalAlpha = parts[0] === '0' ? STYLES.past.opacity : 1;
+      drawEventPoints(ctx, styles[style], parts[1], isHollow(parts[2]), plain);
     });
-    crowds.forEach(function (spot) { self._drawCrowd(spot); });
+    ctx.globalAlpha = 1;
+    crowds.forEach(function (group) { self._drawCrowd(group); });
   },
 
-  // Many events at one spot: one circle with their number; a click opens the latest.
-  _drawCrowd: function (spot) {
-    var ctx = this._ctx, story = this._story, last = spot.members[spot.members.length - 1];
-    var selected = spot.members.indexOf(this._selected) >= 0;
-    if (selected) { circle(ctx, spot.x, spot.y, 16, null, HALO, 5); }
-    circle(ctx, spot.x, spot.y, STYLES.point.crowdRadius, STYLES.eventKinds[story.events.kind[last]], '#fff', 2);
+  // Overlapping spots (or too many events at one): one circle with their number
+  // at their middle. A click zooms in to part them, or opens the latest event
+  // when they share one spot.
+  _drawCrowd: function (group) {
+    var ctx = this._ctx, story = this._story, self = this, members = [], x = 0, y = 0, min = this._bounds.min;
+    group.forEach(function (spot) { members = members.concat(spot.members); x += spot.x / group.length; y += spot.y / group.length; });
+    members.sort(function (a, b) { return a - b; });
+    var last = members[members.length - 1], selected = members.indexOf(this._selected) >= 0;
+    var past = members.every(function (i) { return self._isPast(i); });
+    if (selected) { circle(ctx, x, y, 16, null, HALO, 5); }
+    ctx.globalAlpha = past ? STYLES.past.opacity : 1;
+    circle(ctx, x, y, STYLES.point.crowdRadius, STYLES.eventKinds[story.events.kind[last]], '#fff', 2);
     ctx.fillStyle = '#fff'; ctx.font = '700 11px system-ui, sans-serif';
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-    ctx.fillText(spot.members.length > 99 ? '99+' : String(spot.members.length), spot.x, spot.y + 0.5);
-    ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic';
-    this._hits.push({ index: selected ? this._selected : last, x: spot.x, y: spot.y, r: 13 });
+    ctx.fillText(members.length > 99 ? '99+' : String(members.length), x, y + 0.5);
+    ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic'; ctx.globalAlpha = 1;
+    var map = this._map, expand = group.length < 2 ? null : L.latLngBounds(group.map(function (spot) {
+      return map.layerPointToLatLng([spot.x + min.x, spot.y + min.y]);
+    }));
+    this._boxes.push(around([x, y], STYLES.point.crowdRadius + 3));
+    var reach = { r: STYLES.point.crowdRadius + 4, at: [x, y], group: this._groups.length };  // one name per group, at it
+    group.forEach(function (spot) { self._reach[spotKey(spot)] = reach; });
+    this._groups.push({ x: x, y: y, count: members.length });
+    this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: expand });
+  },
+
+  // Place names by priority (labelOrder), each at the first side of its symbol
+  // where it overlaps no other name nor symbol and stays in view; else left out.
+  _drawLabels: function () {
+    var ctx = this._ctx, story = this._story, self = this, taken = this._boxes.slice(), shown = [];
+    var min = this._bounds.min, offset = this._map.layerPointToContainerPoint(min), size = this._map.getSize();
+    var view = [-offset.x, -offset.y, size.x - offset.x, size.y - offset.y], named = {}, frame = this._map.getContainer().getBoundingClientRect();
+    var controls = this._map.getContainer().querySelectorAll('.leaflet-control');
+    for (var c = 0; c < controls.length; c++) {  // the legend, buttons and credits hide what is under them
+      var rect = controls[c].getBoundingClientRect(), left = rect.left - frame.left - offset.x, top = rect.top - frame.top - offset.y;
+      if (rect.width) { taken.push([left, top, left + rect.width, top + rect.height]); }
+    }
+    ctx.save();
+    ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
+    // Where each name would go first (right of its symbol): a name that can go elsewhere leaves those free.
+    var wishes = this._labelOrder.map(function (i) {
+      var xy = self._toCanvas(self._projected.places[i]);
+      return [xy[0], xy[1] - 8, xy[0] + 10 + ctx.measureText(story.places.name[i]).width, xy[1] + 7];
+    });
+    this._labelOrder.forEach(function (i, n) {
+      var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i], w = ctx.measureText(text).width;
+      var reach = self._reach[spotKey({ x: xy[0], y: xy[1] })], r = 10;
+      if (typeof reach === 'number') { r = Math.max(r, reach + 1); } else if (reach) {
+        if (named[reach.group]) { return; }
+        named[reach.group] = 1; xy = reach.at; r = reach.r;
+      }
+      var inView = inside(around(xy, 0), view), x = xy[0], y = xy[1];
+      var box = [[x + r, y - 8], [x - r - w, y - 8], [x - w / 2, y - r - 15], [x - w / 2, y + r], [x - 4, y + r], [x - 4, y - r - 15], [x + 4 - w, y + r]].map(function (c) {
+        return [c[0], c[1], c[0] + w, c[1] + 15];
+      }).filter(function (b) {
+        return !taken.some(function (t) { return boxesOverlap(b, t); }) && (!inView || inside(b, view));
+      });
+      box = box.filter(function (b) { return !wishes.some(function (t, m) { return m > n && boxesOverlap(b, t); }); })[0] || box[0];
+      if (!box) { return; }
+      taken.push(box);
+      ctx.strokeText(text, box[0], box[1] + 12);
+      ctx.fillText(text, box[0], box[1] + 12);
+      shown.push({ text: text, box: [box[0] + offset.x, box[1] + offset.y, box[2] + offset.x, box[3] + offset.y] });
+    });
+    ctx.restore();
+    var move = function (b) { return [b[0] + offset.x, b[1] + offset.y, b[2] + offset.x, b[3] + offset.y]; };
+    // What was drawn where, in container px, read-only: for tests and for anyone debugging.
+    this._container.storymapLayout = deepFreeze({ labels: shown, symbols: this._boxes.map(move),
+      groups: this._groups.map(function (g) { return { x: g.x + offset.x, y: g.y + offset.y, count: g.count }; }) });
   },
 
   _pointOf: function (index) {
@@ -331,7 +439,8 @@ var StoryCanvas = L.Renderer.extend({
     return null;
   },
 
-  // What is under a container point: {index} for an event, {place} for a place.
+  // What is under a container point: {index} for an event (with expand, the
+  // bounds to zoom to, for a group), {place} for a place.
   hitTest: function (containerPoint) {
     var layerPoint = this._map.containerPointToLayerPoint(containerPoint);
     var x = layerPoint.x - this._bounds.min.x, y = layerPoint.y - this._bounds.min.y;
@@ -345,6 +454,46 @@ var StoryCanvas = L.Renderer.extend({
   }
 });
 
+// Spots closer than gap px join one group (greedily, in timeline order; a grid
+// of gap-sized cells keeps it linear): markers that would overlap at this zoom.
+function groupSpots(spots, gap) {
+  var cells = {}, groups = [];
+  spots.forEach(function (spot) {
+    var cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap), found = null;
+    for (var d = 0; d < 9 && !found; d++) {
+      found = (cells[(cx + d % 3 - 1) + ',' + (cy + Math.floor(d / 3) - 1)] || []).filter(function (g) {
+        return Math.hypot(g[0].x - spot.x, g[0].y - spot.y) < gap;
+      })[0];
+    }
+    if (found) { found.push(spot); return; }
+    groups.push(found = [spot]);
+    (cells[cx + ',' + cy] = cells[cx + ',' + cy] || []).push(found);
+  });
+  return groups;
+}
+
+// Places in the order their names get room: the most used first (events at
+// them, routes starting or ending there), then by kind as styles.json lists
+// them (ports, railheads and depots before cities), then as written.
+function labelOrder(story) {
+  var places = story.places, use = places.id.map(function () { return 0; }), rank = Object.keys(STYLES.placeKinds);
+  var at = function (p) {
+    for (var i = 0; i < places.lat.length; i++) {
+      if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3) { use[i]++; return; }
+    }
+  };
+  story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });
+  story.routes.forEach(function (route) { at(route.path[0]); at(route.path[route.path.length - 1]); });
+  return places.id.map(function (id, i) { return i; }).sort(function (a, b) {
+    return use[b] - use[a] || rank.indexOf(places.kind[a]) - rank.indexOf(places.kind[b]) || a - b;
+  });
+}
+
+function spotKey(spot) { return Math.round(spot.x) + ',' + Math.round(spot.y); }
+function around(xy, r) { return [xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r]; }
+function inside(b, view) { return b[0] >= view[0] && b[1] >= view[1] && b[2] <= view[2] && b[3] <= view[3]; }
+function boxesOverlap(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+
 function distanceToLine(x, y, points) {
   var best = Infinity;
   for (var i = 1; i < points.length; i++) {
@@ -353,23 +502,6 @@ function distanceToLine(x, y, points) {
     best = Math.min(best, Math.hypot(ax + share * dx - x, ay + share * dy - y));
   }
   return best;
-}
-
-// Place names with a white halo; a label that would overlap one already drawn is left out.
-function drawLabels(ctx, labels) {
-  var taken = [];
-  ctx.save();
-  ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
-  labels.forEach(function (label) {
-    var width = ctx.measureText(label.text).width;
-    var box = [label.x, label.y - 11, label.x + width, label.y + 3];
-    if (taken.some(function (b) { return box[0] < b[2] && b[0] < box[2] && box[1] < b[3] && b[1] < box[3]; })) { return; }
-    taken.push(box);
-    ctx.strokeText(label.text, label.x, label.y);
-    ctx.fillText(label.text, label.x, label.y);
-  });
-  ctx.restore();
 }
 
 // A small canvas with one legend symbol, drawn by the same code as the map.

@@ -73,7 +73,7 @@ StoryApp.prototype.showDetails = function (index, details) {
   var where = this.anchorOf(index);
   if (where) {
     this.placeless.hide();
-    this.popup.options.maxWidth = clamp(this.map.getSize().x - 110, 160, 320);  // fits a phone's map beside the buttons
+    this.popup.options.maxWidth = clamp(this.map.getSize().x - 140, 150, 320);  // fits a phone's map beside the buttons, its close button in view
     this.popup.setLatLng(where).setContent(details);
     if (!this.map.hasLayer(this.popup)) { this.popup.openOn(this.map); }
     var popup = this.popup, pictures = details.querySelectorAll('img');
@@ -130,6 +130,10 @@ StoryApp.prototype.keepDetailsInView = function () {
 StoryApp.prototype.onMapClick = function (e) {
   var hit = this.canvas.hitTest(e.containerPoint);
   if (!hit) { return; }
+  if (hit.expand && this.map.getZoom() < this.map.getMaxZoom()) {  // markers grouped at this zoom: part them
+    this.map.fitBounds(hit.expand, { padding: [60, 60] });
+    return;
+  }
   if (hit.index !== undefined) {
     this.select(hit.index, true);
     this.popup.setLatLng(e.latlng);
@@ -171,19 +175,15 @@ StoryApp.prototype.openHash = function (hash, cause) {
 };
 
 // folium opens the map at the story's center and zoom, or fits everything;
-// when fitting, fit again leaving room for the legend now that its size is
-// known, and when only one of center and zoom is given, keep the fitted other.
-var LABEL_ROOM = 140;  // px: about a place name of 20 characters
-
+// when fitting, fit again leaving room for the zoom buttons, the scale and the
+// legend now that its size is known (place names pick a side of their symbol
+// that is in view), and when only one of center and zoom is given, keep the fitted other.
 function applyView(map, view, legend) {
   if (!view) { return; }
   if (view.bounds && (!view.center || view.zoom === null)) {
-    // Place names are drawn to the right of their symbols: on a wide map keep
-    // room for the easternmost ones before the legend.
-    var labels = map.getSize().x > 600 ? LABEL_ROOM : 0;
     map.fitBounds(view.bounds, {
-      paddingTopLeft: [30, 30],
-      paddingBottomRight: [legendRoom(map, legend, 30) + labels, 40],
+      paddingTopLeft: [56, 30],
+      paddingBottomRight: [legendRoom(map, legend, 30), 44],
       maxZoom: 10, animate: false
     });
   }

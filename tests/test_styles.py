@@ -167,3 +167,58 @@ def test_validation_and_the_schema_take_their_choices_from_the_model():
                                     (PLACE, "kind", PlaceKind), (ROUTE, "mode", RouteMode),
                                     (TIMELINE, "mode", TimelineMode)):
         assert record.schema()["properties"][key]["enum"] == [value.value for value in vocabulary]
+
+
+# Colour-blind readers: Machado, Oliveira and Fernandes (2009), severity 1.0, applied to
+# linear RGB. Every pair of event-kind colours must stay ΔE ≥ 20 (CIE76, in CIELAB) apart
+# for normal vision and as deuteranopes and protanopes see them: about twice the difference
+# of two clearly distinct map colours (the old blue and purple were ΔE ≈ 7 apart as
+# deuteranopes see them).
+DEUTERANOPIA = np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                         [-0.011820, 0.042940, 0.968881]])
+PROTANOPIA = np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                       [-0.003882, -0.048116, 1.051998]])
+SRGB_TO_XYZ = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]])
+D65_WHITE = np.array([0.95047, 1.0, 1.08883])
+LEAST_DELTA_E = 20
+
+
+def linear_rgb(colour: str) -> np.ndarray:
+    c = rgb(colour) / 255
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def lab(linear: np.ndarray) -> np.ndarray:
+    xyz = SRGB_TO_XYZ @ np.clip(linear, 0, 1) / D65_WHITE
+    f = np.where(xyz > 0.008856, np.cbrt(xyz), 7.787 * xyz + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def delta_e(a: str, b: str, vision: np.ndarray) -> float:
+    return float(np.linalg.norm(lab(vision @ linear_rgb(a)) - lab(vision @ linear_rgb(b))))
+
+
+def test_the_colour_difference_measure():
+    assert delta_e("#ffffff", "#000000", np.eye(3)) == pytest.approx(100, abs=0.1)
+    # Red and green, far apart for normal vision, nearly merge for a deuteranope.
+    assert delta_e("#ff0000", "#00aa00", np.eye(3)) > 80
+    assert delta_e("#d00000", "#6f8a00", DEUTERANOPIA) < 12
+
+
+@pytest.mark.parametrize("vision", ["normal", "deuteranopia", "protanopia"])
+def test_event_kind_colours_differ_for_colour_blind_readers(vision):
+    matrix = {"normal": np.eye(3), "deuteranopia": DEUTERANOPIA, "protanopia": PROTANOPIA}[vision]
+    colours = styles.styles()["eventKinds"]
+    close = [(a, b, round(delta_e(colours[a], colours[b], matrix), 1))
+             for n, a in enumerate(colours) for b in list(colours)[n + 1:]
+             if delta_e(colours[a], colours[b], matrix) < LEAST_DELTA_E]
+    assert close == []
+
+
+def test_every_kind_has_its_own_glyph():
+    glyphs = styles.styles()["eventGlyphs"]
+    assert list(glyphs) == list(EventKind)
+    assert len(set(glyphs.values())) == len(glyphs)
+    script = (styles.STYLES_FILE.parent / "js" / "layers.js").read_text("utf-8")
+    for glyph in set(glyphs.values()):
+        assert f"  {glyph}: function" in script, f"layers.js draws no {glyph}"

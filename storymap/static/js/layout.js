@@ -8,10 +8,31 @@ var READING_QUERY = '(width < 900px) and (height >= 500px)';  // the map sticks 
 function arrangeLayout(app) {
   foldSummary(document.querySelector('.story-header'));
   closeDetailsOnEscape(app);
+  keepLegendClear(app);
   var address = document.querySelector('.print-address');
   if (address && !address.getAttribute('data-url')) { address.setAttribute('data-url', location.href.split('#')[0]); }
   var panel = document.querySelector('.page-story .map-panel');
   if (panel && app.list.panel && window.IntersectionObserver) { new ReadingPosition(app, panel); }
+}
+
+// Details (a popup, the "Not on the map" panel) come before the legend: where
+// they would meet it folds, and on a map too small for both it steps aside
+// until they close.
+function keepLegendClear(app) {
+  var legend = app.legend.getContainer(), folded = false;
+  var covers = function () {
+    var popup = app.map.hasLayer(app.popup) ? app.popup.getElement() : null, box = legend.getBoundingClientRect();
+    return [popup, app.placeless.box.hidden ? null : app.placeless.box].some(function (d) {
+      return d && overlaps(box, d.getBoundingClientRect());
+    });
+  };
+  var check = function () {
+    legend.style.visibility = '';
+    if (folded && !legend.open) { legend.open = true; folded = false; }
+    if (covers() && legend.open) { legend.open = false; folded = true; }
+    if (covers()) { legend.style.visibility = 'hidden'; }
+  };
+  app.map.on('popupopen popupclose moveend placelesschange', check);
 }
 
 // On a phone the summary shows two lines; the button appears only when that cuts it short.

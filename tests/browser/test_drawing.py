@@ -1,0 +1,98 @@
+"""What the map draws (docs/timeline.md): past events stay drawn, muted, in cumulative
+mode and leave the map in window mode; the opening view holds every located event;
+place names never overlap one another nor a symbol; overlapping markers become one
+with a count that parts on click; the legend lists only what is drawn."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import wait_until
+
+STORY = "nk-russia-munitions-2023/"
+SIZES = [(1280, 800), (768, 1024), (375, 667), (320, 568)]
+LAYOUT = "document.querySelector('.sm-canvas').storymapLayout"
+
+
+def overlapping(boxes: list) -> list:
+    return [(a, b) for n, a in enumerate(boxes) for b in boxes[n + 1:]
+            if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_the_last_day_draws_the_whole_story_and_names_do_not_collide(open_page, width, height):
+    page, _ = open_page("example", STORY, width, height)
+    page.evaluate("storymap.setDate('2100-01-01')")
+    data = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent)")
+    events = data["events"]
+    drawn, visible = page.evaluate("[storymap.drawnEvents(), storymap.visibleEvents()]")
+    located = [i for i, geo in enumerate(events["geo"]) if geo is not None]
+    assert drawn == [events["id"][i] for i in located], "every located event, in timeline order"
+    assert set(visible) <= set(drawn)
+    routes = [events["id"][i] for i in located if isinstance(events["geo"][i], dict)]
+    assert set(routes) <= set(drawn) and set(routes) - set(visible), "ended spans stay drawn, muted"
+    layout = page.evaluate(LAYOUT)
+    labels = [label["box"] for label in layout["labels"]]
+    assert labels and overlapping(labels) == []
+    assert [(a, b) for a in labels for b in layout["symbols"] if overlapping([a, b])] == []
+    names = [label["text"] for label in layout["labels"]]
+    if width > 375:
+        assert "Tikhoretsk ammunition depot" in names, names
+
+
+@pytest.mark.xfail(strict=True, reason="the 240 px tall phone map: Rajin's name (placed first) takes the "
+                   "only free side of Tikhoretsk's; needs a taller phone map (H7) or a second placement pass")
+def test_tikhoretsk_keeps_its_name_on_a_phone(open_page):
+    page, _ = open_page("example", STORY, 375, 667)
+    page.evaluate("storymap.setDate('2100-01-01')")
+    assert "Tikhoretsk ammunition depot" in [label["text"] for label in page.evaluate(LAYOUT)["labels"]]
+
+
+@pytest.mark.parametrize("width,height", SIZES)
+def test_the_opening_view_holds_every_located_event(open_page, width, height):
+    page, _ = open_page("example", STORY, width, height)
+    outside = page.evaluate("""() => {
+      const data = JSON.parse(document.getElementById('storymap-data').textContent), view = map_storymap.getBounds();
+      const points = [];
+      data.events.geo.forEach(geo => {
+        if (geo === null) { return; }
+        if (typeof geo === 'number') { points.push([data.places.lat[geo], data.places.lon[geo]]); }
+        else if (Array.isArray(geo)) { points.push(geo); }
+        else { data.routes[geo.route].path.forEach(p => points.push(p)); }
+      });
+      return points.filter(p => !view.contains(p));
+    }""")
+    assert outside == []
+
+
+def test_window_mode_removes_what_has_passed(open_page):
+    page, _ = open_page("rules", "window-rules/")
+    page.evaluate("storymap.setDate('2100-01-01')")
+    assert page.evaluate("storymap.drawnEvents()") == page.evaluate("storymap.visibleEvents()")
+    for day in page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.from"):
+        page.evaluate(f"storymap.setDate(new Date(Date.parse(JSON.parse(document.getElementById('storymap-data')"
+                      f".textContent).timeline.start) + {day} * 864e5).toISOString().slice(0, 10))")
+        assert page.evaluate("storymap.drawnEvents()") == page.evaluate("storymap.visibleEvents()")
+
+
+def test_grouped_markers_show_a_count_and_part_on_click(open_page):
+    page, _ = open_page("example", STORY, 768, 1024)
+    page.evaluate("storymap.setDate('2100-01-01')")
+    page.evaluate("() => { map_storymap.setZoom(2, {animate: false}); }")
+    wait_until(page, f"{LAYOUT}.groups.length > 0", timeout=5_000)
+    group = page.evaluate(f"{LAYOUT}.groups[0]")
+    assert group["count"] > 1
+    zoom = page.evaluate("map_storymap.getZoom()")
+    box = page.locator("#map, .folium-map").first.bounding_box()
+    page.mouse.click(box["x"] + group["x"], box["y"] + group["y"])
+    wait_until(page, f"map_storymap.getZoom() > {zoom}", timeout=5_000)
+    wait_until(page, f"!{LAYOUT}.groups.some(g => g.count >= {group['count']})", timeout=5_000)
+
+
+def test_the_legend_lists_only_what_is_drawn(open_page):
+    page, _ = open_page("example", STORY)
+    labels = page.evaluate("Array.from(document.querySelectorAll('.sm-legend-list li'), li => li.innerText.trim())")
+    assert "Movement" not in labels and "movement" not in " ".join(labels).lower().split()
+    assert "Earlier (muted)" in labels
+    page, _ = open_page("rules", "window-rules/")
+    labels = page.evaluate("Array.from(document.querySelectorAll('.sm-legend-list li'), li => li.innerText.trim())")
+    assert "Earlier (muted)" not in labels

@@ -46,7 +46,9 @@ class Served:
             self._lines.put(line.rstrip("\n"))
         self._lines.put(None)
 
-    def _wait_for_port(self, timeout: float = 20) -> int:
+    def _wait_for_port(self, timeout: float = 60) -> int:
+        # The first build computes the tiny story's sea route and its base map: seconds on an idle
+        # machine, far more on a loaded CI one; a wait, not a speed check.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:

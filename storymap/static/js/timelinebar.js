@@ -87,9 +87,10 @@ TimelineBar.prototype.step = function (direction) {
   this.walk.step(direction);
 };
 
-// Play walks from event to event, from the first when there is no next one.
+// Play walks from event to event, from the first when there is no next one
+// or the page rests on its last day (where it opens) with none selected.
 TimelineBar.prototype.play = function () {
-  if (this.walk.peek(1) < 0) { this.selection.set(-1); this.move(0, true); }
+  if (this.walk.peek(1) < 0 || (this.selection.get() < 0 && this.day >= this.timeline.days)) { this.selection.set(-1); this.move(0, true); }
   this.playing = true;
   this.setPlaying(true);
   this.advance();

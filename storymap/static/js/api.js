@@ -92,7 +92,8 @@ function connectFrame(app) {
   });
   var postDate = function (iso) { window.parent.postMessage({ type: 'storymap:date', date: iso }, '*'); };
   app.timeline.on('datechange', function (e) { if (e.changed) { postDate(e.iso); } });
-  postDate(app.timeline.iso(app.timeline.getDay()));  // the opening date, so a host knows where the frame is
+  // the opening date, so a host knows where the frame is
+  postDate(app.timeline.iso(app.timeline.getDay()));
   var lastHeight = -1;
   var report = function () {
     // The body's own height, not the window's (scrollHeight is at least the frame's
@@ -105,7 +106,8 @@ function connectFrame(app) {
   };
   if (window.ResizeObserver) { new ResizeObserver(report).observe(document.body); }
   window.addEventListener('load', report);
-  document.addEventListener('toggle', report, true);  // the events list opening or closing
+  // the events list opening or closing
+  document.addEventListener('toggle', report, true);
   report();
 }
 

@@ -2,10 +2,13 @@
 // steps to the previous and next event (the guided walk, walk.js), the date
 // label, the count and the announcements for screen readers.
 
-var PLAY_SPEEDS = [1, 2, 4];  // the pauses between events, divided by this
-var PLAY_PAUSE_MS = [2500, 40, 6500];  // per event: a base, per character of its title, at most
+// the pauses between events, divided by this
+var PLAY_SPEEDS = [1, 2, 4];
+// per event: a base, per character of its title, at most
+var PLAY_PAUSE_MS = [2500, 40, 6500];
 var ANNOUNCE_DELAY_MS = 600;
-var PAGE_STEP_WEEK_MAX_DAYS = 120;  // PageUp/PageDown: a week on shorter timelines, a month on longer
+// PageUp/PageDown: a week on shorter timelines, a month on longer
+var PAGE_STEP_WEEK_MAX_DAYS = 120;
 
 // The reader's moves go to the timeline (setDay), and the bar shows whatever
 // date the timeline fires ('datechange'), whoever moved it. data is the page's
@@ -32,13 +35,17 @@ function TimelineBar(root, timeline, selection, data) {
   this.timer = null;
   this.playing = false;
   this.announceTimer = null;
-  this.speed = 0;        // index in PLAY_SPEEDS
+  // index in PLAY_SPEEDS
+  this.speed = 0;
   this.day = 0;
   this.shown = 0;
-  this.shows = 0;        // how many dates have been shown; the first is the page opening
+  // how many dates have been shown; the first is the page opening
+  this.shows = 0;
   this.cause = null;     // why the next show happens: -1 the reader's slider
-  this.walk = null;      // the guided walk (walk.js), which sets itself here
-  this.labelEvent = -1;  // the event whose date precision the label follows; -1: a plain day
+  // the guided walk (walk.js), which sets itself here
+  this.walk = null;
+  // the event whose date precision the label follows; -1: a plain day
+  this.labelEvent = -1;
   this.ticks = new TimelineTicks(find('ticks'), timeline, data, this.labels);
   this.listen();
 }
@@ -111,7 +118,8 @@ TimelineBar.prototype.stop = function () {
   this.timer = null;
   this.playing = false;
   this.setPlaying(false);
-  this.render();  // says where play stopped
+  // says where play stopped
+  this.render();
 };
 
 TimelineBar.prototype.setPlaying = function (playing) {
@@ -150,7 +158,8 @@ TimelineBar.prototype.followFocus = function () {
     if (shows !== self.shows || selected < 0 || self.timeline.from[selected] !== self.day) { return; }
     self.labelEvent = selected;
     self.render();
-    clearTimeout(self.announceTimer);  // the caption names the event
+    // the caption names the event
+    clearTimeout(self.announceTimer);
   });
 };
 
@@ -159,7 +168,8 @@ TimelineBar.prototype.render = function () {
   var count = fillIn(this.strings.events_shown, {
     shown: this.labels.number(this.shown), total: this.labels.number(this.timeline.locatedTotal) });
   this.slider.value = day;
-  var names = this.ticks.names(day);  // the events starting on this day, said with it
+  // the events starting on this day, said with it
+  var names = this.ticks.names(day);
   this.slider.setAttribute('aria-valuetext', names ? text + ': ' + names : text);
   if (document.activeElement === this.slider) { this.tipFocus(); }
   this.dateLabel.textContent = text;

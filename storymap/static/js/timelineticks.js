@@ -8,12 +8,15 @@
 
 var TICKS_RAIL_Y = 22;      // the rail's centre in CSS px: the slider thumb's centre (timeline.css)
 var TICKS_INSET = 12;       // half the thumb's width: where the first and last days sit
-var TICKS_LANE_Y = 31;      // the first row of period bars, under the rail
+// the first row of period bars, under the rail
+var TICKS_LANE_Y = 31;
 var TICKS_LANE_HEIGHT = 3;
-var TICKS_LANES = 3;        // periods that overlap take the next row; beyond three they share one
+// periods that overlap take the next row; beyond three they share one
+var TICKS_LANES = 3;
 var TICKS_COLOURS = { rail: '#8c8c8c', tick: '#1b1b1b', lane: '#2f5f86', label: '#4d4d4d' };
 var TICKS_LABEL_Y = 56;     // the months' baseline, under the period bars
-var TICKS_HIT_PX = 6;       // how near a tick the pointer names it
+// how near a tick the pointer names it
+var TICKS_HIT_PX = 6;
 
 function TimelineTicks(canvas, timeline, data, labels) {
   this.canvas = canvas;
@@ -23,7 +26,8 @@ function TimelineTicks(canvas, timeline, data, labels) {
   this.labels = labels;
   this.month = utcFormatter(data.dateLocale, { month: 'short' });
   this.size = '';
-  this.startsOn = new Map();  // day -> the events starting on it, in timeline order
+  // day -> the events starting on it, in timeline order
+  this.startsOn = new Map();
   for (var i = 0; i < timeline.from.length; i++) {
     var list = this.startsOn.get(timeline.from[i]) || [];
     this.startsOn.set(timeline.from[i], list.concat(i));

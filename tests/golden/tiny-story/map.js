@@ -8,6 +8,7 @@ var map_storymap = L.map(
   "zoomControl": true,
   "preferCanvas": true,
   "worldCopyJump": false,
+  "zoomSnap": 0.25,
 }
 
                 }

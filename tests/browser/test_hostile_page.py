@@ -11,7 +11,7 @@ from storymap.render.assets import STATIC
 
 from .conftest import Watch, serve, wait_until
 
-OPENING = ("2023-09-01", ["arrival", "rail-leg"])  # the tiny story without a hash
+OPENING = ("2023-10-02", ["arrival", "rail-leg"])  # the tiny story without a hash: its last day (open: end)
 PROTOTYPE_NAMES = ["constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"]
 HOSTILE_HASHES = ["#event=%E0%A4%A", "#date=%", "#event=%", "#date=%E0%A4%A", "#event=constructor",
                   "#event=__proto__", "#event=toString", "#date=constructor", "#date=junk", "#date=2023-02-30",

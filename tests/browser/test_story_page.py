@@ -20,7 +20,7 @@ def drawn_on(model: StoryModel, day: dt.date) -> list[str]:
 @pytest.mark.parametrize("page_name", ["index.html", "embed.html"])
 def test_page_loads_offline_without_errors(open_page, page_name):
     page, watch = open_page("tiny", f"tiny-story/{page_name}")
-    assert page.evaluate("storymap.date()") == "2023-09-01"
+    assert page.evaluate("storymap.date()") == "2023-10-02"  # timeline.open: end, the default
     assert page.evaluate("storymap.visibleEvents()") == ["arrival", "rail-leg"]
     assert page.locator(".leaflet-control-attribution").inner_text().find("OpenStreetMap") >= 0
     assert page.locator(".sm-canvas").count() == 1
@@ -32,7 +32,7 @@ def test_site_index_lists_the_story(open_page):
     page, _ = open_page("tiny", "", wait_ready=False)
     page.get_by_role("link", name="A tiny story").click()
     wait_until(page, "window.storymap !== undefined")
-    assert page.evaluate("storymap.date()") == "2023-09-01"
+    assert page.evaluate("storymap.date()") == "2023-10-02"
 
 
 @pytest.mark.parametrize("site_name, story_id", [("tiny", "tiny-story"), ("rules", "window-rules")])
@@ -165,9 +165,9 @@ def test_hash_follows_the_readers_moves_and_hashchange_moves_the_map(open_page):
     wait_until(page, "storymap.date() === '2023-09-05'")
 
 
-def test_unknown_deep_link_falls_back_to_the_start(open_page):
+def test_unknown_deep_link_falls_back_to_the_opening(open_page):
     page, _ = open_page("tiny", "tiny-story/#event=missing")
-    assert page.evaluate("storymap.date()") == "2023-09-01"
+    assert page.evaluate("storymap.date()") == "2023-10-02"  # as without a hash: the last day
 
 
 def test_ready_event_is_dispatched(open_page):

@@ -90,7 +90,8 @@ def test_play_runs_to_the_end_and_pause_stops(open_page):
     assert button.get_attribute("data-playing") == "true" and button.inner_text() == "Pause"
     # The name alone says the state; aria-pressed too would be read as "Pause, pressed".
     assert button.get_attribute("aria-pressed") is None
-    wait_until(page, "storymap.date() === '2023-10-02'", timeout=10_000)
+    # Play walks event to event, pausing to read each caption (2.5 s and more): a wait, not a timing
+    wait_until(page, "storymap.date() === '2023-10-02'", timeout=40_000)
     wait_until(page, "document.querySelector('.timeline-play').getAttribute('data-playing') === 'false'")
     button.click()  # from the end, play starts again at the beginning
     wait_until(page, "storymap.date() !== '2023-10-02'")

@@ -44,13 +44,19 @@ def paths(project):
     return ["--stories", str(project.stories), "--data", str(project.data)]
 
 
-def test_a_sea_route_is_computed_at_sea_and_measured(project):
+def built_route(project, name: str, text: str) -> dict:
+    """Builds a story of one route event and returns its feature in data.geojson."""
     project.places(PLACES)
-    project.story(events={"shuttle.yaml": SEA_AUTO})
+    project.story(events={name: text})
     result = run(*paths(project), "--out", str(project.out))
     assert result.exit_code == 0, result.output
     features = json.loads((project.out / "test-story" / "data.geojson").read_text())["features"]
     (route,) = [f for f in features if f["properties"].get("mode")]
+    return route
+
+
+def test_a_sea_route_is_computed_at_sea_and_measured(project):
+    route = built_route(project, "shuttle.yaml", SEA_AUTO)
     assert route["properties"]["path"] == "auto"
     assert 180 < route["properties"]["length_km"] < 230
     points = [(lat, lon) for lon, lat in route["geometry"]["coordinates"]]
@@ -60,12 +66,7 @@ def test_a_sea_route_is_computed_at_sea_and_measured(project):
 
 
 def test_a_rail_route_stays_in_its_countries_and_credits_openstreetmap(project):
-    project.places(PLACES)
-    project.story(events={"train.yaml": RAIL_WITHIN})
-    result = run(*paths(project), "--out", str(project.out))
-    assert result.exit_code == 0, result.output
-    features = json.loads((project.out / "test-story" / "data.geojson").read_text())["features"]
-    (route,) = [f for f in features if f["properties"].get("mode")]
+    route = built_route(project, "train.yaml", RAIL_WITHIN)
     assert route["properties"]["path"] == "auto" and len(route["geometry"]["coordinates"]) > 10
     page = (project.out / "test-story" / "index.html").read_text()
     assert "OpenStreetMap contributors" in page and "ODbL" in page

@@ -205,3 +205,38 @@ def import_command(sheet: Path, story_id: str, stories_dir: Path, data_dir: Path
         console.nothing_written()
         sys.exit(EXIT_PROBLEMS)
     console.imported(len(result.written), stories_dir / story_id / "events")
+
+
+@main.command()
+@stories_option
+@data_option
+@click.option("--write", is_flag=True,
+              help="Add the archive: line the archive proposes under each dead url, keeping the rest of the file.")
+@click.option("--archive-api", default=None, metavar="URL",
+              help="The archive's availability API (default: the Internet Archive's, "
+                   "https://archive.org/wayback/available).")
+@click.option("--timeout", type=click.FloatRange(0.1, 300), default=10, show_default=True, metavar="S",
+              help="Seconds to wait for each address.")
+@click.option("--allow-private", is_flag=True,
+              help="Also request private, loopback and link-local addresses (a test server, an intranet).")
+def links(stories_dir: Path, data_dir: Path, write: bool, archive_api: str | None, timeout: float,
+          allow_private: bool) -> None:
+    """Request every source url and archive; report dead ones and the archived copies known for them."""
+    from storymap.desk import links as checking  # the network code is only needed here
+
+    api = archive_api or checking.DEFAULT_ARCHIVE_API
+    if not api.lower().startswith(("http://", "https://")):
+        fail(UserError(f"--archive-api {api} is not an http(s) address",
+                       f"give the API's address, e.g. {checking.DEFAULT_ARCHIVE_API}"))
+    settings = checking.linksnet.Settings(timeout=timeout, allow_private=allow_private)
+    try:
+        report = checking.run(stories_dir, api, settings, write)
+    except UserError as error:
+        fail(error)
+    if report.offline:
+        fail(EnvironmentProblem("no address could be looked up: this machine seems to have no network",
+                                "connect to the internet and run python build.py links again"))
+    if report.problems or report.problems.warnings:
+        console.report(report.problems)
+    click.echo(checking.summary(report, write))
+    sys.exit(EXIT_PROBLEMS if report.problems else 0)

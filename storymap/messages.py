@@ -165,6 +165,13 @@ _CATALOG = (
             "fix or remove that point: NaN and Infinity are not positions"),
     Message("route-out-of-range", "route file has a point at longitude {lon}, latitude {lat}, outside -180 to 180 "
             "or -90 to 90", "check that the file is in WGS84 (EPSG:4326) and that its points are not mistyped"),
+    # Source links (python build.py links)
+    Message("dead-link", "dead link {url} ({reason})",
+            "find the page's new address, or a copy of it in a web archive, and give it as archive:"),
+    Message("dead-link-archived", "dead link {url} ({reason}); readers get its archived copy",
+            severity="warning"),
+    Message("link-not-checked", "link not checked {url} ({reason})",
+            "links requests only public addresses; use --allow-private to check one on your own network"),
     # Spreadsheets (import)
     Message("csv-unknown-column", "unknown column '{value}'"),
     Message("csv-duplicate-column", "column '{value}' appears twice", "keep one of the two columns"),

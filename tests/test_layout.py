@@ -21,6 +21,7 @@ WRITERS = {
     "storymap/write.py": "the output folder, swapped in whole",
     "storymap/desk/scaffold.py": "new story and event files in stories/ (python build.py new)",
     "storymap/source/sheets.py": "the event files an import makes in stories/",
+    "storymap/desk/linkswrite.py": "archive: lines added to event files by links --write",
     "storymap/geo/routecache.py": "computed routes in the user's cache folder (STORYMAP_CACHE_DIR), never --out",
     "storymap/render/schema.py": "docs/schema/ when run by make docs-schema, never in a build",
 }

@@ -1,7 +1,8 @@
-"""Interface strings, date and length formats, in one place so a newsroom can translate them.
+"""Interface strings, date and length formats per language.
 
-Dates and numbers are formatted with Babel (CLDR data, the same data browsers' Intl uses),
-so the server-rendered list and the page's slider label agree.
+The strings are English in wording.py and translated in gettext catalogs (catalogs.py reads
+storymap/locale/). Dates and numbers are formatted with Babel (CLDR data, the same data
+browsers' Intl uses), so the server-rendered list and the page's slider label agree.
 """
 from __future__ import annotations
 
@@ -13,203 +14,36 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_decimal
 
+from storymap import catalogs, wording
 from storymap.model import PartialDate, When
-
-# English is the fallback for any string a translation lacks.
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "approximately": "c. {date}",
-        "since": "since {date}",
-        "span": "{start} – {end}",
-        "play": "Play",
-        "pause": "Pause",
-        "timeline": "Timeline",
-        "timeline_date": "Date shown on the map",
-        "events_shown": "{shown} of {total} events shown",
-        "events": "Events",
-        "event_list_intro": "Every event of the story, in timeline order. Choose one to show it on the map.",
-        "not_on_map": "Not on the map",
-        "show_on_map": "Show on map",
-        "sources": "Sources",
-        "source": "Source",
-        "archived_copy": "archived copy",
-        "confidence": "Confidence",
-        "confidence_high": "High confidence",
-        "confidence_moderate": "Moderate confidence",
-        "confidence_low": "Low confidence",
-        "confidence_low_legend": "Low confidence (hollow, faded)",
-        "past_legend": "Earlier (muted)",
-        "kind_observation": "Observation",
-        "kind_shipment": "Shipment",
-        "kind_meeting": "Meeting",
-        "kind_statement": "Statement",
-        "kind_movement": "Movement",
-        "kind_other": "Other",
-        "place_port": "Port",
-        "place_railhead": "Railhead",
-        "place_depot": "Depot",
-        "place_base": "Base",
-        "place_border-crossing": "Border crossing",
-        "place_city": "City",
-        "place_site": "Site",
-        "mode_sea": "Sea route",
-        "mode_rail": "Rail route",
-        "mode_road": "Road route",
-        "mode_river": "River route",
-        "mode_air": "Air route",
-        "length_sea": "about {km} km by sea",
-        "length_rail": "about {km} km by rail",
-        "length_road": "about {km} km by road",
-        "length_river": "about {km} km by river",
-        "length_air": "about {km} km by air",
-        "approximate_route": "approximate line",
-        "legend": "Legend",
-        "published": "Published",
-        "updated": "Updated",
-        "by": "By",
-        "stories": "Stories",
-        "site_title": "Story maps",
-        "downloads": "Download the data",
-        "download_geojson": "Map data (GeoJSON)",
-        "download_csv": "Events (CSV spreadsheet)",
-        "download_kml": "Google Earth (KML)",
-        "data_license": "Data licence: {license}",
-        "places_credit": "Place coordinates: {credit}",
-        "embed": "Embed this map",
-        "embed_help": "Copy this code into your article's HTML. Its script fits the frame's height to the map "
-                      "and list; without it the frame stays 600 pixels tall.",
-        "copy_code": "Copy the code",
-        "copied": "Copied",
-        "open_story": "Open the full story",
-        "corrections": "Corrections",
-        "credit": "Credit",
-        "close": "Close",
-        "map_label": "Map of the story's places and events",
-        "media": "Image",
-        "skip_to_list": "Skip to the list of events",
-        "summary_more": "Read more",
-        "summary_less": "Show less",
-        "story_address": "This story online:",
-        "no_events": "This story has no events yet.",
-        "list_range": "Events {first}–{last} of {total}",
-        "list_pages": "Pages of the event list",
-        "previous_page": "Previous events",
-        "next_page": "Next events",
-        "page_number": "Page {number}",
-        "back_to_map": "Back to the map",
-        "loading": "Loading…",
-        "tiles_failed": "Map tiles did not load; a simpler base map is shown.",
-        "previous_event": "Previous event",
-        "next_event": "Next event",
-        "play_speed": "Playback speed",
-        "speed_value": "{speed}×",
-        "window_range": "{days}-day window: {range}",
-        "map_needs_script": "The map and its timeline need JavaScript; the list below tells the whole story, every event with its date and sources.",
-    },
-    # German: complete; a test checks that every English key has a translation.
-    "de": {
-        "approximately": "ca. {date}",
-        "since": "seit {date}",
-        "span": "{start} – {end}",
-        "play": "Abspielen",
-        "pause": "Anhalten",
-        "timeline": "Zeitleiste",
-        "timeline_date": "Auf der Karte gezeigtes Datum",
-        "events_shown": "{shown} von {total} Ereignissen sichtbar",
-        "events": "Ereignisse",
-        "event_list_intro": "Alle Ereignisse der Geschichte in zeitlicher Reihenfolge. "
-                            "Wählen Sie eines, um es auf der Karte zu zeigen.",
-        "not_on_map": "Nicht auf der Karte",
-        "show_on_map": "Auf der Karte zeigen",
-        "sources": "Quellen",
-        "source": "Quelle",
-        "archived_copy": "archivierte Kopie",
-        "confidence": "Gewissheit",
-        "confidence_high": "Hohe Gewissheit",
-        "confidence_moderate": "Mittlere Gewissheit",
-        "confidence_low": "Geringe Gewissheit",
-        "confidence_low_legend": "Geringe Gewissheit (hohl, blass)",
-        "past_legend": "Früher (gedämpft)",
-        "kind_observation": "Beobachtung",
-        "kind_shipment": "Lieferung",
-        "kind_meeting": "Treffen",
-        "kind_statement": "Erklärung",
-        "kind_movement": "Bewegung",
-        "kind_other": "Sonstiges",
-        "place_port": "Hafen",
-        "place_railhead": "Bahnumschlagplatz",
-        "place_depot": "Depot",
-        "place_base": "Stützpunkt",
-        "place_border-crossing": "Grenzübergang",
-        "place_city": "Stadt",
-        "place_site": "Ort",
-        "mode_sea": "Seeweg",
-        "mode_rail": "Bahnstrecke",
-        "mode_road": "Straße",
-        "mode_river": "Flussweg",
-        "mode_air": "Luftweg",
-        "length_sea": "etwa {km} km auf dem Seeweg",
-        "length_rail": "etwa {km} km per Bahn",
-        "length_road": "etwa {km} km auf der Straße",
-        "length_river": "etwa {km} km auf dem Fluss",
-        "length_air": "etwa {km} km auf dem Luftweg",
-        "approximate_route": "ungefährer Verlauf",
-        "legend": "Legende",
-        "published": "Veröffentlicht",
-        "updated": "Aktualisiert",
-        "by": "Von",
-        "stories": "Geschichten",
-        "site_title": "Kartengeschichten",
-        "downloads": "Daten herunterladen",
-        "download_geojson": "Kartendaten (GeoJSON)",
-        "download_csv": "Ereignisse (CSV-Tabelle)",
-        "download_kml": "Google Earth (KML)",
-        "data_license": "Datenlizenz: {license}",
-        "places_credit": "Ortskoordinaten: {credit}",
-        "embed": "Diese Karte einbetten",
-        "embed_help": "Kopieren Sie diesen Code in das HTML Ihres Artikels. Sein Skript passt die Höhe des "
-                      "Rahmens an Karte und Liste an; ohne es bleibt der Rahmen 600 Pixel hoch.",
-        "copy_code": "Code kopieren",
-        "copied": "Kopiert",
-        "open_story": "Ganze Geschichte öffnen",
-        "corrections": "Korrekturen",
-        "credit": "Bild",
-        "close": "Schließen",
-        "map_label": "Karte der Orte und Ereignisse der Geschichte",
-        "media": "Bild",
-        "skip_to_list": "Zur Liste der Ereignisse springen",
-        "summary_more": "Weiterlesen",
-        "summary_less": "Weniger anzeigen",
-        "story_address": "Diese Geschichte im Netz:",
-        "no_events": "Diese Geschichte hat noch keine Ereignisse.",
-        "list_range": "Ereignisse {first}–{last} von {total}",
-        "list_pages": "Seiten der Ereignisliste",
-        "previous_page": "Frühere Ereignisse",
-        "next_page": "Spätere Ereignisse",
-        "page_number": "Seite {number}",
-        "back_to_map": "Zurück zur Karte",
-        "loading": "Wird geladen …",
-        "tiles_failed": "Kartenkacheln nicht geladen; eine einfachere Grundkarte wird gezeigt.",
-        "previous_event": "Vorheriges Ereignis",
-        "next_event": "Nächstes Ereignis",
-        "play_speed": "Abspielgeschwindigkeit",
-        "speed_value": "{speed}×",
-        "window_range": "{days}-Tage-Fenster: {range}",
-        "map_needs_script": "Die Karte und ihre Zeitleiste brauchen JavaScript; die Liste unten erzählt die ganze Geschichte, jedes Ereignis mit Datum und Quellen.",
-    },
-}
 
 # Date formats follow the page language; plain "en" reads "5 Oct 2023", a form
 # that is unambiguous worldwide, instead of CLDR's US default "Oct 5, 2023".
 DATE_LOCALES = {"en": "en_GB"}
 
 
+def languages() -> tuple[str, ...]:
+    """The languages the interface speaks: English, the source, and each shipped catalog."""
+    return ("en", *catalogs.shipped())
+
+
+@lru_cache(maxsize=64)
+def _strings(language: str) -> tuple[tuple[str, str], ...]:
+    found = catalogs.for_language(language)
+    return tuple((key, found.pgettext(key, english)) for key, english in wording.TEXTS.items())
+
+
 def strings(language: str) -> dict[str, str]:
-    base = language.split("-")[0].lower()
-    merged = dict(STRINGS["en"])
-    merged.update(STRINGS.get(base, {}))
-    merged.update(STRINGS.get(language, {}))
-    return merged
+    """Every interface text in the language (by key, as templates read them: t.play), English
+    where the language has no catalog. Texts with a number in them: counted()."""
+    return dict(_strings(language))
+
+
+def counted(key: str, number: int, language: str) -> str:
+    """A text whose words agree with a number ("1 of 3 events shown", in Ukrainian three forms),
+    in the form the language's plural rule gives for that number; {placeholders} left to fill."""
+    one, other = wording.COUNTED[key]
+    return catalogs.for_language(language).npgettext(key, one, other, number)
 
 
 @lru_cache(maxsize=None)

@@ -24,6 +24,7 @@ WRITERS = {
     "storymap/desk/linkswrite.py": "archive: lines added to event files by links --write",
     "storymap/geo/routecache.py": "computed routes in the user's cache folder (STORYMAP_CACHE_DIR), never --out",
     "storymap/render/schema.py": "docs/schema/ when run by make docs-schema, never in a build",
+    "storymap/catalogs.py": "storymap/locale/ when run by python -m storymap.catalogs, never in a build",
 }
 # What writes, renames or removes a file: Path's methods (replace is left out: str has one too),
 # os's and shutil's functions, and os.open's flags.

@@ -1,16 +1,19 @@
-"""preview.png: size, identical bytes, a real picture, no land, the 180th meridian, odd titles."""
+"""preview.png: size, identical bytes, a real picture, no land, the 180th meridian, odd titles, Korean."""
 from __future__ import annotations
 
+import dataclasses
 import io
+import os
 import warnings
 
 import numpy as np
 import pytest
 import shapely
 from click.testing import CliRunner
+from matplotlib.ft2font import FT2Font
 from PIL import Image
 
-from storymap.preview import picture, geometry
+from storymap.preview import fonts, picture, geometry
 from storymap import pipeline
 from storymap.cli import main
 from storymap.errors import UserError
@@ -208,8 +211,62 @@ def test_odd_titles_draw_without_warnings(project, title):
 
 
 def test_drawable_replaces_missing_glyphs_and_drops_invisible_characters():
-    assert picture.drawable("Дунай  port\u200b\n") == "Дунай port"
-    assert picture.drawable("北朝鮮") == "\u25a1\u25a1\u25a1"
+    dejavu = fonts.faces()[0]
+    assert fonts.drawable("Дунай  port\u200b\n") == ("Дунай port", dejavu)
+    assert fonts.drawable("Порт Раджин: ґ, є, ї") == ("Порт Раджин: ґ, є, ї", dejavu)  # Ukrainian too
+    assert fonts.drawable("ሰላም 1") == ("\u25a1\u25a1\u25a1 1", dejavu)  # Ethiopic: no face has it
+
+
+# --- Korean: NanumGothic -----------------------------------------------------------
+
+KOREAN_TITLE = "북한 탄약, 나진항에서 러시아로"
+KOREAN_PLACE = "나진항"
+
+
+def nanum_face():
+    face = next((f for f in fonts.faces() if f.regular.startswith(str(fonts.NANUM))), None)
+    if face is None:
+        message = f"{fonts.NANUM}/NanumGothic.ttf is missing: make fonts (apt-get install fonts-nanum)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + "; CI must draw Korean text")
+        pytest.skip(message)
+    return face
+
+
+def test_ci_has_the_korean_font():
+    face = nanum_face()
+    assert FT2Font(face.regular).family_name == "NanumGothic"
+    assert FT2Font(face.bold).family_name == "NanumGothic"
+
+
+def test_korean_text_is_drawn_in_nanum_gothic_which_has_every_glyph():
+    face = nanum_face()
+    for text in (KOREAN_TITLE, KOREAN_PLACE, "작성: 데이터팀 · 2023년 8월 15일~9월 20일"):
+        drawn, chosen = fonts.drawable(text)
+        assert chosen == face and drawn == text and "\u25a1" not in drawn
+        for weight in (face.regular, face.bold):  # the file itself has the glyphs, not a fallback's
+            charmap = FT2Font(weight).get_charmap()
+            assert [c for c in text if ord(c) not in charmap] == []
+    assert fonts.drawable("Rajin port")[1] == fonts.faces()[0], "Latin text stays in DejaVu Sans"
+
+
+def test_korean_story_picture_has_no_white_squares_and_is_the_same_twice(project):
+    face = nanum_face()
+    project.write("data/places.yaml", f"- {{id: najin, name: {KOREAN_PLACE}, kind: port, lat: 42.25, lon: 130.29}}\n")
+    project.story(story_yaml=STORY_YAML.replace("Test story", KOREAN_TITLE) + "language: ko\nbyline: 데이터팀\n",
+                  events={"e.yaml": EVENT_YAML.replace("north-port", "najin")})
+    model = pipeline.check(project.stories, project.data).models[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns once for each glyph its font lacks
+        first = picture.render(model, None)
+    assert picture.render(model, None) == first
+    assert fonts.drawable(picture.credit_line(model)) == ("작성: 데이터팀 · 2023년 10월 5일", face)
+    # The title band: dark strokes of real glyphs, and different from the same title as squares.
+    squares = dataclasses.replace(model.story, title="\u25a1" * len(KOREAN_TITLE))
+    boxed = picture.render(dataclasses.replace(model, story=squares), None)
+    band = slice(0, picture.HEADER)
+    assert (image(first)[band].sum(axis=2) < 200).sum() > 500
+    assert not np.array_equal(image(first)[band], image(boxed)[band])
 
 
 def test_a_broken_natural_earth_file_is_a_message_not_a_traceback(tmp_path):

@@ -10,21 +10,20 @@ by kind with low confidence hollow, framed like the page's opening view, under
 the title and over a credit line.
 
 Two builds give the same bytes: matplotlib's Agg canvas without pyplot (no GUI
-backend, no global figures), default rc settings, matplotlib's own DejaVu Sans
-files rather than whatever fonts the machine has, fixed size and dpi, and no
-Software stamp in the PNG. matplotlib is imported only when a preview is drawn.
+backend, no global figures), default rc settings, named font files rather than
+whatever fonts the machine has (fonts.py), fixed size and dpi, and no Software
+stamp in the PNG. matplotlib is imported only when a preview is drawn.
 """
 from __future__ import annotations
 
 import io
 import math
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from storymap import i18n
 from storymap.model import PartialDate, PlaceKind, StoryModel, When
 from storymap.styles import styles
+from storymap.preview.fonts import drawable, font as _font
 from storymap.preview.geometry import Land, detail_view, features, mercator_y, view
 from storymap.preview.geometry import read_land  # noqa: F401  (a build reads the land through this module)
 
@@ -44,34 +43,6 @@ LABEL_LIMIT = 60  # place names and crowd counts beyond this many would only blu
 
 
 # --- text ---------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[str, str, frozenset[int]]:
-    """matplotlib's own DejaVu Sans (regular, bold) and the characters both can draw."""
-    import matplotlib
-    from matplotlib.ft2font import FT2Font
-
-    folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    regular, bold = str(folder / "DejaVuSans.ttf"), str(folder / "DejaVuSans-Bold.ttf")
-    return regular, bold, frozenset(FT2Font(regular).get_charmap()) & frozenset(FT2Font(bold).get_charmap())
-
-
-def _font(size: float, bold: bool = False):
-    from matplotlib.font_manager import FontProperties
-
-    regular, heavy, _ = _fonts()
-    return FontProperties(fname=heavy if bold else regular, size=size)
-
-
-def drawable(text: str) -> str:
-    """The text as DejaVu Sans can draw it: spaces collapsed, format characters dropped, and a
-    character it lacks (Chinese, say) shown as a white square instead of a warning per glyph."""
-    import unicodedata
-
-    glyphs = _fonts()[2]
-    text = " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
-    return "".join(c if ord(c) in glyphs else "\u25a1" for c in text)
-
 
 def _wrap(fits, text: str) -> list[str]:
     """Greedy line breaks at spaces; a word wider than a line (a script without spaces) breaks anywhere."""
@@ -106,22 +77,22 @@ def _draw_text(figure, renderer, model: StoryModel, with_land: bool) -> None:
     def fitter(prop, width):
         return lambda s: renderer.get_text_width_height_descent(s, prop, ismath=False)[0] <= width
 
-    title, width = drawable(story.title), WIDTH - 2 * MARGIN
+    (title, face), width = drawable(story.title), WIDTH - 2 * MARGIN
     for size, most in ((26, 1), (22, 2), (19, 2)):
-        lines = _wrap(fitter(_font(size, True), width), title)
+        lines = _wrap(fitter(_font(size, True, face), width), title)
         if len(lines) <= most:
             break
     if len(lines) > 2:
-        lines = [lines[0], _shorten(fitter(_font(size, True), width), " ".join(lines[1:]))]
-    figure.text(MARGIN / WIDTH, 1 - HEADER / 2 / HEIGHT, "\n".join(lines), fontproperties=_font(size, True),
+        lines = [lines[0], _shorten(fitter(_font(size, True, face), width), " ".join(lines[1:]))]
+    figure.text(MARGIN / WIDTH, 1 - HEADER / 2 / HEIGHT, "\n".join(lines), fontproperties=_font(size, True, face),
                 color="#1a1a1a", ha="left", va="center", linespacing=1.2, parse_math=False)
-    small = _font(11)
     right = "Map data: Natural Earth" if with_land else ""
-    room = width - renderer.get_text_width_height_descent(right, small, ismath=False)[0] - 24 if right else width
-    left = drawable(credit_line(model))
-    if not fitter(small, room)(left):
-        left = _shorten(fitter(small, room), left)
-    for x, text, align in ((MARGIN, left, "left"), (WIDTH - MARGIN, right, "right")):
+    room = width - renderer.get_text_width_height_descent(right, _font(11), ismath=False)[0] - 24 if right else width
+    left, face = drawable(credit_line(model))
+    if not fitter(_font(11, face=face), room)(left):
+        left = _shorten(fitter(_font(11, face=face), room), left)
+    for x, text, small, align in ((MARGIN, left, _font(11, face=face), "left"),
+                                  (WIDTH - MARGIN, right, _font(11), "right")):
         figure.text(x / WIDTH, FOOTER / 2 / HEIGHT, text, fontproperties=small, color="#444444",
                     ha=align, va="center", parse_math=False)
 
@@ -264,7 +235,7 @@ def _draw_labels(ax, places: list, renderer, box, avoid: list, width_px: int) ->
     import numpy as np
 
     x0, _, y0, _ = box
-    scale, font = (box[1] - box[0]) / width_px, _font(9, bold=True)
+    scale = (box[1] - box[0]) / width_px
     taken: list[tuple[float, float, float, float]] = []  # the names drawn, as px rectangles
     halo = [effects.withStroke(linewidth=3, foreground=(1, 1, 1, 0.9))]
     dots = (np.array([(x, y) for x, y, *_ in avoid]).reshape(-1, 2) - (x0, y0)) / scale  # px, map's lower left
@@ -277,7 +248,8 @@ def _draw_labels(ax, places: list, renderer, box, avoid: list, width_px: int) ->
                           & (dots[:, 1] > rect[1] - 6) & (dots[:, 1] < rect[3] + 6))
 
     for x, y, place in places[:LABEL_LIMIT]:
-        name = drawable(place.name)
+        name, face = drawable(place.name)
+        font = _font(9, True, face)
         width, height, _ = renderer.get_text_width_height_descent(name, font, ismath=False)
         px, base = (x - x0) / scale, (y - y0) / scale - 4
         rect = next((r for r in ((px + 10, base - 3, px + 10 + width, base + height),

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from urllib.parse import urlsplit
 
 from storymap import i18n
 from storymap.model import OPEN_AT_START, Confidence, EventKind, PlaceKind, RouteMode, StoryModel
@@ -37,9 +39,41 @@ SCRIPT_STRINGS = ("play", "pause", "events_shown", "close", "not_on_map", "tiles
                   "confidence_high", "confidence_moderate", "confidence_low")
 
 
+def counted_strings(model: StoryModel) -> dict[str, str]:
+    """The script's texts with a number, in the form for the page's number: a story's count of
+    events on the map and its window's days are fixed, so the page needs only that form."""
+    located = sum(timed.geometry is not None for timed in model.events)
+    language, days = model.story.language, model.story.timeline.window_days
+    return {"events_shown": i18n.counted("events_shown", located, language),
+            "window_range": i18n.counted("window_range", days, language)}
+
+
+# The day a copy was archived, in its address: the Wayback Machine's /web/20231017123456/ (other
+# Wayback archives write it the same way, some with a mode such as id_ after it) and archive.today's
+# /2023.10.17-123456/. Its short /AbCdE addresses say nothing of the day.
+ARCHIVE_STAMPS = (re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})[0-9]{6}(?:[a-z]{2}_)?"),
+                  re.compile(r"([0-9]{4})\.([0-9]{2})\.([0-9]{2})-[0-9]{6}"))
+
+
+def archive_day(address: str) -> dt.date | None:
+    """The day an archived copy was made, when its address says (the event list shows it beside the
+    link); None when it does not. Only the archive's part of the path is read: the archived page's
+    own address follows it and may hold dates of its own."""
+    archive_part = urlsplit(address).path.split("/http", 1)[0]
+    for segment in archive_part.split("/"):
+        for stamp in ARCHIVE_STAMPS:
+            found = stamp.fullmatch(segment)
+            if found:
+                try:
+                    return dt.date(*(int(part) for part in found.groups()))
+                except ValueError:  # not a calendar day
+                    return None
+    return None
+
+
 def page_data(model: StoryModel) -> dict:
     story = model.story
-    strings = i18n.strings(story.language)
+    strings = {**i18n.strings(story.language), **counted_strings(model)}
     place_index = {place.id: n for n, place in enumerate(model.places)}
     routes: list[dict] = []
     columns: dict[str, list] = {name: [] for name in

@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture chromium clean
+.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture chromium fonts clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -31,7 +31,7 @@ $(TEST_STAMP): $(TEST_LOCK) $(STAMP)
 	touch $@
 
 # make site BASE_URL=https://newsroom.github.io/story-maps/ for the feed's and oEmbed's absolute links.
-site: $(STAMP)
+site: $(STAMP) fonts
 	$(PY) build.py $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 check: $(STAMP)
@@ -44,6 +44,19 @@ chromium:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; \
 	fi
 
+# preview.png draws Korean in Debian's NanumGothic (storymap/preview/fonts.py). As root or in CI,
+# install fonts-nanum when missing; elsewhere say how, and build on: Korean is then white squares.
+NANUM := /usr/share/fonts/truetype/nanum/NanumGothic.ttf
+fonts:
+	@if [ ! -f $(NANUM) ]; then \
+		if { [ "$$CI" = "true" ] || [ "$$(id -u)" = 0 ]; } && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's fonts-nanum for Korean text in preview.png"; \
+			apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-nanum; \
+		else \
+			echo "note: no $(NANUM): preview.png draws Korean as white squares until you install Debian's fonts-nanum (sudo apt-get install fonts-nanum)"; \
+		fi; \
+	fi
+
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check --no-cache $(LINTED)
 
@@ -51,7 +64,7 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(VENV)/bin/mypy
 
-test: $(TEST_STAMP) chromium lint typecheck
+test: $(TEST_STAMP) chromium fonts lint typecheck
 	$(PY) -m pytest
 
 $(UV_STAMP):

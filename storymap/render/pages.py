@@ -52,6 +52,7 @@ class SourceView:
     url: str | None
     date: str | None
     archive: str | None
+    archived: str | None = None  # the day the archived copy was made, as the page's language writes it
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,9 @@ class ListPage:
 @lru_cache(maxsize=4096)
 def _source_view(source: Source, language: str) -> SourceView:
     date = i18n.format_partial(source.date, language) if source.date else None
-    return SourceView(source.publisher, source.title, source.url, date, source.archive)
+    day = pagedata.archive_day(source.archive) if source.archive else None
+    archived = i18n.format_day(day, language) if day else None
+    return SourceView(source.publisher, source.title, source.url, date, source.archive, archived)
 
 
 def event_views(model: StoryModel) -> list[EventView]:

@@ -321,3 +321,37 @@ def test_an_insertion_that_would_not_read_back_is_not_made():
     text = "title: T\nsources:\n  - publisher: P\n    url: |\n      https://x.org/a\n"
     insertion = linkswrite.Insertion(Path("a.yaml"), Mark("a.yaml", 4, 10), "https://web.archive.org/web/1/x")
     assert linkswrite.add_lines(text, [insertion]) == (text, [])
+
+
+def test_a_machine_without_network_is_an_environment_failure(project, server, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    project.story(events={"a.yaml": event(server.base, "url: https://example.org/a", "url: https://example.net/b")})
+    monkeypatch.setattr(linksnet.socket, "getaddrinfo", no_network)
+    result = run_links(server)
+    assert result.exit_code == 3
+    assert "Error: no address could be looked up: this machine seems to have no network" in result.stderr
+
+
+def test_an_archive_api_that_is_not_a_web_address_is_a_usage_mistake(project):
+    project.story()
+    result = CliRunner().invoke(main, ["links", "--archive-api", "file:///etc/passwd"])
+    assert result.exit_code == 2 and "--archive-api file:///etc/passwd is not an http(s) address" in result.stderr
+
+
+@pytest.mark.parametrize("address, day", [
+    ("https://web.archive.org/web/20231017093000/https://example.org/2020/01/01/report", "2023-10-17"),
+    ("http://web.archive.org/web/20231017093000id_/https://example.org/", "2023-10-17"),
+    ("https://archive.ph/2023.10.17-093000/https://example.org/", "2023-10-17"),
+    ("https://archive.ph/AbCdE", None),
+    ("https://web.archive.org/web/20231399093000/https://example.org/", None),  # no 13th month
+    ("https://web.archive.org/web/2023/https://example.org/", None),
+])
+def test_the_day_of_an_archived_copy_is_read_from_its_address(address, day):
+    from storymap.render import pagedata
+
+    found = pagedata.archive_day(address)
+    assert (found.isoformat() if found else None) == day

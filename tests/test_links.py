@@ -123,7 +123,8 @@ def line_of(path: Path, text: str) -> int:
 def test_live_links_pass_and_dead_ones_are_reported_where_written(project, server):
     base = server.base
     project.story(events={
-        "a-live.yaml": event(base, "url: BASE/ok", "url: BASE/no-head", "url: BASE/moved"),
+        "a-live.yaml": event(base, "url: BASE/ok", "url: BASE/no-head", "url: BASE/moved",
+                             "url: BASE/новости/статья?q=отчёт 2023"),
         "b-dead.yaml": event(base, "url: BASE/missing", "url: BASE/broken", "url: BASE/gone-nowhere",
                              "url: BASE/loop-a", "url: BASE/slow"),
     })
@@ -140,9 +141,11 @@ def test_live_links_pass_and_dead_ones_are_reported_where_written(project, serve
     assert f"dead link {base}/loop-a (redirect loop)" in err
     assert f"dead link {base}/slow (timed out after {TIMEOUT:g} s) (hint: the site may only be slow" in err
     assert "a-live.yaml" not in err  # answered directly, with GET after a refused HEAD, after a redirect
-    assert "Checked 8 addresses: 3 live, 5 dead; the archive knows 2 copies: python build.py links --write adds them." \
+    assert "Checked 9 addresses: 4 live, 5 dead; the archive knows 2 copies: python build.py links --write adds them." \
         in result.stdout
     assert ("GET", "/no-head", linksnet.USER_AGENT) in server.RequestHandlerClass.seen
+    assert ("HEAD", "/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/%D1%81%D1%82%D0%B0%D1%82%D1%8C%D1%8F"
+            "?q=%D0%BE%D1%82%D1%87%D1%91%D1%82%202023", linksnet.USER_AGENT) in server.RequestHandlerClass.seen
 
 
 def test_every_request_says_who_asks_and_each_address_is_requested_once(project, server):

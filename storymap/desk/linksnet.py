@@ -19,7 +19,7 @@ import ssl
 import threading
 from dataclasses import dataclass
 from http import HTTPStatus
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 USER_AGENT = "storymap-links/2 (+checks the sources cited in a story map)"
 MAX_REDIRECTS = 10
@@ -161,9 +161,13 @@ def _one_request(url: str, method: str, settings: Settings, body_limit: int) -> 
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise Dead("not a valid port") from None
-    addresses = resolve(parts.hostname, port, settings)
+    try:
+        host = parts.hostname.encode("idna").decode("ascii")  # a name in another script, as DNS spells it
+    except UnicodeError:
+        raise Dead("name not found") from None
+    addresses = resolve(host, port, settings)
     kind = _SecureConnection if parts.scheme == "https" else _Connection
-    connection = kind(parts.hostname, port, addresses, settings.timeout)
+    connection = kind(host, port, addresses, settings.timeout)
     # A server that answers a byte at a time would keep every read under the timeout: past
     # twice the timeout the connection is shut, which ends any read still waiting.
     shut: list[bool] = []
@@ -171,7 +175,7 @@ def _one_request(url: str, method: str, settings: Settings, body_limit: int) -> 
     watchdog.daemon = True
     watchdog.start()
     try:
-        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        path = request_target(parts.path, parts.query)
         connection.request(method, path, headers={"User-Agent": USER_AGENT, "Accept": "*/*",
                                                   "Accept-Encoding": "identity"})
         response = connection.getresponse()
@@ -188,6 +192,13 @@ def _one_request(url: str, method: str, settings: Settings, body_limit: int) -> 
     finally:
         watchdog.cancel()
         connection.close()
+
+
+def request_target(path: str, query: str) -> str:
+    """The path and query as sent: letters of other scripts and spaces, which journalists paste
+    in addresses as browsers show them, percent-encoded; what is already encoded stays so."""
+    target = quote(path or "/", safe="/%:@!$&'()*+,;=~")
+    return target + (f"?{quote(query, safe='/%:@!$&()*+,;=~?')}" if query else "")
 
 
 def _shut(connection: http.client.HTTPConnection, shut: list[bool]) -> None:

@@ -177,14 +177,16 @@ def new_story(story_id: str, stories_dir: Path) -> None:
 @new.command("event")
 @click.argument("story_id")
 @click.argument("title", nargs=-1, required=True)
+@click.option("--date", "date", default=None, metavar="YYYY-MM-DD",
+              help="The event's date (also YYYY-MM or YYYY); without it the file has a placeholder date.")
 @stories_option
-def new_event(story_id: str, title: tuple[str, ...], stories_dir: Path) -> None:
-    """Create an event file dated today in stories/STORY_ID/events/."""
+def new_event(story_id: str, title: tuple[str, ...], date: str | None, stories_dir: Path) -> None:
+    """Create stories/STORY_ID/events/TITLE.yaml, named after the title; fill in what it marks 'replace'."""
     try:
-        path = scaffold.new_event(stories_dir, story_id, " ".join(title), dt.date.today())
+        path = scaffold.new_event(stories_dir, story_id, " ".join(title), date)
     except UserError as error:
         fail(error)
-    console.wrote(path)
+    console.wrote(path, next_step="replace the placeholders it marks, then: python build.py check")
 
 
 @main.command("import")

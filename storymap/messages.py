@@ -13,6 +13,20 @@ from dataclasses import dataclass
 
 DATE_HINT = ("write dates as YYYY-MM-DD; for a vague date such as 'mid-August 2023' write "
              "`date: 2023-08` plus `approximate: true`")
+# The hint of a date written another way when source/dateguess.py can read it ("Oct 2023",
+# "14/10/2023", "mid-August 2023"): the ISO form it most likely means, in place of DATE_HINT.
+DATE_GUESS_HINTS = {
+    "one": "write {date} for {spoken}",
+    "either": "write {first} for {first_spoken}, or {second} for {second_spoken}: "
+              "the day and the month could be either way round",
+    "approximate": "write {date} for {spoken} and add approximate: true",
+    "needs-day": "this date needs a day: write YYYY-MM-DD, e.g. {date} for {spoken}",
+}
+# What `new event` writes for the journalist to replace (storymap/desk/scaffold.py), and the hint
+# each gets as a problem of check and build until it is replaced.
+PLACEHOLDER_DATE_HINT = ("write when it happened as YYYY-MM-DD, e.g. 2023-10-05; or 2023-10 for a month, "
+                         "2023 for a year")
+PLACEHOLDER_PUBLISHER_HINT = "write who reported it, e.g. publisher: CSIS Beyond Parallel"
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,8 @@ _CATALOG = (
     Message("impossible-date", "'{value}' is not a real calendar date", DATE_HINT),
     Message("year-range", "'{value}' is outside the years {first} to {last}",
             "write the year with its four digits, e.g. 2023; pages and feeds show years {first} to {last} only"),
+    Message("placeholder", "'{value}' is a placeholder left by new event",
+            "replace it with what the field should say"),
     Message("date-needs-day", "'{value}' needs a day here", "write the date as YYYY-MM-DD, e.g. 2023-10-05"),
     Message("bad-url", "'{value}' is not an http(s) address", "links must start with https:// or http://"),
     Message("list-too-short", "the list needs at least {count} item(s)"),

@@ -18,9 +18,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storymap.render import exports, feeds
-from storymap.source import sheets, yamlio
+from storymap.source import dateguess, sheets, yamlio
 from storymap import pipeline
-from storymap.errors import Problems
+from storymap.errors import Mark, Problems
+from storymap.source.fields import Context, DateValue
+from storymap.source.yamlio import Scalar
 
 from .conftest import PLACES_YAML, STORY_YAML
 
@@ -180,6 +182,33 @@ def test_fuzz_mutated_files_through_the_validator_never_raise(name_and_text):
     for problem in check_files({**FILES, name: text}).problems:
         assert problem.code, problem
         assert not any(c in problem.as_text() for c in "\x00\x1b\x85")
+
+
+# Pieces of dates as people write them, to reach every branch of the date guesser.
+DATE_PIECES = ["Oct", "october", "Sept.", "мая", "жовтня", "Oktober", "10월", "2023년", "14일", "年", "月", "日",
+               "14", "05", "31", "2023", "0999", "20231014", "123", "mid", "late", "c.", "de", "Tuesday", "th",
+               "T09:30", "2023-10-14T09:30", "-", "/", ".", ",", " ", "١٤", "\x00", "\u2028"]
+date_like = st.lists(st.sampled_from(DATE_PIECES) | st.text(max_size=2), max_size=14).map("".join)
+LANGUAGES = st.sampled_from([None, "en", "de", "ru", "uk", "ko", "ja", "pt-BR", "xx", "", "-", "en-"]) | \
+    st.text(max_size=8)
+
+
+@given(date_like | st.text(max_size=120) | tricky_text, LANGUAGES)
+def test_fuzz_the_date_guesser_gives_a_hint_or_none_never_raises(text, language):
+    """Any text in a story of any language: a guess of real dates the checks accept, or none."""
+    guess = dateguess.guess_date(text, language)
+    if guess is not None:
+        assert 1 <= len(guess.readings) <= 2
+        for reading in guess.readings:
+            problems = Problems()
+            read = DateValue(allow_partial=True).parse(Scalar(reading.iso, Mark("f.yaml")), Context(problems))
+            assert read == reading and not problems
+    for allow_partial in (True, False):
+        for can_be_approximate in (True, False):
+            hint = dateguess.date_hint(text, language, allow_partial, can_be_approximate)
+            assert (hint is None) == (guess is None)
+            assert hint is None or hint.startswith(("write 1", "write 2", "write 3", "write 4", "write 5",
+                                                    "write 6", "write 7", "write 8", "write 9", "this date"))
 
 
 # Good rows of a sheet (each imports as it is); the fuzzing changes one cell of each.

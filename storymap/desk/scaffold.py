@@ -1,4 +1,9 @@
-"""`new story` and `new event`: files that build at once, with every optional field as a comment.
+"""`new story` and `new event`: files with every optional field as a comment.
+
+`new story` writes a story that builds at once. `new event` names the file, and so the event's
+id and readers' #event= links, after the title alone; what it cannot know (the date, unless
+--date gives it, and the source) it writes as visible placeholders, which check and the build
+report at their line until they are replaced (fields.py, validate.py).
 
 Each file starts with a yaml-language-server modeline pointing at the JSON
 Schema in docs/schema/, so editors with YAML support complete and check the
@@ -9,15 +14,23 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 import yaml
 
-from storymap.errors import UserError, did_you_mean, display_path
-from storymap.source.fields import ID_PATTERN, RESERVED_STORY_IDS
-from storymap.source.load import reserved_names, story_dirs
+from storymap.errors import Problems, UserError, did_you_mean, display_path
+from storymap.source import yamlio
+from storymap.source.dateguess import date_hint
+from storymap.source.fields import DATE_PATTERN, FIRST_YEAR, ID_PATTERN, RESERVED_STORY_IDS, Context
+from storymap.source.load import read_events, reserved_names, story_dirs, story_language
+from storymap.source.validate import PUBLISHER_PLACEHOLDER
 
 MAX_SLUG = 60
+PLACEHOLDER_DATE = "YYYY-MM-DD"  # one of fields.PLACEHOLDER_DATES: a problem until replaced
+# Cyrillic letters as Latin ones, so that a Russian or Ukrainian title still gives a readable file name.
+CYRILLIC = dict(zip("абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя",
+                    "a b v g g d e ye yo zh z i i yi y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split()))
 
 STORY_TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -49,11 +62,11 @@ EVENT_TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 # One event. Every field is explained in docs/writing-a-story.md.
 title: {title}
-date: {today}                    # or {year}-{month:02d} (a month) or {year} (a year)
+{date_line}
 # approximate: true                 # the date is approximate, e.g. "mid-August"
 # For a span, replace date with:
-# start: {today}
-# end: {today}                   # leave out while it is still going on
+# start: YYYY-MM-DD
+# end: YYYY-MM-DD                   # leave out while it is still going on
 #
 # Where: at most one of place, at and route; with none, the event is listed but not drawn.
 # place: example-port               # an id from data/places.yaml or the story's places
@@ -68,10 +81,10 @@ date: {today}                    # or {year}-{month:02d} (a month) or {year} (a 
 # description: |
 #   What happened, in Markdown. Links must start with https://; raw HTML is not allowed.
 sources:
-  - publisher: Name who reported it
+  - publisher: {publisher} # replace: who reported it
     # title: The report's title
     # url: https://example.org/report
-    # date: {today}
+    # date: YYYY-MM-DD              # when it was published
     # archive: https://web.archive.org/...
 # media:
 #   - src: media/photo.jpg            # a PNG, JPEG, GIF or WebP file in this story's media/ folder
@@ -86,10 +99,17 @@ def yaml_text(value: str) -> str:
     return yaml.safe_dump(value, allow_unicode=True, width=10**6).removesuffix("\n...\n").strip()
 
 
-def slug(text: str) -> str:
-    """Lowercase letters, digits and -, for file names and ids."""
-    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return words[:MAX_SLUG].rstrip("-")
+def slug(text: str, limit: int = MAX_SLUG) -> str:
+    """Lowercase letters, digits and -, for file names and ids: at most `limit` characters, cut
+    between two words (only a single longer word is cut inside). Accents are dropped (café: cafe)
+    and Cyrillic is written in Latin letters; other scripts leave nothing."""
+    latin = "".join(CYRILLIC.get(letter, letter) for letter in text.lower())
+    plain = unicodedata.normalize("NFKD", latin.replace("ß", "ss")).encode("ascii", "ignore").decode("ascii")
+    words = re.sub(r"[^a-z0-9]+", "-", plain.replace("-", " ")).strip("-")
+    if len(words) <= limit or words[limit] == "-":
+        return words[:limit]
+    cut = words[:limit].rfind("-")
+    return words[:cut] if cut > 0 else words[:limit]
 
 
 def schema_reference(file_dir: Path, stories_dir: Path, name: str) -> str:
@@ -116,7 +136,8 @@ def new_story(stories_dir: Path, story_id: str, today: dt.date) -> Path:
     return path
 
 
-def new_event(stories_dir: Path, story_id: str, title: str, today: dt.date) -> Path:
+def new_event(stories_dir: Path, story_id: str, title: str, date: str | None = None) -> Path:
+    """events/<title>.yaml (or -2, -3... when taken), dated `date` or with a placeholder date."""
     directory = stories_dir / story_id
     if not (directory / "story.yaml").is_file():
         known = [d.name for d in story_dirs(stories_dir)]
@@ -125,13 +146,40 @@ def new_event(stories_dir: Path, story_id: str, title: str, today: dt.date) -> P
     title = " ".join(title.split())
     if not title or len(title) > 200:
         raise UserError("an event title needs 1 to 200 characters", "write a short headline")
+    if date is not None:
+        date = event_date(date, directory)
     events = directory / "events"
     events.mkdir(exist_ok=True)
-    path = free_path(events, f"{today.isoformat()}-{slug(title) or 'event'}")
+    # ids given with id: in other files are taken too, so the new id is unique in the story
+    taken = {event.id for event in read_events(directory, Context(Problems(), directory))}
+    path = free_path(events, slug(title) or "event", taken)
+    note = "# or YYYY-MM (a month) or YYYY (a year)" if date else \
+        "# replace: the day it happened, or YYYY-MM (a month) or YYYY (a year)"
+    date_line = f"date: {date or PLACEHOLDER_DATE}".ljust(36) + note  # comments start in one column
     path.write_text(EVENT_TEMPLATE.format(schema=schema_reference(events, stories_dir, "event.schema.json"),
-                                          title=yaml_text(title), today=today.isoformat(), year=today.year,
-                                          month=today.month), encoding="utf-8")
+                                          title=yaml_text(title), date_line=date_line,
+                                          publisher=PUBLISHER_PLACEHOLDER.text), encoding="utf-8")
     return path
+
+
+def event_date(text: str, story_dir: Path) -> str:
+    """--date as written when it is a date of the format (YYYY-MM-DD, YYYY-MM or YYYY), else a usage
+    error whose hint guesses the ISO form meant, reading month names in the story's language too."""
+    written = text.strip()
+    match = DATE_PATTERN.fullmatch(written)
+    if match:
+        try:
+            if int(match[1]) >= FIRST_YEAR and dt.date(int(match[1]), int(match[2] or 1), int(match[3] or 1)):
+                return written
+        except ValueError:
+            pass
+        raise UserError(f"--date {written} is not a real calendar date",
+                        "check the day and the month, and write the year with its four digits")
+    language = story_language(yamlio.load(story_dir / "story.yaml", Problems(), story_dir.parent))
+    guess = date_hint(written, language, allow_partial=True, can_be_approximate=True)
+    raise UserError(f"--date takes a date written YYYY-MM-DD, YYYY-MM or YYYY, not '{written}'",
+                    guess.replace("write ", "write --date ", 1) if guess else
+                    "e.g. --date 2023-10-05, --date 2023-10 for a month or --date 2023 for a year")
 
 
 def free_path(directory: Path, stem: str, taken: set[str] | None = None) -> Path:

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Callable, Final, Generic, Literal, TypeAlias, TypeVar
 
 from storymap.errors import Problems, did_you_mean
+from storymap.messages import PLACEHOLDER_DATE_HINT
 from storymap.model import PartialDate
+from storymap.source.dateguess import date_hint
 from storymap.source.yamlio import Mapping, Node, Scalar, Sequence, describe_kind
 
 
@@ -55,6 +57,12 @@ class Context:
     route_ids: set[str] | None = None  # files found in data/routes
     default_id: str | None = None  # an event's id when the file does not give one
     media_read: dict = field(default_factory=dict)  # resolved path -> Media checked: each image read once
+    language: str | None = None  # the story's language: date hints read month names in it as well as English
+
+
+# What `new event` writes where the journalist must fill in a date: a problem until replaced,
+# never read as a date (nor guessed at as one).
+PLACEHOLDER_DATES = frozenset({"YYYY-MM-DD", "YYYY-MM", "YYYY"})
 
 
 class FieldType(Generic[T]):
@@ -75,14 +83,26 @@ class FieldType(Generic[T]):
         return {"type": "string"}
 
 
+@dataclass(frozen=True)
+class Placeholder:
+    """Text `new event` writes for the journalist to replace: a problem, with this hint, until it is."""
+
+    text: str
+    hint: str
+
+
 class Text(FieldType[str]):
-    def __init__(self, max_length: int | None = None):
+    def __init__(self, max_length: int | None = None, placeholder: Placeholder | None = None):
         self.max_length = max_length
+        self.placeholder = placeholder
 
     def parse(self, node: Scalar, ctx: Context) -> Result[str]:
         text = node.value.strip()
         if not text:
             ctx.problems.add(node.mark, "blank-text")
+            return INVALID
+        if self.placeholder and text == self.placeholder.text:
+            ctx.problems.add(node.mark, "placeholder", self.placeholder.hint, value=text)
             return INVALID
         if self.max_length and len(text) > self.max_length:
             ctx.problems.add(node.mark, "text-too-long", length=len(text), limit=self.max_length)
@@ -189,17 +209,22 @@ class Integer(FieldType[int]):
 
 
 class DateValue(FieldType[PartialDate | dt.date]):
-    """An ISO date; with allow_partial, also YYYY-MM (a month) and YYYY (a year)."""
+    """An ISO date; with allow_partial, also YYYY-MM (a month) and YYYY (a year). can_be_approximate:
+    its record has `approximate`, so a hint may propose it for "mid-August 2023"."""
 
-    def __init__(self, allow_partial: bool):
+    def __init__(self, allow_partial: bool, can_be_approximate: bool = False):
         self.allow_partial = allow_partial
+        self.can_be_approximate = can_be_approximate
         self.description = "a date (YYYY-MM-DD, YYYY-MM or YYYY)" if allow_partial else "a date (YYYY-MM-DD)"
 
     def parse(self, node: Scalar, ctx: Context) -> Result[PartialDate | dt.date]:
-        match = DATE_PATTERN.fullmatch(node.value.strip())
-        hint = None if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05"
+        written = node.value.strip()
+        if written.upper() in PLACEHOLDER_DATES:
+            ctx.problems.add(node.mark, "placeholder", PLACEHOLDER_DATE_HINT, value=written)
+            return INVALID
+        match = DATE_PATTERN.fullmatch(written)
         if not match:
-            ctx.problems.add(node.mark, "bad-date", hint, value=node.value)
+            ctx.problems.add(node.mark, "bad-date", self._hint(written, ctx), value=node.value)
             return INVALID
         year = int(match[1])
         month, day = (int(g) if g else None for g in match.groups()[1:])
@@ -209,13 +234,18 @@ class DateValue(FieldType[PartialDate | dt.date]):
         try:
             dt.date(year, month or 1, day or 1)
         except ValueError:
-            ctx.problems.add(node.mark, "impossible-date", hint, value=node.value)
+            ctx.problems.add(node.mark, "impossible-date", self._hint(written, ctx), value=node.value)
             return INVALID
         if day is None and not self.allow_partial:
             ctx.problems.add(node.mark, "date-needs-day", value=node.value)
             return INVALID
         date = PartialDate(year, month, day)
         return date if self.allow_partial else date.first_day()
+
+    def _hint(self, written: str, ctx: Context) -> str | None:
+        """The ISO form the text most likely means; else the generic hint (the message's own, or a day's)."""
+        return date_hint(written, ctx.language, self.allow_partial, self.can_be_approximate) or \
+            (None if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05")
 
     def schema(self) -> dict:
         if not self.allow_partial:

@@ -19,7 +19,7 @@ from storymap.errors import Mark, Problems, UserError, display_path
 from storymap.source.fields import INVALID, ID_PATTERN, RESERVED_STORY_IDS, Context, ListOf
 from storymap.model import Event, Place, Story
 from storymap.source.validate import EVENT, PLACE, STORY, story_from_values
-from storymap.source.yamlio import Mapping, Sequence, describe_kind
+from storymap.source.yamlio import Mapping, Node, Scalar, Sequence, describe_kind
 
 EVENT_SUFFIXES = (".yaml", ".yml")
 
@@ -159,15 +159,25 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
         return None
     node = yamlio.load(story_file, problems, directory.parent)
     inputs.files_read += 1
-    values = STORY.read(node, Context(problems, story_dir=directory)) if node is not None else INVALID
+    language = story_language(node)
+    values = STORY.read(node, Context(problems, story_dir=directory, language=language)) if node is not None \
+        else INVALID
     places = dict(inputs.places)
     if values is not INVALID:
         places.update(index_places(values.get("places", ()), problems))
-    events = read_events(directory, Context(problems, directory, places, set(inputs.route_files)), progress)
+    events = read_events(directory, Context(problems, directory, places, set(inputs.route_files),
+                                            language=language), progress)
     inputs.files_read += len(event_files(directory))
     if values is INVALID or node is None or len(problems) > before:
         return None
     return story_from_values(directory.name, values, node, directory, events)
+
+
+def story_language(node: Node | None) -> str | None:
+    """story.yaml's language as written, read even when the story has problems: date hints read
+    month names in it."""
+    written = node.get("language") if isinstance(node, Mapping) else None
+    return written.value.strip() if isinstance(written, Scalar) and not written.is_null else None
 
 
 def reserved_names() -> str:

@@ -14,8 +14,10 @@ from storymap.render import basemaps
 from storymap.source import files
 from storymap import i18n
 from storymap.errors import Mark, did_you_mean, display_path
+from storymap.messages import PLACEHOLDER_PUBLISHER_HINT
 from storymap.source.fields import (INVALID, Choice, Context, Custom, DateValue, Field, FieldType, Flag, Identifier,
-                                    Integer, ListOf, Markdown, Number, Record, Result, Text, WebAddress, present)
+                                    Integer, ListOf, Markdown, Number, Placeholder, Record, Result, Text, WebAddress,
+                                    present)
 from storymap.model import (COMPUTED_MODES, DEFAULT_BASEMAP, Confidence, Event, EventKind, LatLon, MapSettings,
                             Media, Place, PlaceKind, RouteMode, RoutePath, RouteSpec, Source, Story, TimelineSettings,
                             When, default_path)
@@ -92,8 +94,11 @@ def _build_source(values: dict[str, Any], node: Mapping, ctx: Context) -> Result
                   values.get("archive"))
 
 
+# The publisher `new event` writes (desk/scaffold.py), a problem until the journalist replaces it.
+PUBLISHER_PLACEHOLDER = Placeholder("Name who reported it", PLACEHOLDER_PUBLISHER_HINT)
+
 SOURCE = Record("source", (
-    Field("publisher", Text(300), True, "who reported it, e.g. CSIS Beyond Parallel"),
+    Field("publisher", Text(300, PUBLISHER_PLACEHOLDER), True, "who reported it, e.g. CSIS Beyond Parallel"),
     Field("title", Text(500), doc="the report's title"),
     Field("url", WebAddress(), doc="link to the report (http or https)"),
     Field("date", DateValue(allow_partial=True), doc="publication date"),
@@ -298,9 +303,11 @@ def _build_event(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[
 EVENT = Record("event", (
     Field("id", Identifier(), doc="unique in the story; default: the file name without .yaml"),
     Field("title", Text(200), True, "a short headline, plain text, at most 200 characters"),
-    Field("date", DateValue(allow_partial=True), doc="when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),
-    Field("start", DateValue(allow_partial=True), doc="the first day of a span"),
-    Field("end", DateValue(allow_partial=True), doc="the last day of a span; leave out while ongoing"),
+    Field("date", DateValue(allow_partial=True, can_be_approximate=True),
+          doc="when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),
+    Field("start", DateValue(allow_partial=True, can_be_approximate=True), doc="the first day of a span"),
+    Field("end", DateValue(allow_partial=True, can_be_approximate=True),
+          doc="the last day of a span; leave out while ongoing"),
     Field("approximate", Flag(), doc="true when the date is approximate, e.g. 'mid-August'"),
     Field("place", Identifier(), doc="a place id from data/places.yaml or the story's places"),
     Field("at", COORDINATES, doc="a point written as {lat: .., lon: ..}"),

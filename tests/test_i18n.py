@@ -3,6 +3,7 @@ reaching the page and its dates."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import string
 
@@ -13,7 +14,7 @@ from babel.messages.plurals import get_plural
 from storymap import catalogs, i18n, pipeline, wording
 from storymap.model import PartialDate
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, REPO
 
 LANGUAGES = FIXTURES / "languages"
 
@@ -214,3 +215,10 @@ def test_korean_dates_and_lengths_come_from_cldr_in_korean():
     assert i18n.format_partial(PartialDate(2023, 8), "uk") == "серп. 2023\u202fр."
     assert i18n.format_length(9752.3, "rail", "ko") == "철도로 약 9,800km"
     assert i18n.format_length(9752.3, "rail", "uk") == "близько 9\xa0800 км залізницею"
+
+
+def test_writing_a_story_lists_the_languages_the_interface_speaks():
+    text = (REPO / "docs" / "writing-a-story.md").read_text("utf-8")
+    table = text[text.index("| `language` | the page's own words in |"):]
+    table = table[:table.index("\n\n")]
+    assert sorted(re.findall(r"^\| `([\w-]+)` \|", table, re.M)[1:]) == sorted(i18n.languages())  # [0]: the heading

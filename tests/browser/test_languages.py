@@ -1,5 +1,11 @@
-"""`language: de` in the browser: the page's own strings and its slider dates are German."""
+"""`language: de` and `language: uk` in the browser: the page's own strings and its slider dates
+are in the story's language."""
 from __future__ import annotations
+
+import datetime as dt
+import re
+
+from storymap import i18n
 
 
 def test_german_page_speaks_german(open_page):
@@ -15,4 +21,31 @@ def test_german_page_speaks_german(open_page):
     assert play.inner_text() == "Anhalten"
     play.click()
     assert page.locator(".sm-legend summary").inner_text() == "Legende"
+    assert not watch.problems()
+
+
+def spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_ukrainian_page_speaks_ukrainian(open_page):
+    page, watch = open_page("languages", "port-uk/")
+    assert page.evaluate("document.documentElement.lang") == "uk"
+    page.evaluate("storymap.setDate('2023-08-20')")
+    # The browser's Intl and the build's Babel read CLDR: the slider says what the list says, but for
+    # the space before "р." (Babel's CLDR has a narrow no-break space, Chromium 156's ICU a plain one).
+    day = i18n.format_day(dt.date(2023, 8, 20), "uk")
+    assert day == "20 серп. 2023\u202fр."
+    assert spaced(page.locator("#timeline-slider").get_attribute("aria-valuetext")) == spaced(day)
+    assert spaced(page.locator(".timeline-date").inner_text()) == spaced(day) == "20 серп. 2023 р."
+    # 2 events on the map: "з 2 подій" (genitive plural); a 7-day window: "у 7 днів".
+    assert re.fullmatch(r"показано \d з 2 подій", page.locator(".timeline-count").inner_text())
+    assert page.locator(".timeline-window").inner_text().startswith("період у 7 днів: ")
+    play = page.locator(".timeline-play")
+    assert play.inner_text() == "Відтворити"
+    play.click()
+    assert play.inner_text() == "Пауза"
+    play.click()
+    assert page.locator(".sm-legend summary").inner_text() == "Умовні позначення"
+    assert "Немає на мапі" in page.locator("#events").inner_text()
     assert not watch.problems()

@@ -192,21 +192,29 @@ def new_event(story_id: str, title: tuple[str, ...], date: str | None, stories_d
 @main.command("import")
 @click.argument("sheet", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--story", "story_id", required=True, help="The story the events belong to.")
+@click.option("--dry-run", is_flag=True, help="Check the sheet and say what an import would do; write nothing.")
+@click.option("--force", is_flag=True,
+              help="Replace event files edited by hand since their import, or not written by an import.")
 @stories_option
 @data_option
-def import_command(sheet: Path, story_id: str, stories_dir: Path, data_dir: Path) -> None:
-    """Turn the rows of a UTF-8 CSV sheet into event files (all rows valid, or nothing is written)."""
+def import_command(sheet: Path, story_id: str, dry_run: bool, force: bool, stories_dir: Path,
+                   data_dir: Path) -> None:
+    """Turn the rows of a UTF-8 CSV sheet into event files; importing it again updates them.
+
+    All rows valid and no edited file in the way, or nothing is written."""
     if not (stories_dir / story_id / "story.yaml").is_file():
         fail(UserError(f"no story '{story_id}' in {display_path(stories_dir)}",
                        f"create it first: python build.py new story {story_id}"))
     if not sheet.is_file():
         fail(UserError(f"no file {display_path(sheet)}", "give the path of a .csv file"))
-    result = sheets.import_sheet(sheet, stories_dir, data_dir, story_id)
+    result = sheets.import_sheet(sheet, stories_dir, data_dir, story_id, dry_run=dry_run, force=force)
     if result.problems:
         console.report(result.problems)
         console.nothing_written()
         sys.exit(EXIT_PROBLEMS)
-    console.imported(len(result.written), stories_dir / story_id / "events")
+    console.warned(result.problems)
+    console.imported({name: result.count(name) for name in sheets.OUTCOMES}, stories_dir / story_id / "events",
+                     dry_run)
 
 
 @main.command()

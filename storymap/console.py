@@ -173,8 +173,17 @@ def wrote(path: Path, next_step: str = "") -> None:
         click.echo(f"Next: {next_step}")
 
 
-def imported(count: int, folder: Path) -> None:
-    click.echo(f"Imported {plural(count, 'event')} into {_shown(folder)}/")
+def imported(counts: dict[str, int], folder: Path, dry_run: bool = False) -> None:
+    """What an import did, or with --dry-run would do: `Imported 6 rows into stories/x/events/:
+    2 new, 1 updated, 3 unchanged` (and `, 1 kept as edited by hand` when there are any)."""
+    rows = plural(sum(counts.values()), "row")
+    parts = [f"{counts['new']:,} new", f"{counts['updated']:,} updated", f"{counts['unchanged']:,} unchanged"]
+    if counts["kept"]:
+        parts.append(f"{counts['kept']:,} kept as edited by hand")
+    if dry_run:
+        click.echo(f"Would import {rows} into {_shown(folder)}/: {', '.join(parts)}. Nothing was written (--dry-run).")
+    else:
+        click.echo(f"Imported {rows} into {_shown(folder)}/: {', '.join(parts)}")
 
 
 # --- the preview server ------------------------------------------------------------

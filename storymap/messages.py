@@ -44,6 +44,7 @@ WHOLE_FILE_CODES = frozenset({
     "no-story-yaml", "route-unreadable", "route-no-crs", "route-not-line", "route-too-short",
     "csv-no-header", "file-outside", "file-not-regular", "reserved-story-id", "route-format", "route-content",
     "route-reference", "route-too-large", "route-too-many-points", "route-not-finite", "route-out-of-range",
+    "csv-file-not-imported", "csv-file-edited", "csv-file-edited-kept",
 })
 
 _CATALOG = (
@@ -196,8 +197,18 @@ _CATALOG = (
     Message("csv-unreadable", "cannot read the sheet: {reason}",
             "export it again from the spreadsheet as CSV UTF-8; no cell may hold more than 131,072 characters"),
     Message("csv-lat-lon", "a row needs both lat and lon, or neither", "fill in both columns, or leave both empty"),
-    Message("csv-source-without-publisher", "source columns need source_publisher",
-            "fill in source_publisher: who reported it"),
+    Message("csv-source-without-publisher", "source {number} has no publisher",
+            "fill in a source_{number}_publisher column: who reported it"),
+    Message("csv-duplicate-id", "same id '{value}' as row {row}", "give one of the two rows another id"),
+    Message("csv-file-not-imported", "not written by an import, but row {row} of {sheet} has its id '{value}'; "
+            "not replaced", "give the row another id in an id column, or import with --force to replace this "
+            "file by the row"),
+    Message("csv-file-edited", "edited by hand since its import, and row {row} of {sheet} changed too; not replaced",
+            "make the same change in the file or in the sheet, so that the two agree, and import again; or import "
+            "with --force to replace the file by the row, which loses the edit"),
+    Message("csv-file-edited-kept", "edited by hand since its import; kept, as row {row} of {sheet} is unchanged",
+            "to replace it by the row, import with --force; make the same change in the sheet and this warning "
+            "stops", severity="warning"),
 )
 
 MESSAGES: dict[str, Message] = {m.code: m for m in _CATALOG}

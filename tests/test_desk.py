@@ -1,4 +1,4 @@
-"""The desk's chores: new story, new event, import a sheet; progress and colour on a terminal."""
+"""The desk's chores: new story, new event; progress and colour on a terminal (import: test_import.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +14,6 @@ from storymap.cli import main
 from .conftest import PLACES_YAML, STORY_YAML
 
 TODAY = dt.date.today().isoformat()
-HEADER = "id,title,date,start,end,approximate,place,lat,lon,kind,description,confidence,tags," \
-         "source_publisher,source_title,source_url,source_date,source_archive\n"
 
 
 def run(*args, env=None):
@@ -177,94 +175,6 @@ def test_the_modeline_points_at_the_schema_in_docs(project):
     assert (REPO / "docs" / "schema" / "event.schema.json").is_file()
     assert (REPO / "stories" / "x" / "events" / "../../../docs/schema/event.schema.json").resolve() == \
         (REPO / "docs" / "schema" / "event.schema.json").resolve()
-
-
-def import_project(project):
-    project.places()
-    project.story(events={})
-
-
-def test_import_writes_one_file_per_row_named_by_date_and_title(project):
-    import_project(project)
-    project.write("sheet.csv", HEADER +
-                  ",73 freight cars at Tumangang,2023-10-05,,,,north-port,,,observation,\"Two lines\n"
-                  "of text\",high,rail; satellite,CSIS,Dramatic Increase,https://csis.org/x,2023-10-06,\n"
-                  "ship-shuttle,Ships shuttle,,2023-08,2023-10-14,TRUE,,42.5,131.3,shipment,,low,,RUSI,,,,\n")
-    result = run("import", "sheet.csv", "--story", "test-story")
-    assert result.exit_code == 0, result.output
-    assert "Imported 2 events into stories/test-story/events/" in result.output
-    events = project.stories / "test-story" / "events"
-    assert sorted(p.name for p in events.iterdir()) == ["2023-08-ships-shuttle.yaml",
-                                                         "2023-10-05-73-freight-cars-at-tumangang.yaml"]
-    first = (events / "2023-10-05-73-freight-cars-at-tumangang.yaml").read_text()
-    assert "# Imported from sheet.csv, row 2." in first
-    assert yaml.safe_load(first)["description"] == "Two lines\nof text\n"
-    model = pipeline.check(project.stories, project.data).models[0]
-    by_id = {t.event.id: t.event for t in model.events}
-    shuttle = by_id["ship-shuttle"]
-    assert shuttle.when.is_span and shuttle.when.approximate and (shuttle.at.lat, shuttle.at.lon) == (42.5, 131.3)
-    railcars = by_id["2023-10-05-73-freight-cars-at-tumangang"]
-    assert railcars.tags == ("rail", "satellite") and railcars.sources[0].url == "https://csis.org/x"
-
-
-def test_import_reports_by_row_and_column_and_writes_nothing(project):
-    import_project(project)
-    project.write("sheet.csv", HEADER +
-                  ",Good row,2023-10-05,,,,north-port,,,,,,,P,,,,\n"
-                  ",Bad place,2023-10-05,,,,north-prot,,,,,,,P,,,,\n"
-                  ",Bad date,5 Oct 2023,,,,,,,,,,,P,,,,\n"
-                  ",No source,2023-10-05,,,,,,,,,,,,,,,\n"
-                  ",Half a point,2023-10-05,,,,,42.5,,,,,,P,,,,\n")
-    result = run("import", "sheet.csv", "--story", "test-story")
-    assert result.exit_code == 1
-    lines = result.output.splitlines()
-    assert "sheet.csv:3:7: unknown place id 'north-prot' (hint: did you mean 'north-port'?)" in lines
-    assert any(line.startswith("sheet.csv:4:3: '5 Oct 2023' is not an ISO date") for line in lines)
-    assert ("sheet.csv:5:1: missing required key 'sources' in event "
-            "(hint: fill in the source_publisher column of this row)") in lines
-    assert any(line.startswith("sheet.csv:6:8: a row needs both lat and lon, or neither") for line in lines)
-    assert "Nothing was written." in lines
-    assert not [line for line in lines if line.strip() == "^"]  # a cell number is not a character column
-    events = project.stories / "test-story" / "events"
-    assert not events.exists() or list(events.iterdir()) == []
-
-
-def test_import_unknown_column_and_duplicate_ids(project):
-    import_project(project)
-    project.write("stories/test-story/events/taken.yaml", "title: T\ndate: 2023-01-01\nsources: [{publisher: P}]\n")
-    project.write("sheet.csv", "id,title,date,source_publisher,colour\ntaken,T,2023-10-05,P,red\n")
-    result = run("import", "sheet.csv", "--story", "test-story")
-    assert result.exit_code == 1
-    assert "sheet.csv:1:5: unknown column 'colour'" in result.output
-    assert "sheet.csv:2:1: duplicate event id 'taken' (also used at stories/test-story/events/taken.yaml:1)" \
-        in result.output
-
-
-def test_import_of_a_sites_events_csv_explains_route_mode(project):
-    import_project(project)
-    project.write("sheet.csv", "title,date,route_mode,source_publisher\nT,2023-10-05,sea,P\n")
-    result = run("import", "sheet.csv", "--story", "test-story")
-    assert result.exit_code == 1
-    assert ("sheet.csv:1:3: unknown column 'route_mode' (hint: routes cannot come from a sheet: delete the column "
-            "and write route: in the event's YAML file)") in result.output
-
-
-def test_import_needs_an_existing_story_and_file(project):
-    import_project(project)
-    assert run("import", "missing.csv", "--story", "test-story").exit_code == 2
-    project.write("sheet.csv", HEADER)
-    assert run("import", "sheet.csv", "--story", "nope").exit_code == 2
-    empty = run("import", "sheet.csv", "--story", "test-story")
-    assert empty.exit_code == 1 and "the sheet has no rows below its header" in empty.output
-
-
-def test_imported_text_with_yaml_traps_reads_back_as_written(project):
-    import_project(project)
-    project.write("sheet.csv", 'title,date,source_publisher,tags\n"NO: yes, #1 ""quoted"" & {x}",2023,- dash,a;NO\n')
-    assert run("import", "sheet.csv", "--story", "test-story").exit_code == 0
-    (event,) = [t.event for t in pipeline.check(project.stories, project.data).models[0].events]
-    assert event.title == 'NO: yes, #1 "quoted" & {x}' and event.sources[0].publisher == "- dash"
-    assert event.tags == ("a", "NO")
 
 
 class FakeTerminal(io.StringIO):

@@ -1,145 +1,51 @@
-"""`import <sheet.csv> --story <id>`: spreadsheet rows to event files.
+"""`import <sheet.csv> --story <id>`: spreadsheet rows to event files, again and again.
 
-Each row becomes the same nodes a YAML event file would give (every cell is
-text, marked with its row and column) and is validated by the same EVENT
-record, so a row gets exactly the messages a file would. Problems name the
-sheet, the row as the spreadsheet numbers it (the header is row 1) and the
-column. Nothing is written unless every row is valid.
+Each row is read as the nodes an event file would give (sheetrows.py) and is
+validated by the same EVENT record, so a row gets exactly the messages a file
+would. A row's id (its id cell, or its title and date) is its file's name, so
+importing the sheet again finds the file it wrote before: the file is written
+anew when the row changed, left alone when it did not. Each file records a
+fingerprint of what the import wrote (`# import-sha256: ...`); a file whose
+text no longer matches it was edited by hand, and is never overwritten
+without --force, nor is a file with that name the import did not write.
+Nothing is written unless every row is valid and no file is in the way.
 """
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
+import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
+from storymap.desk.scaffold import schema_reference, yaml_text
+from storymap.errors import Mark, Problems, display_path
 from storymap.source import yamlio
-from storymap.errors import Mark, Problems, did_you_mean, display_path
 from storymap.source.fields import INVALID, Context
 from storymap.source.load import find_route_files, read_events, read_places
-from storymap.model import Event
-from storymap.desk.scaffold import free_path, schema_reference, slug, yaml_text
+from storymap.source.sheetrows import (EVENT_KEYS, SOURCE_FIELDS, Row, Sheet, read_sheet, route_cells, row_id,
+                                       row_node, via_items)
 from storymap.source.validate import EVENT, STORY
-from storymap.source.yamlio import Mapping, Node, Scalar, Sequence
 
-COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "kind", "description",
-           "confidence", "tags", "source_publisher", "source_title", "source_url", "source_date", "source_archive")
-SOURCE_COLUMNS = {"source_publisher": "publisher", "source_title": "title", "source_url": "url",
-                  "source_date": "date", "source_archive": "archive"}
-EVENT_KEYS = ("id", "title", "date", "start", "end", "approximate", "place", "kind", "confidence", "description")
-
-
-@dataclass
-class Row:
-    number: int  # as the spreadsheet shows it: the header is row 1
-    cells: dict[str, tuple[str, int]]  # column -> (text, 1-based column number)
-    event: Event | None = None
-    stem: str = ""
+FINGERPRINT = re.compile(r"^# import-sha256: ([0-9a-f]{16})$", re.MULTILINE)
+OUTCOMES = ("new", "updated", "unchanged", "kept")  # kept: edited by hand, and its row did not change
 
 
 @dataclass
 class ImportResult:
     problems: Problems
-    written: list[Path] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)  # new and updated files (none with dry_run)
+    outcomes: dict[str, list[Path]] = field(default_factory=lambda: {name: [] for name in OUTCOMES})
 
-
-def read_rows(path: Path, problems: Problems) -> list[Row]:
-    text = yamlio.read_text(path, problems)
-    if text is None:
-        return []
-    shown = display_path(path)
-    records = _records(text, shown, problems)
-    if records is None:
-        return []
-    if not records or not any(cell.strip() for cell in records[0]):
-        problems.add(Mark(shown), "csv-no-header")
-        return []
-    header = [name.strip() for name in records[0]]
-    for number, name in enumerate(header, start=1):
-        if name not in COLUMNS:
-            problems.add(Mark(shown, 1, number), "csv-unknown-column", _column_hint(name), value=name)
-        elif header.index(name) != number - 1:
-            problems.add(Mark(shown, 1, number), "csv-duplicate-column", value=name)
-    rows = [Row(number, {name: (cell.strip(), col) for col, (name, cell) in enumerate(zip(header, record), 1)
-                         if cell.strip()})
-            for number, record in enumerate(records[1:], start=2) if any(c.strip() for c in record)]
-    if not rows and not problems:
-        problems.add(Mark(shown, 1, 1), "csv-no-rows")
-    return rows
-
-
-def _records(text: str, shown: str, problems: Problems) -> list[list[str]] | None:
-    """The sheet's cells, a line break inside a cell written as one newline; None (with the
-    problem recorded) when the csv module gives up, or a cell holds a control character,
-    which would break the feed and the KML download as it does in YAML."""
-    records: list[list[str]] = []
-    try:
-        for record in csv.reader(io.StringIO(text, newline="")):
-            records.append([cell.replace("\r\n", "\n").replace("\r", "\n") for cell in record])
-    except csv.Error as err:  # a cell over the csv module's 131,072 characters
-        problems.add(Mark(shown, len(records) + 1, 1), "csv-unreadable", reason=err)
-        return None
-    before = len(problems)
-    for number, record in enumerate(records, start=1):
-        for column, cell in enumerate(record, start=1):
-            found = yamlio.CONTROL_CHARACTER.search(cell)
-            if found:
-                problems.add(Mark(shown, number, column), "control-character", "delete it from the cell; control "
-                             "characters break the feed and the KML download, and can hide text",
-                             character=yamlio.describe_character(found.group()))
-    return records if len(problems) == before else None
-
-
-def _column_hint(name: str) -> str:
-    if name in ("route_mode", "route_path", "length_km"):  # a built site's events.csv has them; routes need via or geometry
-        return "routes cannot come from a sheet: delete the column and write route: in the event's YAML file"
-    return did_you_mean(name, COLUMNS) or f"the columns it reads are: {', '.join(COLUMNS)}"
-
-
-def row_node(row: Row, shown: str, problems: Problems) -> Mapping:
-    """The nodes an event file with this row's values would give."""
-    def scalar(column: str) -> Scalar:
-        text, col = row.cells[column]
-        return Scalar(text, Mark(shown, row.number, col), plain=False)
-
-    def key(name: str, column: str) -> Scalar:
-        return Scalar(name, Mark(shown, row.number, row.cells[column][1]))
-
-    items: list[tuple[Scalar, Node]] = [(key(name, name), scalar(name)) for name in EVENT_KEYS if name in row.cells]
-    has_lat, has_lon = "lat" in row.cells, "lon" in row.cells
-    if has_lat != has_lon:
-        problems.add(Mark(shown, row.number, row.cells["lat" if has_lat else "lon"][1]), "csv-lat-lon")
-    elif has_lat:
-        point = Mapping(((key("lat", "lat"), scalar("lat")), (key("lon", "lon"), scalar("lon"))),
-                        Mark(shown, row.number, row.cells["lat"][1]))
-        items.append((key("at", "lat"), point))
-    if "tags" in row.cells:
-        text, col = row.cells["tags"]
-        tags = tuple(Scalar(t.strip(), Mark(shown, row.number, col), plain=False) for t in text.split(";") if t.strip())
-        items.append((key("tags", "tags"), Sequence(tags, Mark(shown, row.number, col))))
-    source_columns = [c for c in SOURCE_COLUMNS if c in row.cells]
-    if source_columns:
-        if "source_publisher" not in row.cells:
-            problems.add(Mark(shown, row.number, row.cells[source_columns[0]][1]), "csv-source-without-publisher")
-        source = Mapping(tuple((key(SOURCE_COLUMNS[c], c), scalar(c)) for c in source_columns),
-                         Mark(shown, row.number, row.cells[source_columns[0]][1]))
-        items.append((key("sources", source_columns[0]), Sequence((source,), source.mark)))
-    return Mapping(tuple(items), Mark(shown, row.number, 1))
-
-
-def _stem(row: Row) -> str:
-    """File name (and default id): the row's date and title."""
-    when = (row.cells.get("date") or row.cells.get("start") or ("", 0))[0]
-    title = slug(row.cells.get("title", ("", 0))[0])
-    return "-".join(part for part in (slug(when), title) if part) or f"row-{row.number}"
+    def count(self, outcome: str) -> int:
+        return len(self.outcomes[outcome])
 
 
 def check_rows(sheet: Path, story_dir: Path, data_dir: Path, problems: Problems) -> list[Row]:
     """Validate every row against the story's places and events; rows keep their Event."""
-    rows = read_rows(sheet, problems)
+    read = read_sheet(sheet, problems)
     scratch = Problems()  # the story's own problems are `check`'s business, not the import's
     places = read_places(data_dir / "places.yaml", scratch)
     story_node = yamlio.load(story_dir / "story.yaml", scratch, story_dir.parent)
@@ -147,40 +53,69 @@ def check_rows(sheet: Path, story_dir: Path, data_dir: Path, problems: Problems)
     if values is not INVALID:
         places.update({p.id: p for p in values.get("places", ())})
     route_ids = set(find_route_files(data_dir, scratch))
-    existing = read_events(story_dir, Context(scratch, story_dir, places, route_ids))
-    taken = {p.stem for p in (story_dir / "events").glob("*.y*ml")}
-    first_use = {e.id: f"{e.mark.path}:{e.mark.line}" for e in existing}
+    # an event in the file a row would replace is that row's; one elsewhere with its id is in the way
+    elsewhere = {e.id: e.mark for e in read_events(story_dir, Context(scratch, story_dir, places, route_ids))
+                 if Path(e.mark.path).stem != e.id}
     ctx = Context(problems, story_dir, places, route_ids)
     shown = display_path(sheet)
-    for row in rows:
-        row.stem = free_path(story_dir / "events", _stem(row), taken).stem
-        taken.add(row.stem)
+    first_row: dict[str, int] = {}
+    for row in read.rows:
+        row.stem = row_id(row)
+        _drop_place_coordinates(row, places)
         ctx.default_id = row.stem
         event = EVENT.read(row_node(row, shown, problems), ctx)
         if event is INVALID:
             continue
-        if event.id in first_use:
-            problems.add(event.mark, "duplicate-event", value=event.id, where=first_use[event.id])
-            continue
-        first_use[event.id] = f"{shown}:{row.number}"
-        row.event = event
-    _in_sheet_terms(problems, shown)
-    return rows
+        if event.id in first_row:
+            problems.add(event.mark, "csv-duplicate-id", None if "id" in row.cells else
+                         "this id is made from the title and date: give one of the two rows an id in an id column",
+                         value=event.id, row=first_row[event.id])
+        elif event.id in elsewhere:
+            other = elsewhere[event.id]
+            problems.add(event.mark, "duplicate-event", "give the row another id in the id column",
+                         value=event.id, where=f"{other.path}:{other.line}")
+        else:
+            first_row[event.id] = row.number
+            row.event = event
+    _in_sheet_terms(problems, shown, read)
+    return read.rows
 
 
-def _in_sheet_terms(problems: Problems, shown: str) -> None:
-    """A missing key of a row is an empty column: say which column to fill in."""
-    for n, problem in enumerate(problems.items):
+def _drop_place_coordinates(row: Row, places: dict) -> None:
+    """events.csv gives a place's event the place's lat and lon too: the place says it already."""
+    place = places.get(row.text("place"))
+    if place is None or "lat" not in row.cells or "lon" not in row.cells:
+        return
+    try:
+        same = abs(float(row.text("lat")) - place.lat) < 5e-7 and abs(float(row.text("lon")) - place.lon) < 5e-7
+    except ValueError:
+        return
+    if same:  # to the 6 decimals an older download wrote
+        del row.cells["lat"], row.cells["lon"]
+
+
+def _in_sheet_terms(problems: Problems, shown: str, read: Sheet) -> None:
+    """A missing key of a row is an empty column: say which column to fill in. A source without
+    its publisher is told once, by csv-source-without-publisher, which names the source."""
+    kept = []
+    for problem in problems.items:
         if problem.mark.path == shown and problem.code == "missing-key":
             key = problem.message.split("'")[1]
-            column = "source_publisher" if key == "sources" else key
-            problems.items[n] = replace(problem, hint=f"fill in the {column} column of this row")
+            if problem.message.endswith(" in source"):
+                continue
+            if key == "sources":
+                column = read.names.get("source_1_publisher", "source_publisher")
+            else:
+                column = f"route_{key}" if problem.message.endswith(" in route") else key
+            problem = replace(problem, hint=f"fill in the {column} column of this row")
+        kept.append(problem)
+    problems.items[:] = kept
 
 
-def event_yaml(row: Row, sheet_name: str, schema: str) -> str:
-    """The event file for a valid row: the row's own text, in the order journalists read it."""
+def event_body(row: Row) -> str:
+    """The event as YAML: the row's own text, in the order journalists read it."""
     cells = {name: text for name, (text, _) in row.cells.items()}
-    lines = [f"# yaml-language-server: $schema={schema}", f"# Imported from {sheet_name}, row {row.number}."]
+    lines = []
     for name in EVENT_KEYS:
         if name not in cells or (name == "id" and cells[name] == row.stem):
             continue
@@ -192,13 +127,37 @@ def event_yaml(row: Row, sheet_name: str, schema: str) -> str:
             lines.append(f"{name}: {value.lower() if name == 'approximate' else yaml_text(value)}")
     if "lat" in cells:
         lines.append(f"at: {{lat: {cells['lat']}, lon: {cells['lon']}}}")
+    lines.extend(_route_lines(row))
     if "tags" in cells:
-        lines.append(f"tags: {_flow_list([t.strip() for t in cells['tags'].split(';') if t.strip()])}")
-    source_lines = [f"{SOURCE_COLUMNS[c]}: {yaml_text(cells[c])}" for c in SOURCE_COLUMNS if c in cells]
-    if source_lines:
+        lines.append(f"tags: {_flow_list(_listed(cells['tags']))}")
+    if row.sources():
         lines.append("sources:")
-        lines.extend(("  - " if n == 0 else "    ") + line for n, line in enumerate(source_lines))
+    for number in row.sources():
+        source = [f"{f}: {yaml_text(cells[c])}" for f in SOURCE_FIELDS if (c := f"source_{number}_{f}") in cells]
+        lines.extend(("  - " if n == 0 else "    ") + line for n, line in enumerate(source))
     return "\n".join(lines) + "\n"
+
+
+def _route_lines(row: Row) -> list[str]:
+    cells = route_cells(row)
+    if not cells:
+        return []
+    lines = ["route:"]
+    for name, text in cells.items():
+        if name == "via":
+            stops = [f"{{lat: {s[0]}, lon: {s[1]}}}" if isinstance(s, tuple) else _flow_list([s])[1:-1]
+                     for s in via_items(text)]
+            value = f"[{', '.join(stops)}]"
+        elif name == "within":
+            value = _flow_list(_listed(text))
+        else:
+            value = text.lower() if name == "approximate" else yaml_text(text)
+        lines.append(f"  {name}: {value}")
+    return lines
+
+
+def _listed(text: str) -> list[str]:
+    return [item.strip() for item in text.split(";") if item.strip()]
 
 
 def _keeps_as_block(text: str) -> bool:
@@ -213,27 +172,117 @@ def _flow_list(items: list[str]) -> str:
     return yaml.safe_dump(items, default_flow_style=True, allow_unicode=True, width=10**6).strip()
 
 
-def import_sheet(sheet: Path, stories_dir: Path, data_dir: Path, story_id: str) -> ImportResult:
-    """Validate every row, then write one event file per row; nothing is written if any row fails."""
+def fingerprint(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:16]
+
+
+def event_file(body: str, sheet_name: str, schema: str) -> str:
+    """The file: the schema's modeline, where it came from, the fingerprint of the body, the body."""
+    return (f"# yaml-language-server: $schema={schema}\n"
+            f"# Imported from {sheet_name}. Importing again updates this file from its row,\n"
+            "# or, once it was edited here, reports the edit instead of overwriting it.\n"
+            f"# import-sha256: {fingerprint(body)}\n" + body)
+
+
+def recorded(text: str) -> tuple[str | None, str]:
+    """(the fingerprint the import wrote, or None: not an imported file; the body below it). The
+    fingerprint is looked for in the comments that open the file only, never in the event."""
+    at = 0
+    while text.startswith("#", at):
+        end = text.find("\n", at)
+        line = text[at:] if end < 0 else text[at:end]
+        found = FINGERPRINT.fullmatch(line)
+        if found:
+            return found[1], "" if end < 0 else text[end + 1:]
+        if end < 0:
+            break
+        at = end + 1
+    return None, text
+
+
+def import_sheet(sheet: Path, stories_dir: Path, data_dir: Path, story_id: str, dry_run: bool = False,
+                 force: bool = False) -> ImportResult:
+    """Validate every row, sort each into new, updated, unchanged or kept, then (unless dry_run)
+    write the new and updated files; nothing is written if any row fails or a file is in the way."""
     problems = Problems()
     story_dir = stories_dir / story_id
     rows = check_rows(sheet, story_dir, data_dir, problems)
     result = ImportResult(problems)
-    if problems:
+    if problems:  # a file's fate is worth telling once every row reads
         return result
     events_dir = story_dir / "events"
-    events_dir.mkdir(exist_ok=True)
     schema = schema_reference(events_dir, stories_dir, "event.schema.json")
-    texts = {events_dir / f"{row.stem}.yaml": event_yaml(row, sheet.name, schema) for row in rows}
-    _check_round_trip(texts, rows, Context(Problems(), story_dir))
+    texts: dict[Path, str] = {}
+    for row in rows:
+        if row.event is None:
+            continue
+        path = _file_of(events_dir, row.stem)
+        body = event_body(row)
+        outcome = _outcome(path, body, row, display_path(sheet), stories_dir, problems, force)
+        if outcome is not None:
+            result.outcomes[outcome].append(path)
+        if outcome in ("new", "updated"):
+            texts[path] = event_file(body, _printable_name(sheet.name), schema)
+    if problems or dry_run:
+        return result
+    _check_round_trip(texts, [row for row in rows if _file_of(events_dir, row.stem) in texts], story_dir)
+    events_dir.mkdir(exist_ok=True)
     for path, text in texts.items():
-        path.write_text(text, encoding="utf-8")
+        _replace(path, text)
         result.written.append(path)
     return result
 
 
-def _check_round_trip(texts: dict[Path, str], rows: list[Row], ctx: Context) -> None:
+def _file_of(events_dir: Path, stem: str) -> Path:
+    """The event file of an id: <id>.yaml, or <id>.yml where only that exists."""
+    path = events_dir / f"{stem}.yaml"
+    other = path.with_suffix(".yml")
+    return other if not path.exists() and not path.is_symlink() and other.exists() else path
+
+
+def _outcome(path: Path, body: str, row: Row, sheet_shown: str, stories_dir: Path, problems: Problems,
+             force: bool) -> str | None:
+    """new, updated, unchanged or kept; None, with the problem recorded, when the file is in the way."""
+    if not path.exists() and not path.is_symlink():
+        return "new"
+    scratch = Problems()
+    text = yamlio.read_text(path, scratch, stories_dir)  # a link out of stories/ is never read nor replaced
+    if text is None:
+        problems.extend(scratch)
+        return None
+    written, now = recorded(text.replace("\r\n", "\n"))  # as a checkout with Windows line ends has it
+    if now == body:
+        return "unchanged"
+    shown = display_path(path)
+    if force:
+        return "updated"
+    if written is None:
+        problems.add(Mark(shown), "csv-file-not-imported", row=row.number, sheet=sheet_shown, value=row.stem)
+        return None
+    if written == fingerprint(now):
+        return "updated"
+    if written == fingerprint(body):  # edited here since, and the row is as it was then: keep the edit
+        problems.add_warning(Mark(shown), "csv-file-edited-kept", row=row.number, sheet=sheet_shown, value=row.stem)
+        return "kept"
+    problems.add(Mark(shown), "csv-file-edited", row=row.number, sheet=sheet_shown, value=row.stem)
+    return None
+
+
+def _printable_name(name: str) -> str:
+    """The sheet's file name for a comment line: a line break in it would end the comment."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", name)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write beside the file, then swap: an interrupted import never leaves half an event."""
+    temporary = path.with_name(f".{path.name}.import")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _check_round_trip(texts: dict[Path, str], rows: list[Row], story_dir: Path) -> None:
     """The files about to be written must read back as the events validated (a bug otherwise)."""
+    ctx = Context(Problems(), story_dir)
     for (path, text), row in zip(texts.items(), rows):
         ctx.default_id = path.stem
         node = yamlio.parse(text, str(path), ctx.problems)

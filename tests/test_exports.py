@@ -67,9 +67,15 @@ def test_csv_one_row_per_event_with_formula_guard(project):
     a = rows[1]
     assert a["title"] == "'=HYPERLINK(\"x\")"
     assert a["lat"] == "42.25" and a["lon"] == "130.29" and a["place"] == "north-port"
-    assert a["source_publisher"] == "Example News\nSecond Source" and a["source_url"] == "\nhttps://b.org"
+    # each source its own columns, up to the most sources an event has; none stacked in one cell
+    assert (a["source_1_publisher"], a["source_1_url"]) == ("Example News", "")
+    assert (a["source_2_publisher"], a["source_2_url"]) == ("Second Source", "https://b.org")
+    assert (rows[0]["source_1_publisher"], rows[0]["source_2_publisher"]) == ("P", "")
+    assert not any("\n" in cell for row in rows for name, cell in row.items() if name.startswith("source_"))
     assert a["tags"] == "rail;sat"
-    assert list(rows[0]) == list(exports.CSV_COLUMNS)
+    assert list(rows[0]) == [*exports.CSV_COLUMNS, "source_1_publisher", "source_1_title", "source_1_url",
+                             "source_1_date", "source_1_archive", "source_2_publisher", "source_2_title",
+                             "source_2_url", "source_2_date", "source_2_archive"]
 
 
 def test_kml_is_well_formed_with_times(tiny_model):
@@ -145,6 +151,9 @@ def test_routes_carry_path_and_length_in_csv_and_kml(project):
     assert (rows["road"]["route_mode"], rows["road"]["route_path"], rows["road"]["length_km"]) == (
         "road", "straight", f"{road.length_km:.1f}")
     assert rows["flight"]["route_path"] == "auto"
+    assert (rows["road"]["route_via"], rows["road"]["route_approximate"]) == ("north-port; 44, 100; east-depot", "true")
+    assert (rows["flight"]["route_via"], rows["flight"]["route_geometry"], rows["road"]["lat"]) == (
+        "north-port; east-depot", "", "")
     ns = {"k": "http://www.opengis.net/kml/2.2"}
     kml = ET.fromstring(exports.data_kml(model))
     data = {d.get("name"): d.find("k:value", ns).text

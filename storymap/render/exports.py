@@ -12,12 +12,15 @@ import xml.etree.ElementTree as ET
 
 from storymap import i18n
 from storymap.geo.antimeridian import split_at_antimeridian
-from storymap.model import Confidence, Geometry, Place, Source, StoryModel, TimedEvent
+from storymap.model import Confidence, Geometry, Place, RouteSpec, Source, StoryModel, TimedEvent
 
 GEOJSON_DIGITS = 6
+# events.csv: the columns `import` reads back (source/sheetrows.py), so a story's download imports into
+# another story as the same events; length_km is for readers, the build computes it again.
 CSV_COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "lat", "lon", "route_mode",
-               "route_path", "length_km", "kind", "confidence", "tags", "description", "source_publisher", "source_title",
-               "source_url", "source_date", "source_archive")
+               "route_via", "route_geometry", "route_path", "route_within", "route_approximate", "length_km", "kind",
+               "confidence", "tags", "description")
+SOURCE_FIELDS = ("publisher", "title", "url", "date", "archive")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -97,29 +100,47 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-def _csv_row(timed: TimedEvent) -> dict:
+def _number(value: float) -> str:
+    """A coordinate as it reads back exactly: Python's shortest form, without an exponent."""
+    text = repr(value)
+    return f"{value:.12f}".rstrip("0").rstrip(".") if "e" in text else text.removesuffix(".0")
+
+
+def _via(route: RouteSpec) -> str:
+    """The route's stops separated by ;, each a place id or `lat, lon`, as import reads them."""
+    return "; ".join(stop if isinstance(stop, str) else f"{_number(stop.lat)}, {_number(stop.lon)}"
+                     for stop in route.via)
+
+
+def _csv_row(timed: TimedEvent, source_count: int) -> dict:
     event, when = timed.event, timed.event.when
     point = timed.geometry.points[0] if timed.geometry and not timed.geometry.is_route else None
     route = timed.geometry if timed.geometry and timed.geometry.is_route else None
-    sources = event.sources
-    return {
+    spec = event.route
+    row = {
         "id": event.id, "title": _cell(event.title),
         "date": "" if when.is_span else when.start.iso,
         "start": when.start.iso if when.is_span else "",
         "end": when.end.iso if when.is_span and when.end else "",
         "approximate": "true" if when.approximate else "false",
         "place": event.place or "",
-        "lat": f"{point[0]:.6f}".rstrip("0").rstrip(".") if point else "",
-        "lon": f"{point[1]:.6f}".rstrip("0").rstrip(".") if point else "",
-        "route_mode": route.mode if route else "",
-        "route_path": route.path if route else "",
+        "lat": _number(point[0]) if point else "",
+        "lon": _number(point[1]) if point else "",
+        "route_mode": spec.mode if spec else "",
+        "route_via": _cell(_via(spec)) if spec else "",
+        "route_geometry": (spec.geometry or "") if spec else "",
+        "route_path": route.path if route else (spec.path if spec else ""),
+        "route_within": ";".join(spec.within) if spec else "",
+        "route_approximate": ("true" if spec.approximate else "false") if spec else "",
         "length_km": f"{route.length_km:.1f}" if route and route.length_km is not None else "",
         "kind": event.kind, "confidence": event.confidence,
         "tags": _cell(";".join(event.tags)), "description": _cell(event.description or ""),
-        # Several sources: one line each inside the cell, aligned across the source columns.
-        **{f"source_{key}": _cell("\n".join(_source_field(s, key) for s in sources))
-           for key in ("publisher", "title", "url", "date", "archive")},
     }
+    for number in range(1, source_count + 1):  # each source its own columns, empty where an event has fewer
+        source = event.sources[number - 1] if number <= len(event.sources) else None
+        row.update({f"source_{number}_{key}": _cell(_source_field(source, key)) if source else ""
+                    for key in SOURCE_FIELDS})
+    return row
 
 
 def _source_field(source: Source, key: str) -> str:
@@ -127,13 +148,20 @@ def _source_field(source: Source, key: str) -> str:
     return value.iso if key == "date" and value else (value or "")
 
 
+def csv_columns(source_count: int) -> list[str]:
+    """The event columns, then source_1_publisher ... source_1_archive, source_2_publisher ...
+    up to the most sources an event of the story has."""
+    return [*CSV_COLUMNS, *(f"source_{n}_{key}" for n in range(1, source_count + 1) for key in SOURCE_FIELDS)]
+
+
 def events_csv(model: StoryModel) -> bytes:
     """One row per event, UTF-8 with a byte-order mark so spreadsheet programs detect the encoding."""
+    source_count = max((len(t.event.sources) for t in model.events), default=1)
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(out, fieldnames=csv_columns(source_count), lineterminator="\r\n")
     writer.writeheader()
     for timed in model.events:
-        writer.writerow(_csv_row(timed))
+        writer.writerow(_csv_row(timed, source_count))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

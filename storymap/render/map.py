@@ -42,7 +42,7 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
     box = view_bounds(model)
     center = [settings.center.lat, settings.center.lon] if settings.center else [20.0, 0.0]
     fmap = folium.Map(location=center, zoom_start=settings.zoom if settings.zoom is not None else 2,
-                      tiles=None, prefer_canvas=True, control_scale=True, zoom_control=True,
+                      tiles=None, prefer_canvas=True, control_scale=False, zoom_control=True,  # scale: main.js
                       world_copy_jump=False, zoom_snap=0.25)  # fits a story closely, not at the next whole zoom out
     fmap.default_js, fmap.default_css = [], []
     if not basemaps.is_built_in(settings.basemap):

@@ -104,11 +104,6 @@ def test_phone_event_at_the_reading_line_is_shown_and_the_list_stays(open_page, 
     shoot(page, f"reading-{size}")
 
 
-# Not strict: whether the details open before or after the flight ends depends on timing, so the
-# test passes on some runs. It stays listed (xfail/xpass) until the details wait for the flight.
-@pytest.mark.xfail(strict=False, reason="issue 13, unfinished: since the guided walk flies the map to a tapped "
-                                        "event, its details can open before the flight ends and their top (the "
-                                        "close button) then leaves the map on phones")
 @pytest.mark.parametrize("size", PHONES)
 def test_phone_tap_on_an_event_selects_it_without_moving_the_page(open_page, size):
     page, _ = open_page("example", EXAMPLE, *SIZES[size])

@@ -210,12 +210,7 @@ def test_timeline_stays_within_reach_while_reading_the_list(open_page, size):
     assert page.evaluate("storymap.date()") == model_of("example", "nk-russia-munitions-2023").end.isoformat()
 
 
-LANDSCAPE_CREDIT = pytest.mark.xfail(strict=True, reason="issue 13, unfinished: on landscape phones the bar "
-                                     "covers the credit line's last 3 px")
-
-
-@pytest.mark.parametrize("size", [pytest.param((667, 375), marks=LANDSCAPE_CREDIT, id="667x375"),
-                                  pytest.param((568, 320), marks=LANDSCAPE_CREDIT, id="568x320"),
+@pytest.mark.parametrize("size", [pytest.param((667, 375), id="667x375"), pytest.param((568, 320), id="568x320"),
                                   pytest.param(PHONES["375x667"], id="375x667")])
 def test_the_whole_map_fits_above_the_timeline_bar(open_page, size):
     # Landscape phones too: with the map at the top of the screen, its credit
@@ -265,9 +260,7 @@ SCALE_LABELS_CLIPPED = """() => [...document.querySelectorAll('.leaflet-control-
     pytest.param(EXAMPLE + "embed.html", (300, 560), id="embed-300"),
     pytest.param(EXAMPLE, PHONES["320x568"], id="page-320"),
     pytest.param(EXAMPLE, PHONES["375x667"], id="page-375"),
-    pytest.param(EXAMPLE, (1280, 800), id="page-desktop", marks=pytest.mark.xfail(
-        strict=True, reason="issue 13, unfinished: at the opening's quarter-step zoom the scale's "
-                            "'1000 km' label is wider than its bar")),
+    pytest.param(EXAMPLE, (1280, 800), id="page-desktop"),
 ])
 def test_map_controls_never_cover_each_other(open_page, path, size):
     # Offline the tiles note joins the zoom buttons, scale, credit and legend.
@@ -276,6 +269,24 @@ def test_map_controls_never_cover_each_other(open_page, path, size):
     assert page.evaluate(OVERLAPPING, MAP_CONTROLS) == []
     # Nor is a scale label clipped by its own bar ("1000 m" for "1000 mi").
     assert page.evaluate(SCALE_LABELS_CLIPPED) == []
+
+
+def test_scale_labels_fit_their_bars_at_every_quarter_zoom(open_page):
+    # Leaflet's bar is half to all of its maxWidth: the longest labels ("1000 km",
+    # "5000 ft") must fit the shortest bar, at any zoom the reader can reach.
+    page, _ = open_page("example", EXAMPLE, *PHONES["375x667"])
+    clipped = page.evaluate("""() => {
+        const map = window.map_storymap, found = [], clippedLabels = %s;
+        for (let zoom = 1; zoom <= 12; zoom += 0.25) {
+            for (const lat of [0, 42, 65]) {
+                map.setView([lat, 130], zoom, {animate: false});
+                const labels = clippedLabels();
+                if (labels.length) { found.push([zoom, lat, labels]); }
+            }
+        }
+        return found;
+    }""" % SCALE_LABELS_CLIPPED)
+    assert clipped == []
 
 
 # --- without JavaScript --------------------------------------------------------------

@@ -13,10 +13,14 @@ function StoryApp(map, data) {
   this.list = new EventList(panel, this.timeline, this.selection, data.listPageSize);
   this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.selection, data);
   var self = this;
+  // Leaflet's bar is half to all of maxWidth: 110 px keeps an 11 px "1000 km" inside a half bar.
+  L.control.scale({ maxWidth: 110 }).addTo(map);
   this.legend = buildLegend(data, this.strings).addTo(map);
   this.placeless = new PlacelessPanel(map, this.strings);
   // Kept clear of the zoom buttons at the top left.
   this.popup = L.popup({ maxWidth: 320, className: 'sm-popup', autoPanPadding: [16, 16], autoPanPaddingTopLeft: [60, 16] });
+  map.on('movestart', function () { self.moving = true; });
+  map.on('moveend', function () { self.moving = false; });
   map.on('click', this.onMapClick, this);
   map.on('mousemove', this.onMapHover, this);
   map.on('popupclose', function (e) { if (e.popup === self.popup && !self.movingDetails) { self.select(-1); } });
@@ -45,7 +49,9 @@ StoryApp.prototype.focus = function (id, cause) {
   this.timeline.setDay(this.timeline.eventDay(index), cause);
   this.popup.options.autoPan = false;  // one move at a time: to the event, then (if need be) to fit its details
   this.select(index, true);
-  if (!this.panTo(index)) { this.keepDetailsInView(); }
+  var self = this, place = function () { if (self.selection.get() === index && !self.panTo(index)) { self.keepDetailsInView(); } };
+  // A flight under way (a step of the walk, the reading line's) ends first: moves measured mid-flight go astray.
+  if (this.moving) { this.map.once('moveend', place); } else { place(); }
   this.hash.write('#event=' + encodeURIComponent(id));
   return true;
 };

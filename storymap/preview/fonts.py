@@ -9,7 +9,7 @@ machine has installed cannot change a picture.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +20,7 @@ NANUM = Path("/usr/share/fonts/truetype/nanum")  # where Debian's fonts-nanum pu
 class Face:
     regular: str
     bold: str
-    glyphs: frozenset[int]  # the characters both weights can draw
+    glyphs: frozenset[int] = field(repr=False, compare=False)  # the characters both weights can draw
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ DATE_GUESS_HINTS = {
     "one": "write {date} for {spoken}",
     "either": "write {first} for {first_spoken}, or {second} for {second_spoken}: "
               "the day and the month could be either way round",
-    "approximate": "write {date} for {spoken} and add approximate: true",
+    "approximate": "write `{key}: {date}` plus `approximate: true`",
     "needs-day": "this date needs a day: write YYYY-MM-DD, e.g. {date} for {spoken}",
 }
 # What `new event` writes for the journalist to replace (storymap/desk/scaffold.py), and the hint

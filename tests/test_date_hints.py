@@ -44,9 +44,10 @@ def event_with_date(project, written: str, story_yaml: str = STORY_YAML) -> list
     ("2023/10/14", "write 2023-10-14 for 14 October 2023"),
     ("10/2023", "write 2023-10 for October 2023"),
     ("2023-10-14T09:30:00", "write 2023-10-14 for 14 October 2023"),
-    ("mid-August 2023", "write 2023-08 for August 2023 and add approximate: true"),
-    ("early Oct 2023", "write 2023-10 for October 2023 and add approximate: true"),
-    ("late 2023", "write 2023 for the year 2023 and add approximate: true"),
+    ("mid-August 2023", "write `date: 2023-08` plus `approximate: true`"),
+    ("early Oct 2023", "write `date: 2023-10` plus `approximate: true`"),
+    ("late 2023", "write `date: 2023` plus `approximate: true`"),
+    ("2023.", "write 2023 for the year 2023"),
     ("2023년 10월", "write 2023-10 for October 2023"),  # the Korean and Japanese forms are read everywhere
     ("2023年10月14日", "write 2023-10-14 for 14 October 2023"),
 ])
@@ -78,14 +79,14 @@ def test_an_impossible_date_nothing_can_mend_keeps_its_hint(project):
 @pytest.mark.parametrize("language, written, hint", [
     ("de", "Oktober 2023", "write 2023-10 for October 2023"),
     ("de", "3. Okt. 2023", "write 2023-10-03 for 3 October 2023"),
-    ("de", "Mitte August 2023", "write 2023-08 for August 2023 and add approximate: true"),
+    ("de", "Mitte August 2023", "write `date: 2023-08` plus `approximate: true`"),
     ("ru", "октябрь 2023", "write 2023-10 for October 2023"),
     ("ru", "14 октября 2023 г.", "write 2023-10-14 for 14 October 2023"),
-    ("ru", "середина августа 2023", "write 2023-08 for August 2023 and add approximate: true"),
+    ("ru", "середина августа 2023", "write `date: 2023-08` plus `approximate: true`"),
     ("uk", "жовтень 2023", "write 2023-10 for October 2023"),
     ("uk", "14 жовтня 2023", "write 2023-10-14 for 14 October 2023"),
     ("ko", "2023년 10월 14일", "write 2023-10-14 for 14 October 2023"),
-    ("ko", "2023년 10월 중순", "write 2023-10 for October 2023 and add approximate: true"),
+    ("ko", "2023년 10월 중순", "write `date: 2023-10` plus `approximate: true`"),
     ("pt-BR", "14 de outubro de 2023", "write 2023-10-14 for 14 October 2023"),
     ("ru", "Oct 2023", "write 2023-10 for October 2023"),  # English is read whatever the story's language
 ])
@@ -110,6 +111,14 @@ def test_a_date_that_needs_a_day_is_guessed_as_a_day(project):
     assert event_with_date(project, "2023-10-05", story) == [
         "stories/test-story/story.yaml:3:12: 'Oct 2023' is not an ISO date "
         "(hint: this date needs a day: write YYYY-MM-DD, e.g. 2023-10-01 for 1 October 2023)"]
+
+
+def test_a_vague_start_is_told_to_be_approximate_under_its_own_key(project):
+    project.places()
+    project.story(events={"e.yaml": EVENT_YAML.replace("date: 2023-10-05", "start: mid-August 2023")})
+    assert problem_lines(project) == [
+        "stories/test-story/events/e.yaml:2:8: 'mid-August 2023' is not an ISO date "
+        "(hint: write `start: 2023-08` plus `approximate: true`)"]
 
 
 def test_a_sources_vague_date_is_not_told_to_be_approximate(project):

@@ -97,6 +97,8 @@ def test_new_event_date_option_writes_the_date(project, given):
     ("05/10/2023", "Error: --date takes a date written YYYY-MM-DD, YYYY-MM or YYYY, not '05/10/2023'",
      "Hint: write --date 2023-10-05 for 5 October 2023, or 2023-05-10 for 10 May 2023: the day and the month "
      "could be either way round"),
+    ("mid-August 2023", "Error: --date takes a date written YYYY-MM-DD, YYYY-MM or YYYY, not 'mid-August 2023'",
+     "Hint: write --date 2023-08 for August 2023"),  # approximate: true is for the file
     ("soon", "Error: --date takes a date written YYYY-MM-DD, YYYY-MM or YYYY, not 'soon'",
      "Hint: e.g. --date 2023-10-05, --date 2023-10 for a month or --date 2023 for a year"),
     ("2023-02-30", "Error: --date 2023-02-30 is not a real calendar date",

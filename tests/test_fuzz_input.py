@@ -204,11 +204,12 @@ def test_fuzz_the_date_guesser_gives_a_hint_or_none_never_raises(text, language)
             read = DateValue(allow_partial=True).parse(Scalar(reading.iso, Mark("f.yaml")), Context(problems))
             assert read == reading and not problems
     for allow_partial in (True, False):
-        for can_be_approximate in (True, False):
-            hint = dateguess.date_hint(text, language, allow_partial, can_be_approximate)
+        for approximate_key in ("start", None):
+            hint = dateguess.date_hint(text, language, allow_partial, approximate_key)
             assert (hint is None) == (guess is None)
             assert hint is None or hint.startswith(("write 1", "write 2", "write 3", "write 4", "write 5",
-                                                    "write 6", "write 7", "write 8", "write 9", "this date"))
+                                                    "write 6", "write 7", "write 8", "write 9", "write `start: ",
+                                                    "this date"))
 
 
 # Good rows of a sheet (each imports as it is); the fuzzing changes one cell of each.

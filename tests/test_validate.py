@@ -103,7 +103,7 @@ def test_coordinates_must_be_decimal(project):
 @pytest.mark.parametrize("written, hint", [
     ("05/10/2023", "write 2023-10-05 for 5 October 2023, or 2023-05-10 for 10 May 2023: "
                    "the day and the month could be either way round"),
-    ("mid-August 2023", "write 2023-08 for August 2023 and add approximate: true"),
+    ("mid-August 2023", "write `date: 2023-08` plus `approximate: true`"),
     ("2023-8-5", "write 2023-08-05 for 5 August 2023"),
     ("October 2023", "write 2023-10 for October 2023"),
     ("last autumn", "write dates as YYYY-MM-DD; for a vague date such as 'mid-August 2023' write "

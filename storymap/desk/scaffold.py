@@ -176,7 +176,8 @@ def event_date(text: str, story_dir: Path) -> str:
         raise UserError(f"--date {written} is not a real calendar date",
                         "check the day and the month, and write the year with its four digits")
     language = story_language(yamlio.load(story_dir / "story.yaml", Problems(), story_dir.parent))
-    guess = date_hint(written, language, allow_partial=True, can_be_approximate=True)
+    # approximate: true is for the file, not the command line: the hint gives the date alone
+    guess = date_hint(written, language, allow_partial=True, approximate_key=None)
     raise UserError(f"--date takes a date written YYYY-MM-DD, YYYY-MM or YYYY, not '{written}'",
                     guess.replace("write ", "write --date ", 1) if guess else
                     "e.g. --date 2023-10-05, --date 2023-10 for a month or --date 2023 for a year")

@@ -180,9 +180,10 @@ def spoken(date: PartialDate) -> str:
     return f"{date.day} {month} {date.year}" if date.day else f"{month} {date.year}"
 
 
-def date_hint(text: str, language: str | None, allow_partial: bool, can_be_approximate: bool) -> str | None:
+def date_hint(text: str, language: str | None, allow_partial: bool, approximate_key: str | None) -> str | None:
     """The hint for a date written as `text`: the ISO form(s) it most likely means, or None when the
-    guesser reads nothing (the message's generic hint stays)."""
+    guesser reads nothing (the message's generic hint stays). approximate_key: the field's key when
+    its record has `approximate` (an event's date, start and end), so a vague date proposes it."""
     guess = guess_date(text, language)
     if guess is None:
         return None
@@ -195,6 +196,6 @@ def date_hint(text: str, language: str | None, allow_partial: bool, can_be_appro
         second = guess.readings[1]
         return hints["either"].format(first=first.iso, first_spoken=spoken(first), second=second.iso,
                                       second_spoken=spoken(second))
-    if guess.approximate and can_be_approximate:
-        return hints["approximate"].format(date=first.iso, spoken=spoken(first))
+    if guess.approximate and approximate_key:
+        return hints["approximate"].format(key=approximate_key, date=first.iso)
     return hints["one"].format(date=first.iso, spoken=spoken(first))

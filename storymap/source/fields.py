@@ -209,12 +209,12 @@ class Integer(FieldType[int]):
 
 
 class DateValue(FieldType[PartialDate | dt.date]):
-    """An ISO date; with allow_partial, also YYYY-MM (a month) and YYYY (a year). can_be_approximate:
-    its record has `approximate`, so a hint may propose it for "mid-August 2023"."""
+    """An ISO date; with allow_partial, also YYYY-MM (a month) and YYYY (a year). approximate_key:
+    the field's key when its record has `approximate`, so a hint may propose it for "mid-August 2023"."""
 
-    def __init__(self, allow_partial: bool, can_be_approximate: bool = False):
+    def __init__(self, allow_partial: bool, approximate_key: str | None = None):
         self.allow_partial = allow_partial
-        self.can_be_approximate = can_be_approximate
+        self.approximate_key = approximate_key
         self.description = "a date (YYYY-MM-DD, YYYY-MM or YYYY)" if allow_partial else "a date (YYYY-MM-DD)"
 
     def parse(self, node: Scalar, ctx: Context) -> Result[PartialDate | dt.date]:
@@ -244,7 +244,7 @@ class DateValue(FieldType[PartialDate | dt.date]):
 
     def _hint(self, written: str, ctx: Context) -> str | None:
         """The ISO form the text most likely means; else the generic hint (the message's own, or a day's)."""
-        return date_hint(written, ctx.language, self.allow_partial, self.can_be_approximate) or \
+        return date_hint(written, ctx.language, self.allow_partial, self.approximate_key) or \
             (None if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05")
 
     def schema(self) -> dict:

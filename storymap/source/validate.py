@@ -303,10 +303,10 @@ def _build_event(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[
 EVENT = Record("event", (
     Field("id", Identifier(), doc="unique in the story; default: the file name without .yaml"),
     Field("title", Text(200), True, "a short headline, plain text, at most 200 characters"),
-    Field("date", DateValue(allow_partial=True, can_be_approximate=True),
+    Field("date", DateValue(allow_partial=True, approximate_key="date"),
           doc="when it happened: YYYY-MM-DD, YYYY-MM or YYYY"),
-    Field("start", DateValue(allow_partial=True, can_be_approximate=True), doc="the first day of a span"),
-    Field("end", DateValue(allow_partial=True, can_be_approximate=True),
+    Field("start", DateValue(allow_partial=True, approximate_key="start"), doc="the first day of a span"),
+    Field("end", DateValue(allow_partial=True, approximate_key="end"),
           doc="the last day of a span; leave out while ongoing"),
     Field("approximate", Flag(), doc="true when the date is approximate, e.g. 'mid-August'"),
     Field("place", Identifier(), doc="a place id from data/places.yaml or the story's places"),

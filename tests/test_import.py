@@ -323,3 +323,15 @@ def test_imported_text_with_yaml_traps_reads_back_as_written(project):
     assert event.tags == ("a", "NO")
     guarded = events["1-1-is-a-formula-2023"]  # the ' events.csv writes before = and @ is taken off
     assert guarded.title == "=1+1 is a formula" and guarded.sources[0].publisher == "@desk"
+
+
+def test_a_bad_row_and_a_file_in_the_way_are_reported_together(project):
+    import_project(project)
+    project.write(f"{EVENTS}/taken.yaml", "title: By hand\ndate: 2023-01-01\nsources: [{publisher: P}]\n")
+    project.write("sheet.csv", "id,title,date,lat,source_publisher\ntaken,T,2023-10-05,,P\n,Half,2023-10-06,42,P\n")
+    result = run_import("--dry-run")
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith("stories/test-story/events/taken.yaml:1:1: not written by an import") for line in lines)
+    assert any(line.startswith("sheet.csv:3:4: a row needs both lat and lon, or neither") for line in lines)
+    assert "2 problems in 2 files" in lines

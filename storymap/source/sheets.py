@@ -63,8 +63,9 @@ def check_rows(sheet: Path, story_dir: Path, data_dir: Path, problems: Problems)
         row.stem = row_id(row)
         _drop_place_coordinates(row, places)
         ctx.default_id = row.stem
+        before = len(problems)
         event = EVENT.read(row_node(row, shown, problems), ctx)
-        if event is INVALID:
+        if event is INVALID or len(problems) > before:  # a half-filled point or source: the row is not whole
             continue
         if event.id in first_row:
             problems.add(event.mark, "csv-duplicate-id", None if "id" in row.cells else
@@ -208,8 +209,6 @@ def import_sheet(sheet: Path, stories_dir: Path, data_dir: Path, story_id: str, 
     story_dir = stories_dir / story_id
     rows = check_rows(sheet, story_dir, data_dir, problems)
     result = ImportResult(problems)
-    if problems:  # a file's fate is worth telling once every row reads
-        return result
     events_dir = story_dir / "events"
     schema = schema_reference(events_dir, stories_dir, "event.schema.json")
     texts: dict[Path, str] = {}

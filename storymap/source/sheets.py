@@ -224,7 +224,8 @@ def import_sheet(sheet: Path, stories_dir: Path, data_dir: Path, story_id: str, 
             texts[path] = event_file(body, _printable_name(sheet.name), schema)
     if problems or dry_run:
         return result
-    _check_round_trip(texts, [row for row in rows if _file_of(events_dir, row.stem) in texts], story_dir)
+    _check_round_trip(texts, [r for r in rows if r.event is not None and _file_of(events_dir, r.stem) in texts],
+                      story_dir)
     events_dir.mkdir(exist_ok=True)
     for path, text in texts.items():
         _replace(path, text)

@@ -39,8 +39,6 @@ def test_the_last_day_draws_the_whole_story_and_names_do_not_collide(open_page, 
         assert "Tikhoretsk ammunition depot" in names, names
 
 
-@pytest.mark.xfail(strict=True, reason="the 240 px tall phone map: Rajin's name (placed first) takes the "
-                   "only free side of Tikhoretsk's; needs a taller phone map (H7) or a second placement pass")
 def test_tikhoretsk_keeps_its_name_on_a_phone(open_page):
     page, _ = open_page("example", STORY, 375, 667)
     page.evaluate("storymap.setDate('2100-01-01')")

@@ -386,8 +386,8 @@ var StoryCanvas = L.Renderer.extend({
     this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: expand });
   },
 
-  // Place names by priority (labelOrder), each at the first side of its symbol
-  // where it overlaps no other name nor symbol and stays in view; else left out.
+  // Place names by priority (labelOrder), each at a side of its symbol where it
+  // overlaps no other name nor symbol and stays in view (placeLabels); else left out.
   _drawLabels: function () {
     var ctx = this._ctx, story = this._story, self = this, taken = this._boxes.slice(), shown = [];
     var min = this._bounds.min, offset = this._map.layerPointToContainerPoint(min), size = this._map.getSize();
@@ -400,12 +400,8 @@ var StoryCanvas = L.Renderer.extend({
     ctx.save();
     ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
-    // Where each name would go first (right of its symbol): a name that can go elsewhere leaves those free.
-    var wishes = this._labelOrder.map(function (i) {
-      var xy = self._toCanvas(self._projected.places[i]);
-      return [xy[0], xy[1] - 8, xy[0] + 10 + ctx.measureText(story.places.name[i]).width, xy[1] + 7];
-    });
-    this._labelOrder.forEach(function (i, n) {
+    var labels = [];
+    this._labelOrder.forEach(function (i) {
       var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i], w = ctx.measureText(text).width;
       var reach = self._reach[spotKey({ x: xy[0], y: xy[1] })], r = 10;
       if (typeof reach === 'number') { r = Math.max(r, reach + 1); } else if (reach) {
@@ -413,17 +409,22 @@ var StoryCanvas = L.Renderer.extend({
         named[reach.group] = 1; xy = reach.at; r = reach.r;
       }
       var inView = inside(around(xy, 0), view), x = xy[0], y = xy[1];
-      var box = [[x + r, y - 8], [x - r - w, y - 8], [x - w / 2, y - r - 15], [x - w / 2, y + r], [x - 4, y + r], [x - 4, y - r - 15], [x + 4 - w, y + r]].map(function (c) {
+      // Right, left, above, below, then above and below reaching right or left.
+      var options = [[x + r, y - 8], [x - r - w, y - 8], [x - w / 2, y - r - 15], [x - w / 2, y + r], [x - 4, y + r], [x - 4, y - r - 15], [x + 4 - w, y + r]].map(function (c) {
         return [c[0], c[1], c[0] + w, c[1] + 15];
+      }).map(function (b) {  // a name above or below slides into view while it still spans its symbol
+        var slide = b[0] < view[0] ? view[0] - b[0] : b[2] > view[2] ? view[2] - b[2] : 0;
+        return inView && slide && b[0] + slide <= x && x <= b[2] + slide ? [b[0] + slide, b[1], b[2] + slide, b[3]] : b;
       }).filter(function (b) {
         return !taken.some(function (t) { return boxesOverlap(b, t); }) && (!inView || inside(b, view));
       });
-      box = box.filter(function (b) { return !wishes.some(function (t, m) { return m > n && boxesOverlap(b, t); }); })[0] || box[0];
-      if (!box) { return; }
-      taken.push(box);
-      ctx.strokeText(text, box[0], box[1] + 12);
-      ctx.fillText(text, box[0], box[1] + 12);
-      shown.push({ text: text, box: [box[0] + offset.x, box[1] + offset.y, box[2] + offset.x, box[3] + offset.y] });
+      labels.push({ text: text, options: options });
+    });
+    placeLabels(labels).forEach(function (label) {
+      var box = label.box;
+      ctx.strokeText(label.text, box[0], box[1] + 12);
+      ctx.fillText(label.text, box[0], box[1] + 12);
+      shown.push({ text: label.text, box: [box[0] + offset.x, box[1] + offset.y, box[2] + offset.x, box[3] + offset.y] });
     });
     ctx.restore();
     var move = function (b) { return [b[0] + offset.x, b[1] + offset.y, b[2] + offset.x, b[3] + offset.y]; };
@@ -471,6 +472,33 @@ function groupSpots(spots, gap) {
   });
   return groups;
 }
+
+// Names in priority order, each at the first of its free sides that costs the
+// names after it least: one that would leave a later name no side at all is
+// avoided where another side will do (so a name with one free side keeps it),
+// then one that takes a later name's first choice. A name is left out only when
+// the names before it leave it no side. [{text, options}] -> [{text, box}].
+function placeLabels(labels) {
+  var placed = [], reach = labels.map(function (label) { return label.options.reduce(unionBox, null); });
+  labels.forEach(function (label, n) {
+    var free = function (b) { return !placed.some(function (p) { return boxesOverlap(b, p.box); }); };
+    var mine = label.options.filter(free), best = null, least = Infinity;
+    mine.forEach(function (b) {
+      var harm = 0;
+      for (var m = n + 1; m < labels.length && harm < least; m++) {
+        if (!reach[m] || !boxesOverlap(b, reach[m])) { continue; }  // too far apart to meet
+        var left = labels[m].options.filter(free);
+        if (left.length && left.every(function (o) { return boxesOverlap(b, o); })) { harm += 1000; }
+        else if (left.length && boxesOverlap(b, left[0])) { harm += 1; }
+      }
+      if (harm < least) { best = b; least = harm; }
+    });
+    if (best) { placed.push({ text: label.text, box: best }); }
+  });
+  return placed;
+}
+
+function unionBox(a, b) { return a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])] : b; }
 
 // Places in the order their names get room: the most used first (events at
 // them, routes starting or ending there), then by kind as styles.json lists

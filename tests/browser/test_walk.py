@@ -65,6 +65,17 @@ def test_next_and_previous_walk_the_events_in_order_and_the_map_follows(open_pag
     assert set(view) == {"center", "zoom", "bounds"} and set(view["bounds"]) == {"south", "west", "north", "east"}
 
 
+def test_next_from_the_opening_overview_starts_the_walk_at_the_first_event(open_page):
+    page, _ = open_page("example", EXAMPLE)
+    page.emulate_media(reduced_motion="reduce")
+    order = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id")
+    assert page.evaluate("storymap.date()") == "2023-10-17"  # opens on the last day, nothing selected
+    assert page.evaluate("storymap.next()") == order[0]
+    assert page.evaluate("storymap.date()") == "2023-08-15"
+    page.evaluate("storymap.setDate('2023-10-17')")  # the selected event ends before: let go
+    assert page.evaluate("storymap.previous()") == order[-1]
+
+
 def test_a_point_is_shown_with_its_surroundings_and_the_date_follows(open_page):
     page, _ = open_page("example", EXAMPLE)
     page.emulate_media(reduced_motion="reduce")

@@ -84,6 +84,10 @@ function ReadingPosition(app, panel) {
   var self = this;
   // A tap or a key in the list chooses by itself: the line waits for the next scroll.
   app.list.panel.addEventListener('click', function () { self.lastY = window.scrollY; });
+  // Focus moved to the map or the timeline can scroll the page: that is not reading on.
+  document.addEventListener('focusin', function (e) {
+    if (!app.list.panel.contains(e.target)) { self.settleUntil = Date.now() + 500; }
+  });
   app.list.onItems = function () { self.room = -1; self.watch(); };
   new ResizeObserver(function () { self.watch(); }).observe(panel);
   window.addEventListener('resize', function () { self.watch(); });
@@ -105,6 +109,7 @@ ReadingPosition.prototype.watch = function () {
 
 ReadingPosition.prototype.onCross = function (entries) {
   if (Math.abs(window.scrollY - this.lastY) < 8) { return; }  // the page did not scroll: a tap, a resize
+  if (Date.now() < (this.settleUntil || 0)) { this.lastY = window.scrollY; return; }
   var hit = entries.filter(function (e) { return e.isIntersecting; }).pop();
   if (!hit) { return; }
   var app = this.app, index = app.timeline.indexOf(hit.target.getAttribute('data-id'));

@@ -31,11 +31,13 @@ function GuidedWalk(app) {
 
 // The event the next step would select (1 forwards, -1 back), -1 for none:
 // the neighbour of the selected event, else the first (last) starting on or
-// after (before) the date shown.
+// after (before) the date shown. On the last day with nothing selected (the
+// overview the page opens on) the walk forwards starts at the first event.
 GuidedWalk.prototype.peek = function (direction) {
   var timeline = this.app.timeline, count = timeline.ids.length, selected = this.app.selection.get();
   if (selected >= 0) { return selected + direction >= 0 && selected + direction < count ? selected + direction : -1; }
   var day = timeline.getDay(), found = -1;
+  if (direction > 0 && day === timeline.days && count) { return 0; }
   for (var i = 0; i < count; i++) {
     var from = timeline.eventDay(i);
     if (direction > 0 && from >= day) { return i; }

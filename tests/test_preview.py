@@ -291,3 +291,17 @@ def test_alt_text_names_the_title_and_places(example_model):
     alt = picture.alt_text(example_model)
     assert alt.startswith("Map of the story's places and events: How North Korean munitions")
     assert "Tikhoretsk ammunition depot" in alt
+
+
+def test_event_kinds_are_told_apart_by_their_glyphs_as_on_the_page(project):
+    # The page draws a white glyph in each filled point (layers.js GLYPHS); so does the picture:
+    # a shipment's square adds white where a kind without a glyph ("other") has its colour.
+    whites = {}
+    for kind in ("shipment", "other"):
+        project.story(events={"a.yaml": f"title: A\ndate: 2023-10-01\nkind: {kind}\nconfidence: high\n"
+                                         "at: {lat: 42.4, lon: 130.6}\nsources: [{publisher: P}]\n"})
+        model = pipeline.check(project.stories, project.data).models[0]
+        whites[kind] = share(image(picture.render(model, None)), "#ffffff")
+    assert whites["shipment"] > whites["other"]
+    glyphs = {name for name in picture.styles()["eventGlyphs"].values()}
+    assert {name for name in glyphs if picture._glyph_marker(name)[0] is None} == {"none"}

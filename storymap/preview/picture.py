@@ -296,6 +296,14 @@ def _draw_points(ax, points: list, crowds: list) -> None:
                                                           (2 * look["radius"] * PT) ** 2),
                    c=np.where(low[:, None], white, colours), edgecolors=np.where(low[:, None], colours, white),
                    linewidths=np.where(low, look["hollowWidth"] * PT, outline), zorder=8)
+        if not outline:
+            return  # past the detail limit the page draws plain points, without glyphs
+        for (kind, hollow), spots in _by_glyph(kinds, low, xs, ys).items():
+            shape, extent = _glyph_marker(styles()["eventGlyphs"][kind])
+            if shape is not None:  # white on a filled point, in the kind's colour in a hollow one
+                size = (extent * (2.2 if hollow else 3.3) * PT) ** 2
+                ax.scatter(*zip(*spots), s=size, marker=shape, c=kind_colours[kind] if hollow else "white",
+                           linewidths=0, zorder=8.5)
     if crowds:
         crowd_xs, crowd_ys = [m[0][0] for m in crowds], [m[0][1] for m in crowds]
         ax.scatter(crowd_xs, crowd_ys, s=(2 * look["crowdRadius"] * PT) ** 2,
@@ -303,6 +311,25 @@ def _draw_points(ax, points: list, crowds: list) -> None:
         for x, y, members in list(zip(crowd_xs, crowd_ys, crowds))[:LABEL_LIMIT]:  # past that, counts are a blur
             ax.text(x, y, "99+" if len(members) > 99 else str(len(members)), fontproperties=_font(8, bold=True),
                     color="white", ha="center", va="center_baseline", clip_on=True, zorder=10)
+
+
+def _by_glyph(kinds, hollow, xs, ys) -> dict:
+    """Points by (kind, hollow), in a fixed order, for one scatter call each."""
+    groups: dict = {}
+    for kind, low, x, y in zip(kinds, hollow, xs, ys):
+        groups.setdefault((kind, bool(low)), []).append((x, y))
+    return dict(sorted(groups.items()))
+
+
+def _glyph_marker(name: str):
+    """A matplotlib marker for the page's glyph (layers.js GLYPHS) and its size in glyph units."""
+    from matplotlib.path import Path
+
+    if name == "bar":
+        return Path([(-1, -0.35), (1, -0.35), (1, 0.35), (-1, 0.35), (-1, -0.35)], closed=True), 2.0
+    if name == "arrow":
+        return Path([(1, 0), (-0.7, 1), (-0.7, -1), (1, 0)], closed=True), 2.0
+    return {"dot": ("o", 1.6), "square": ("s", 1.5), "plus": ("P", 2.0)}.get(name, (None, 0.0))
 
 
 def _draw_map(ax, found, land: Land | None, box, width: int, renderer) -> None:

@@ -13,7 +13,6 @@ var map_storymap = L.map(
 
                 }
             );
-            L.control.scale().addTo(map_storymap);
 
             
 

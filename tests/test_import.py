@@ -335,3 +335,25 @@ def test_a_bad_row_and_a_file_in_the_way_are_reported_together(project):
     assert any(line.startswith("stories/test-story/events/taken.yaml:1:1: not written by an import") for line in lines)
     assert any(line.startswith("sheet.csv:3:4: a row needs both lat and lon, or neither") for line in lines)
     assert "2 problems in 2 files" in lines
+
+
+# --- date hints in a sheet's terms ------------------------------------------------------
+
+def test_a_vague_date_hint_names_the_sheets_columns(project):
+    import_project(project)
+    project.write("sheet.csv", "title,date,source_publisher\nRailcars seen,mid-October 2023,CSIS\n")
+    result = run_import()
+    assert result.exit_code == 1
+    assert ("sheet.csv:2:2: 'mid-October 2023' is not an ISO date (hint: write 2023-10 in the date column "
+            "and true in the approximate column)") in result.output
+    assert event_files(project) == {}
+
+
+def test_month_names_in_the_storys_language_are_read_in_a_sheet(project):
+    from .conftest import STORY_YAML
+    project.places()
+    project.story(story_yaml=STORY_YAML + "language: de\n", events={})
+    project.write("sheet.csv", "title,date,source_publisher\nWaggons gesehen,Oktober 2023,CSIS\n")
+    result = run_import()
+    assert result.exit_code == 1
+    assert "'Oktober 2023' is not an ISO date (hint: write 2023-10 for October 2023)" in result.output

@@ -24,7 +24,7 @@ from storymap.desk.scaffold import schema_reference, yaml_text
 from storymap.errors import Mark, Problems, display_path
 from storymap.source import yamlio
 from storymap.source.fields import INVALID, Context
-from storymap.source.load import find_route_files, read_events, read_places
+from storymap.source.load import find_route_files, read_events, read_places, story_language
 from storymap.source.sheetrows import (EVENT_KEYS, SOURCE_FIELDS, Row, Sheet, read_sheet, route_cells, row_id,
                                        row_node, via_items)
 from storymap.source.validate import EVENT, STORY
@@ -56,7 +56,7 @@ def check_rows(sheet: Path, story_dir: Path, data_dir: Path, problems: Problems)
     # an event in the file a row would replace is that row's; one elsewhere with its id is in the way
     elsewhere = {e.id: e.mark for e in read_events(story_dir, Context(scratch, story_dir, places, route_ids))
                  if Path(e.mark.path).stem != e.id}
-    ctx = Context(problems, story_dir, places, route_ids)
+    ctx = Context(problems, story_dir, places, route_ids, language=story_language(story_node))
     shown = display_path(sheet)
     first_row: dict[str, int] = {}
     for row in read.rows:
@@ -95,6 +95,12 @@ def _drop_place_coordinates(row: Row, places: dict) -> None:
         del row.cells["lat"], row.cells["lon"]
 
 
+def _hint_in_columns(hint: str) -> str:
+    """A date hint in YAML terms ("write `date: 2023-08` plus `approximate: true`") in a sheet's."""
+    return re.sub(r"write `(\w+): ([^`]+)` plus `approximate: true`",
+                  r"write \2 in the \1 column and true in the approximate column", hint)
+
+
 def _in_sheet_terms(problems: Problems, shown: str, read: Sheet) -> None:
     """A missing key of a row is an empty column: say which column to fill in. A source without
     its publisher is told once, by csv-source-without-publisher, which names the source."""
@@ -109,6 +115,8 @@ def _in_sheet_terms(problems: Problems, shown: str, read: Sheet) -> None:
             else:
                 column = f"route_{key}" if problem.message.endswith(" in route") else key
             problem = replace(problem, hint=f"fill in the {column} column of this row")
+        elif problem.mark.path == shown and problem.hint:
+            problem = replace(problem, hint=_hint_in_columns(problem.hint))
         kept.append(problem)
     problems.items[:] = kept
 

@@ -1,12 +1,15 @@
 """Measuring both pages in headless Chromium.
 
 Each run loads a page in a fresh browser context with the HTTP cache disabled and
-records the bytes transferred, the time until the map is ready and the time to jump to
-the last date (the comments above READY_OURS_JS say exactly what is timed). Map tile
-requests are aborted for both pages; folium's CDN requests are answered by CdnAssets.
+records the bytes transferred, the time until the map is ready, the time to jump to
+the last date and, for our page, how usable its event list is (the comments above
+READY_OURS_JS and LIST_OURS_JS say exactly what is timed). Map tile requests are
+aborted for both pages; folium's CDN requests are answered by CdnAssets. A page that is
+not ready within the timeout (folium's at 100,000 events may never be) is reported as
+such, with no ready or jump figure, instead of failing the bench.
 
-Of our page this relies only on the `storymap:ready` event and window.storymap
-(setDate, date, visibleEvents).
+Of our page this relies only on the `storymap:ready` event, window.storymap (setDate,
+date, visibleEvents, focus) and the list's markup (li.event[data-id] in .event-list).
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ from synthetic import Story
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-PAGE_TIMEOUT_MS = 180_000
+PAGE_TIMEOUT_MS = 180_000  # our page; folium's has its own (measure_browser's folium_timeout)
 TILE_HOSTS = re.compile(r"(^|\.)(tile\.openstreetmap\.org|tile\.opentopomap\.org|basemaps\.cartocdn\.com|"
                         r"tiles\.stadiamaps\.com|arcgisonline\.com|tile\.thunderforest\.com)$")
 OFF_SITE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")  # anything our local servers do not serve
@@ -43,6 +46,12 @@ OFF_SITE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")  # anything our local s
 #                so it is at most one frame late, like ours.
 READY_OURS_JS = """
 window.__bench = {};
+new MutationObserver(function (changes, observer) {
+  if (document.querySelector('.event-list li.event')) {
+    window.__bench.listDom = performance.now();
+    observer.disconnect();
+  }
+}).observe(document, { childList: true, subtree: true });
 document.addEventListener('storymap:ready', function () {
   window.__bench.signal = performance.now();
   requestAnimationFrame(function () { requestAnimationFrame(function () {
@@ -102,6 +111,46 @@ async () => {
 """
 
 
+# the list, ours (after the jump): `listDom` is when the server-rendered first page of
+# the list is in the document (its first item parsed: a MutationObserver installed
+# before the page's scripts, ms since navigation start). `open` is storymap.focus()
+# of the last event drawn at the last date (it lives on the list's last page, which
+# the page fetches and swaps in) until its item is in the list, polled every frame.
+# `frames` scrolls the list's scrolling box (or the page) by 400 px a frame, 40 frames,
+# and records each frame's interval: its median and worst say whether scrolling is smooth.
+LIST_OURS_JS = """
+async () => {
+  const frame = () => new Promise(r => requestAnimationFrame(r));
+  const visible = window.storymap.visibleEvents(), last = visible[visible.length - 1];
+  const selector = 'li.event[data-id="' + CSS.escape(last) + '"]';
+  const t0 = performance.now();
+  window.storymap.focus(last);
+  while (!document.querySelector('.event-list ' + selector) && performance.now() - t0 < 30000) { await frame(); }
+  const open = performance.now() - t0, found = !!document.querySelector('.event-list ' + selector);
+  let box = document.querySelector('.event-list');
+  while (box && !(box.scrollHeight > box.clientHeight + 10 && /auto|scroll/.test(getComputedStyle(box).overflowY))) {
+    box = box.parentElement;
+  }
+  box = box || document.scrollingElement;
+  box.scrollTop = 0;
+  await frame();
+  const frames = [];
+  let before = performance.now();
+  for (let i = 0; i < 40; i++) {
+    box.scrollTop += 400;
+    await frame();
+    const now = performance.now();
+    frames.push(now - before);
+    before = now;
+  }
+  frames.sort((a, b) => a - b);
+  return {open, found, items: document.querySelectorAll('.event-list li.event').length,
+          frameMedian: frames[frames.length >> 1], frameWorst: frames[frames.length - 1],
+          listDom: window.__bench.listDom};
+}
+"""
+
+
 @dataclass
 class PageRun:
     transfer: int  # body bytes of every successful response, fulfilled CDN assets included
@@ -112,6 +161,8 @@ class PageRun:
     jump: dict
     responses: list[tuple[str, int]]
     aborted: dict[str, int] = field(default_factory=dict)
+    list: dict | None = None  # ours only: LIST_OURS_JS's figures
+    unready: str | None = None  # what happened when the page never became ready
 
 
 class NetworkLog:
@@ -182,10 +233,10 @@ def route_off_site_requests(page, ours: bool, cdn: CdnAssets) -> dict[str, int]:
     return aborted
 
 
-def wait_until_ready(page, page_errors: list[str]) -> bool:
+def wait_until_ready(page, page_errors: list[str], timeout_s: float) -> bool:
     """Poll for the ready mark; False after the timeout, or 10 s after a script failed."""
     loaded = time.monotonic()
-    while time.monotonic() - loaded < PAGE_TIMEOUT_MS / 1000:
+    while time.monotonic() - loaded < timeout_s:
         if page.evaluate("window.__bench && window.__bench.ready !== undefined"):
             return True
         if page_errors and time.monotonic() - loaded > 10:  # a script failed: it will not get ready
@@ -208,9 +259,26 @@ def wait_for_quiet_network(page, log: NetworkLog) -> None:
         page.wait_for_timeout(50)
 
 
+def open_page(page, url: str, timeout_s: float, page_errors: list[str]) -> str | None:
+    """Load the page and wait for the ready mark: None when ready, else what happened."""
+    started = time.monotonic()
+    try:
+        page.goto(url, wait_until="load", timeout=timeout_s * 1000)
+    except Exception as error:  # playwright's TimeoutError, or the renderer gave up
+        if "Timeout" not in type(error).__name__:
+            return f"did not load: {str(error).splitlines()[0]}"
+        return f"did not load within {timeout_s:.0f} s"
+    left = max(1.0, timeout_s - (time.monotonic() - started))
+    if wait_until_ready(page, page_errors, left):
+        return None
+    errors = f"; page errors: {page_errors[:3]}" if page_errors else ""
+    return f"did not become ready within {timeout_s:.0f} s{errors}"
+
+
 def measure_page(browser, url: str, ours: bool, cdn: CdnAssets, last_day: str,
-                 allow_unready: bool = False) -> PageRun:
-    """One load of one page in a fresh context: bytes, ready time and the jump to the last date."""
+                 allow_unready: bool = False, timeout_s: float = PAGE_TIMEOUT_MS / 1000) -> PageRun:
+    """One load of one page in a fresh context: bytes, ready time, the jump to the last date and,
+    for ours, the list's figures."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
     try:
         page = context.new_page()
@@ -222,38 +290,41 @@ def measure_page(browser, url: str, ours: bool, cdn: CdnAssets, last_day: str,
         page.on("pageerror", lambda error: page_errors.append(str(error)))
         aborted = route_off_site_requests(page, ours, cdn)
         page.add_init_script(READY_OURS_JS if ours else READY_FOLIUM_JS)
-        page.goto(url, wait_until="load", timeout=PAGE_TIMEOUT_MS)
-        ready = wait_until_ready(page, page_errors)
-        if not ready and not allow_unready:
-            raise BenchError(f"{url}: the map never became ready; page errors: {page_errors[:5]}")
+        unready = open_page(page, url, timeout_s, page_errors)
+        if unready and not allow_unready:
+            raise BenchError(f"{url}: {unready}")
+        if unready:
+            responses = log.responses()
+            return PageRun(sum(size for _, size in responses), sum(size for u, size in responses if u == url),
+                           None, None, None, {"ms": None, "error": unready}, responses, aborted, unready=unready)
         wait_for_quiet_network(page, log)
         marks = page.evaluate("window.__bench")
-        if ready:
-            jump = page.evaluate(JUMP_OURS_JS, last_day) if ours else page.evaluate(JUMP_FOLIUM_JS)
-        else:
-            jump = {"ms": None, "error": f"the map never became ready; page errors: {page_errors[:3]}"}
+        jump = page.evaluate(JUMP_OURS_JS, last_day) if ours else page.evaluate(JUMP_FOLIUM_JS)
+        listed = page.evaluate(LIST_OURS_JS) if ours else None
         if page_errors:
             print(f"  note: page errors on {url}: {page_errors[:3]}", flush=True)
         responses = log.responses()
         html = sum(size for u, size in responses if u == url)
         return PageRun(sum(size for _, size in responses), html, marks.get("ready"), marks.get("signal"),
-                       jump["ms"], jump, responses, aborted)
+                       jump["ms"], jump, responses, aborted, listed)
     finally:
         context.close()
 
 
 def measure_runs(browser, ours_url: str, folium_url: str, runs: int, cdn: CdnAssets,
-                 last_day: str) -> tuple[list[PageRun], list[PageRun]]:
+                 last_day: str, folium_timeout: float) -> tuple[list[PageRun], list[PageRun]]:
     """Alternate the two pages `runs` times; once folium's page did not run, it is not loaded again."""
-    ours_runs, folium_runs = [], []
+    ours_runs: list[PageRun] = []
+    folium_runs: list[PageRun] = []
     for run in range(runs):
         ours_runs.append(measure_page(browser, ours_url, True, cdn, last_day))
         if not folium_runs or folium_runs[-1].ready_ms is not None:
-            folium_runs.append(measure_page(browser, folium_url, False, cdn, last_day,
-                                            allow_unready=bool(cdn.without_npm)))
+            folium_runs.append(measure_page(browser, folium_url, False, cdn, last_day, allow_unready=True,
+                                            timeout_s=folium_timeout))
             if folium_runs[-1].ready_ms is None:
-                print(f"  folium's page did not run ({folium_runs[-1].jump['error']}): its ready and "
-                      "jump are not measured (npm missing, its assets are stubbed)", flush=True)
+                stubbed = " (npm missing, its assets are stubbed)" if cdn.without_npm else ""
+                print(f"  folium's page {folium_runs[-1].unready}: its ready and jump are not "
+                      f"measured{stubbed}", flush=True)
         ours, folium = ours_runs[-1], folium_runs[-1]
         print(f"  browser run {run + 1}/{runs}: ready ours {ours.ready_ms:.0f} ms, folium "
               f"{ms_text(folium.ready_ms)}; jump ours {ours.jump_ms:.0f} ms, folium {ms_text(folium.jump_ms)}",
@@ -262,7 +333,7 @@ def measure_runs(browser, ours_url: str, folium_url: str, runs: int, cdn: CdnAss
 
 
 def measure_browser(story: Story, ours_site: Path, folium_site: Path, runs: int,
-                    cdn: CdnAssets) -> tuple[list[PageRun], list[PageRun]]:
+                    cdn: CdnAssets, folium_timeout: float) -> tuple[list[PageRun], list[PageRun]]:
     """Serve both sites and measure each page `runs` times: (our runs, folium's runs)."""
     from playwright.sync_api import sync_playwright
 
@@ -280,7 +351,8 @@ def measure_browser(story: Story, ours_site: Path, folium_site: Path, runs: int,
                 warm.new_page().goto(page_url(ours_server, OURS_STORY_LIST), wait_until="load")
                 warm.close()
                 ours_runs, folium_runs = measure_runs(browser, page_url(ours_server, OURS_STORY_PAGE),
-                                                      page_url(folium_server, FOLIUM_PAGE), runs, cdn, last_day)
+                                                      page_url(folium_server, FOLIUM_PAGE), runs, cdn, last_day,
+                                                      folium_timeout)
             finally:
                 browser.close()
     finally:
@@ -295,6 +367,8 @@ def check_jumps(ours_runs: list[PageRun], folium_runs: list[PageRun], last_day: 
     for run in ours_runs:
         if run.jump["date"] != last_day:
             raise BenchError(f"our page: setDate({last_day}) left the page at {run.jump['date']}")
+        if run.list is not None and not run.list["found"]:
+            raise BenchError("our page: focus() on the last event did not bring its item into the list in 30 s")
     for run in folium_runs:
         if run.jump_ms is not None and run.jump["index"] != run.jump["times"] - 1:
             raise BenchError(f"folium page: setCurrentTime(last) left the index at {run.jump['index']}")

@@ -1,7 +1,10 @@
 """The two sites the bench compares: building them (timed), where their pages are, serving them.
 
 Ours is built by the project's build.py, folium's by bench/folium_page.py, each as a
-subprocess timed by the wall clock. Of our build the bench relies only on the built
+subprocess timed by the wall clock, with its CPU time (user + sys, its worker processes
+included: os.wait4's resource usage) and its peak memory: the largest resident set of
+any one of its processes (ru_maxrss) and the peak of the whole process tree's resident
+sets added up (/proc polled every 20 ms while it runs). Of our build the bench relies only on the built
 file layout: <out>/index.html (the story list) and <out>/<story id>/index.html (with
 its map.js beside it, which the report's byte breakdown names).
 """
@@ -9,11 +12,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from synthetic import STORY_ID, Story
@@ -32,15 +37,77 @@ class BenchError(Exception):
     """Something did not run; the bench exits 1."""
 
 
+@dataclass
+class BuildRun:
+    seconds: float  # wall clock
+    cpu_seconds: float  # user + sys of the process and every child it waited for
+    max_rss: int  # bytes: the largest resident set of any one process (ru_maxrss)
+    tree_rss: int  # bytes: the peak of the process tree's resident sets added up (polled)
+
+    @property
+    def cores(self) -> float:
+        """Cores busy on average: CPU time over wall time."""
+        return self.cpu_seconds / self.seconds if self.seconds else 0.0
+
+
+def process_tree_rss(root: int) -> int:
+    """Bytes resident in a process and its descendants now (0 for what has gone)."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry)
+        children.setdefault(int(fields[1]), []).append(pid)  # fields[1]: the parent's pid
+        rss[pid] = int(fields[21]) * page  # fields[21]: resident pages
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += rss.get(pid, 0)
+        todo.extend(children.get(pid, []))
+    return total
+
+
+def measured_run(command: list[str], what: str) -> BuildRun:
+    """Run a command from the project root and measure it; BenchError when it fails."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    peak = [0]
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], process_tree_rss(process.pid))
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    output = [b"", b""]
+    readers = [threading.Thread(target=lambda i=i, s=s: output.__setitem__(i, s.read()), daemon=True)
+               for i, s in enumerate((process.stdout, process.stderr))]
+    for reader in readers:
+        reader.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    done.set()
+    poller.join()
+    for reader in readers:
+        reader.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        text = output[0].decode(errors="replace")[-3000:] + output[1].decode(errors="replace")[-3000:]
+        raise BenchError(f"{what} failed (exit {process.returncode}): {' '.join(command)}\n{text}")
+    return BuildRun(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, peak[0])
+
+
 def timed_run(command: list[str], what: str) -> float:
     """Run a command from the project root; its wall-clock seconds, or BenchError when it fails."""
-    started = time.perf_counter()
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise BenchError(f"{what} failed (exit {result.returncode}): {' '.join(command)}\n"
-                         f"{result.stdout[-3000:]}{result.stderr[-3000:]}")
-    return elapsed
+    return measured_run(command, what).seconds
 
 
 def build_command(builder: Path, story: Story, out: Path) -> list[str]:
@@ -48,14 +115,18 @@ def build_command(builder: Path, story: Story, out: Path) -> list[str]:
     return [PYTHON, str(builder), "--stories", str(story.stories), "--data", str(story.data), "--out", str(out)]
 
 
-def build_both(story: Story, work: Path, runs: int) -> tuple[list[float], list[float], Path, Path]:
-    """Build both sites `runs` times: (our seconds, folium's seconds, our last site, folium's last site)."""
-    ours_times, folium_times = [], []
+def build_both(story: Story, work: Path, runs: int) -> tuple[list[BuildRun], list[BuildRun], Path, Path]:
+    """Build both sites `runs` times, each cold (a new output folder): (our runs, folium's runs,
+    our last site, folium's last site)."""
+    ours_times: list[BuildRun] = []
+    folium_times: list[BuildRun] = []
     for run in range(runs):
         ours_out, folium_out = work / f"site-ours-{run}", work / f"site-folium-{run}"
-        ours_times.append(timed_run(build_command(OURS_BUILDER, story, ours_out), "build.py"))
-        folium_times.append(timed_run(build_command(FOLIUM_BUILDER, story, folium_out), "folium_page.py"))
-        print(f"  build run {run + 1}/{runs}: ours {ours_times[-1]:.2f} s, folium {folium_times[-1]:.2f} s",
+        ours_times.append(measured_run(build_command(OURS_BUILDER, story, ours_out), "build.py"))
+        folium_times.append(measured_run(build_command(FOLIUM_BUILDER, story, folium_out), "folium_page.py"))
+        ours, folium = ours_times[-1], folium_times[-1]
+        print(f"  build run {run + 1}/{runs}: ours {ours.seconds:.2f} s ({ours.cores:.2f} cores, peak "
+              f"{ours.tree_rss / 1e6:.0f} MB), folium {folium.seconds:.2f} s (peak {folium.tree_rss / 1e6:.0f} MB)",
               flush=True)
         if run < runs - 1:  # keep only the last outputs
             shutil.rmtree(ours_out)

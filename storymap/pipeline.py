@@ -15,6 +15,7 @@ from storymap.geo.resolve import resolve
 from storymap.model import StoryModel
 from storymap.preview import picture
 from storymap.render import assets, basefiles, exports, feeds, pages, schema
+from storymap.source.filecache import SourceCache
 from storymap.source.load import Progress, read_inputs
 from storymap.write import check_output_dir, write_site
 
@@ -29,10 +30,12 @@ class BuildResult:
     files_read: int = 0
 
 
-def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None) -> BuildResult:
-    """Read and check everything; write nothing."""
+def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None,
+          source_cache: SourceCache | None = None) -> BuildResult:
+    """Read and check everything; write nothing. With a source cache (kept by serve between
+    builds), files unchanged since its last run are not parsed again."""
     problems = Problems()
-    inputs = read_inputs(stories_dir, data_dir, problems, progress)
+    inputs = read_inputs(stories_dir, data_dir, problems, progress, source_cache)
     models = resolve(inputs, problems) if not problems else []
     return BuildResult(problems, models, files_read=inputs.files_read)
 

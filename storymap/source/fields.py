@@ -11,13 +11,16 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Any, Callable, Final, Generic, Literal, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Final, Generic, Literal, TypeAlias, TypeVar
 
 from storymap.errors import Problems, did_you_mean
 from storymap.messages import PLACEHOLDER_DATE_HINT
 from storymap.model import PartialDate
 from storymap.source.dateguess import date_hint
 from storymap.source.yamlio import Mapping, Node, Scalar, Sequence, describe_kind
+
+if TYPE_CHECKING:
+    from storymap.source.filecache import Dependencies
 
 
 class Invalid(Enum):
@@ -58,6 +61,7 @@ class Context:
     default_id: str | None = None  # an event's id when the file does not give one
     media_read: dict = field(default_factory=dict)  # resolved path -> Media checked: each image read once
     language: str | None = None  # the story's language: date hints read month names in it as well as English
+    deps: Dependencies | None = None  # records what reading looked at beside the file (filecache.py)
 
 
 # What `new event` writes where the journalist must fill in a date: a problem until replaced,
@@ -244,6 +248,8 @@ class DateValue(FieldType[PartialDate | dt.date]):
 
     def _hint(self, written: str, ctx: Context) -> str | None:
         """The ISO form the text most likely means; else the generic hint (the message's own, or a day's)."""
+        if ctx.deps is not None:
+            ctx.deps.language = (ctx.language,)
         return date_hint(written, ctx.language, self.allow_partial, self.approximate_key) or \
             (None if self.allow_partial else "write the date as YYYY-MM-DD, e.g. 2023-10-05")
 

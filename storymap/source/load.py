@@ -13,11 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from storymap.source import files, yamlio
+from storymap.source import cachedread, files, yamlio
 from storymap.geo import routefiles
 from storymap.errors import Mark, Problems, UserError, display_path
 from storymap.source.fields import INVALID, ID_PATTERN, RESERVED_STORY_IDS, Context, ListOf
 from storymap.model import Event, Place, Story
+from storymap.source.cachedread import Lookups
+from storymap.source.filecache import Dependencies, SourceCache
 from storymap.source.validate import EVENT, PLACE, STORY, story_from_values
 from storymap.source.yamlio import Mapping, Node, Scalar, Sequence, describe_kind
 
@@ -53,12 +55,26 @@ def story_dirs(stories_dir: Path) -> list[Path]:
     return sorted(p for p in stories_dir.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
 
 
-def read_places(path: Path, problems: Problems, root: Path | None = None) -> dict[str, Place]:
+def read_places(path: Path, problems: Problems, root: Path | None = None,
+                cache: SourceCache | None = None) -> dict[str, Place]:
     """A places file: a list of places; duplicate ids are problems. Read only from inside
     root (default: its own folder, --data)."""
     if not os.path.lexists(path):  # a broken link is reported, not taken for no file
         return {}
-    node = yamlio.load(path, problems, root or path.parent)
+    root = root or path.parent
+    if cache is not None:
+        context = ("places", display_path(path), display_path(root))
+        return cachedread.read_through(cache, path, root, context, Lookups(), problems, _places_from_text)
+    node = yamlio.load(path, problems, root)
+    return _places_from_node(node, problems)
+
+
+def _places_from_text(path: Path, text: str | None, problems: Problems, deps: Dependencies) -> dict[str, Place]:
+    node = yamlio.parse(text, display_path(path), problems) if text is not None else None
+    return _places_from_node(node, problems)
+
+
+def _places_from_node(node: Node | None, problems: Problems) -> dict[str, Place]:
     if node is None:
         return {}
     places = ListOf(PLACE).read(node, Context(problems))
@@ -132,21 +148,29 @@ def _check_route_file(path: Path, data_dir: Path, problems: Problems) -> None:
         problems.add(shown, "route-unreadable", reason=err.strerror or err)
 
 
-def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress: Progress | None = None) -> Inputs:
+def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress: Progress | None = None,
+                cache: SourceCache | None = None) -> Inputs:
+    """Every input, read and checked. With a cache (serve keeps one between builds) a file
+    unchanged since it was last read is not parsed again; without one, a fresh cache is used
+    for this run alone (its parallel reading of many event files included)."""
+    cache = cache if cache is not None else SourceCache()
+    cache.start_run()
     inputs = Inputs(data_dir=data_dir)
-    inputs.places = read_places(data_dir / "places.yaml", problems)
+    inputs.places = read_places(data_dir / "places.yaml", problems, cache=cache)
     inputs.route_files = find_route_files(data_dir, problems)
     inputs.places_credit = read_places_credit(data_dir / PLACES_CREDIT, problems)
     inputs.files_read = (int((data_dir / "places.yaml").exists()) + int((data_dir / PLACES_CREDIT).exists())
                          + len(inputs.route_files))
     for directory in story_dirs(stories_dir):
-        story = read_story(directory, inputs, problems, progress)
+        story = read_story(directory, inputs, problems, progress, cache)
         if story is not None:
             inputs.stories.append(story)
+    cache.finish_run()
     return inputs
 
 
-def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Progress | None = None) -> Story | None:
+def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Progress | None = None,
+               cache: SourceCache | None = None) -> Story | None:
     story_file = directory / "story.yaml"
     shown = display_path(directory)
     before = len(problems)
@@ -157,20 +181,29 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
     if not os.path.lexists(story_file):
         problems.add(Mark(shown), "no-story-yaml")
         return None
-    node = yamlio.load(story_file, problems, directory.parent)
+    cache = cache if cache is not None else SourceCache()
+    context = ("story", display_path(story_file), display_path(directory))
+    node, values = cachedread.read_through(cache, story_file, directory.parent, context, Lookups(), problems,
+                                           _story_from_text)
     inputs.files_read += 1
     language = story_language(node)
-    values = STORY.read(node, Context(problems, story_dir=directory, language=language)) if node is not None \
-        else INVALID
     places = dict(inputs.places)
     if values is not INVALID:
         places.update(index_places(values.get("places", ()), problems))
     events = read_events(directory, Context(problems, directory, places, set(inputs.route_files),
-                                            language=language), progress)
+                                            language=language), progress, cache)
     inputs.files_read += len(event_files(directory))
     if values is INVALID or node is None or len(problems) > before:
         return None
     return story_from_values(directory.name, values, node, directory, events)
+
+
+def _story_from_text(path: Path, text: str | None, problems: Problems, deps: Dependencies) -> tuple:
+    """story.yaml's nodes and checked values; they depend on its text and folder alone."""
+    node = yamlio.parse(text, display_path(path), problems) if text is not None else None
+    if node is None:
+        return None, INVALID
+    return node, STORY.read(node, Context(problems, story_dir=path.parent, language=story_language(node)))
 
 
 def story_language(node: Node | None) -> str | None:
@@ -193,21 +226,62 @@ def event_files(directory: Path) -> list[Path]:
     return sorted(p for p in events_dir.iterdir() if p.suffix.lower() in EVENT_SUFFIXES and not p.name.startswith("."))
 
 
-def read_events(directory: Path, ctx: Context, progress: Progress | None = None) -> list[Event]:
-    events: list[Event] = []
+def read_events(directory: Path, ctx: Context, progress: Progress | None = None,
+                cache: SourceCache | None = None) -> list[Event]:
+    """A story's events, file by file in name order; with a cache, kept reads are used and many
+    files are read in parallel processes (cachedread.py)."""
     files = event_files(directory)
-    for number, path in enumerate(files, start=1):
-        events.extend(read_event_file(path, ctx))
-        if progress:
-            progress(number, len(files), f"reading {display_path(directory)}")
+    if cache is not None:
+        events = _read_events_cached(directory, files, ctx, progress, cache)
+    else:
+        events = []
+        for number, path in enumerate(files, start=1):
+            events.extend(read_event_file(path, ctx))
+            if progress:
+                progress(number, len(files), f"reading {display_path(directory)}")
     check_duplicate_ids(events, ctx.problems)
     return events
+
+
+def _read_events_cached(directory: Path, files: list[Path], ctx: Context, progress: Progress | None,
+                        cache: SourceCache) -> list[Event]:
+    shown = display_path(directory)
+    lookups = Lookups(ctx.places, ctx.route_ids, ctx.language)
+    reader = EventFileReader(directory, ctx.places, ctx.route_ids, ctx.language)
+    counted = (lambda done, total: progress(done, total, f"reading {shown}")) if progress else None
+    events: list[Event] = []
+    for path, read in zip(files, cachedread.read_many(cache, files, directory.parent,
+                                                       lambda path: ("event", display_path(path), shown),
+                                                       lookups, reader, counted)):
+        events.extend(read.replay(ctx.problems, display_path(path)))
+    return events
+
+
+@dataclass
+class EventFileReader:
+    """Reads one event file's text as read_event_file does, recording what it looked at."""
+
+    story_dir: Path
+    places: dict | None
+    route_ids: set[str] | None
+    language: str | None
+    media_read: dict = field(default_factory=dict)
+
+    def __call__(self, path: Path, text: str | None, problems: Problems, deps: Dependencies) -> tuple[Event, ...]:
+        node = yamlio.parse(text, display_path(path), problems) if text is not None else None
+        ctx = Context(problems, self.story_dir, self.places, self.route_ids, language=self.language,
+                      media_read=self.media_read, deps=deps)
+        return tuple(events_from_node(node, path, ctx))
 
 
 def read_event_file(path: Path, ctx: Context) -> list[Event]:
     """One file holds one event (a mapping) or several (a list of mappings), read only from
     inside --stories (the story folder's parent)."""
     node = yamlio.load(path, ctx.problems, ctx.story_dir.parent if ctx.story_dir is not None else None)
+    return events_from_node(node, path, ctx)
+
+
+def events_from_node(node: Node | None, path: Path, ctx: Context) -> list[Event]:
     if node is None:
         return []
     stem_id = path.stem if ID_PATTERN.fullmatch(path.stem) else None

@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Any, Iterable
 
 from storymap.render import basemaps
-from storymap.source import files
+from storymap.source import filecache, files
 from storymap import i18n
 from storymap.errors import Mark, did_you_mean, display_path
 from storymap.messages import PLACEHOLDER_PUBLISHER_HINT
@@ -144,6 +144,8 @@ _MEDIA_CODES = dict((("file-outside", "media-outside"), ("file-not-regular", "me
 def _media_file(src: str, mark: Mark, ctx: Context, story: str, story_dir: Path) -> Result[Media]:
     """The file's content and the name its copy gets; each file is read once per story."""
     path = story_dir / src
+    if ctx.deps is not None:
+        ctx.deps.media[str(path)] = filecache.media_status(path)
     try:
         real = files.resolve_inside(path, story_dir)
         if real not in ctx.media_read:
@@ -200,6 +202,10 @@ def _build_route(values: dict[str, Any], node: Mapping, ctx: Context) -> Result[
         ctx.problems.add(node.mark, "route-both" if has_via else "route-neither")
         return INVALID
     geometry = values.get("geometry")
+    if isinstance(geometry, str) and ctx.route_ids is not None and ctx.deps is not None:
+        ctx.deps.route(geometry, geometry in ctx.route_ids)
+        if geometry not in ctx.route_ids:
+            ctx.deps.route_names = filecache.route_names(ctx.route_ids)
     if isinstance(geometry, str) and ctx.route_ids is not None and geometry not in ctx.route_ids:
         ctx.problems.add(_mark_of(node, "geometry"), "unknown-route", did_you_mean(geometry, ctx.route_ids) or None,
                          value=geometry)
@@ -248,7 +254,14 @@ ROUTE = Record("route", (
 
 
 def check_place_ref(place_id: str, mark: Mark, ctx: Context) -> None:
-    if ctx.places is None or place_id in ctx.places:
+    if ctx.places is None:
+        return
+    found = place_id in ctx.places
+    if ctx.deps is not None:
+        ctx.deps.place(place_id, found)
+        if not found:
+            ctx.deps.place_names = filecache.place_names(ctx.places)
+    if found:
         return
     by_alias = {alias.lower(): p.id for p in ctx.places.values() for alias in (p.name, *p.aliases)}
     hint = (f"did you mean '{by_alias[place_id.lower()]}'?" if place_id.lower() in by_alias

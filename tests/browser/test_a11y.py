@@ -43,3 +43,13 @@ def test_no_axe_violations_with_details_open_and_list_open(open_page):
     page, _ = open_page("example", "nk-russia-munitions-2023/embed.html", 375, 667)
     page.locator(".embed-events summary").click()
     assert violations(page) == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_no_axe_violations_with_the_walks_caption_showing(open_page, size):
+    page, _ = open_page("example", "nk-russia-munitions-2023/", *SIZES[size])
+    page.emulate_media(reduced_motion="reduce")
+    page.evaluate("storymap.next(); storymap.next(); null")
+    caption = page.locator(".timeline-caption")
+    assert caption.is_visible() and caption.inner_text().strip()
+    assert violations(page) == []

@@ -122,7 +122,8 @@ function prepareEmbedCode() {
     box.value = box.value.replace(relative, 'src="' + new URL('embed.html', location.href).href + '"');
   }
   var button = box.parentNode.querySelector('.embed-copy');
-  if (!button || !navigator.clipboard) { return; }  // the clipboard needs https (or localhost)
+  // the clipboard needs https (or localhost)
+  if (!button || !navigator.clipboard) { return; }
   button.hidden = false;
   button.addEventListener('click', function () {
     navigator.clipboard.writeText(box.value).then(function () {

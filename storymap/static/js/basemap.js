@@ -9,14 +9,16 @@
 function BaseMap(map, index) {
   this.map = map;
   this.index = index;
-  this.cells = {};  // by file address: the drawn layer, or true while it loads
+  // by file address: the drawn layer, or true while it loads
+  this.cells = {};
   this.renderers = index.levels.map(function (level, k) {
     map.createPane('smBase' + k).style.zIndex = 150 + k;
     return L.svg({ pane: 'smBase' + k });
   });
   map.getContainer().style.background = STYLES.basemap.water;
   if (map.attributionControl) { map.attributionControl.addAttribution(index.attribution); }
-  map.on('moveend', this.update, this);  // after every pan and zoom
+  // after every pan and zoom
+  map.on('moveend', this.update, this);
   this.update();
 }
 
@@ -41,13 +43,15 @@ BaseMap.prototype.update = function () {
 
 BaseMap.prototype.load = function (key, k, cell) {
   var self = this;
-  if (!cell.file) { this.draw(key, k, cell, null); return; }  // all sea
+  // all sea
+  if (!cell.file) { this.draw(key, k, cell, null); return; }
   this.cells[key] = true;
   fetch(cell.file).then(function (response) {
     if (!response.ok) { throw new Error(response.status); }
     return response.json();
   }).then(function (data) { self.draw(key, k, cell, data); }, function () {
-    delete self.cells[key];  // e.g. opened from disk, where the page cannot fetch: tried again on the next move
+    // e.g. opened from disk, where the page cannot fetch: tried again on the next move
+    delete self.cells[key];
   });
 };
 
@@ -75,7 +79,8 @@ BaseMap.prototype.draw = function (key, k, cell, data) {
   }
   var group = L.layerGroup(layers);
   this.cells[key] = group;
-  this.update();  // drawn now if still in view
+  // drawn now if still in view
+  this.update();
 };
 
 // [x, y, dx, dy, ...] in file units to [[x, y], ...].

@@ -16,14 +16,16 @@ function buildLegend(data, strings) {
     items.push([label, function (ctx) { drawRouteLine(ctx, [[2, 9], [24, 9]], route.mode, 1, approximate); }]);
   });
   var points = data.events.geo.map(function (geo) { return geo !== null && geo.route === undefined; });
-  data.events.kind.forEach(function (kind, i) {  // kinds only as points: a route is drawn by its mode
+  // kinds only as points: a route is drawn by its mode
+  data.events.kind.forEach(function (kind, i) {
     if (seen['k' + kind] || !points[i]) { return; }
     seen['k' + kind] = 1;
     items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, kind, false); }]);
   });
   // Low confidence: the levels styles.json draws hollow (and their routes faded).
   var low = data.events.geo.map(function (geo, i) { return geo !== null && isHollow(data.events.confidence[i]); });
-  if (low.indexOf(true) >= 0) {  // a hollow point if one is drawn; a faded line if a route is
+  // a hollow point if one is drawn; a faded line if a route is
+  if (low.indexOf(true) >= 0) {
     var lowRoute = low.some(function (yes, i) { return yes && !points[i]; }), lowPoint = low.some(function (yes, i) { return yes && points[i]; });
     var fade = routeOpacity(data.confidences.filter(isHollow)[0]);
     items.push([strings.confidence_low_legend, function (ctx) {
@@ -34,7 +36,8 @@ function buildLegend(data, strings) {
       if (lowPoint) { drawEventPoint(ctx, 14, 9, null, true); }
     }]);
   }
-  if (canPass(data)) {  // what has passed, drawn muted (cumulative mode)
+  // what has passed, drawn muted (cumulative mode)
+  if (canPass(data)) {
     items.push([strings.past_legend, function (ctx) {
       ctx.globalAlpha = STYLES.past.routeOpacity; tracePath(ctx, [[2, 9], [26, 9]]);
       ctx.lineWidth = 3; ctx.strokeStyle = STYLES.muted; ctx.stroke();
@@ -73,7 +76,8 @@ function EventList(panel, timeline, selection, pageSize) {
   this.panel = panel;
   this.timeline = timeline;
   this.pageSize = pageSize || timeline.ids.length || 1;
-  this.pages = {};  // page number -> its <ol>, once seen
+  // page number -> its <ol>, once seen
+  this.pages = {};
   this.ended = {};
   this.selectedId = null;
   this.marker = el('li', { className: 'event-now', 'aria-hidden': 'true' });
@@ -100,7 +104,8 @@ EventList.prototype.indexItems = function () {
   var nodes = this.list ? this.list.querySelectorAll('li.event') : [];
   for (var i = 0; i < nodes.length; i++) { this.items.set(nodes[i].getAttribute('data-id'), nodes[i]); }
   this.ended = {};
-  if (this.onItems) { this.onItems(); }  // e.g. the reading position watches the new page's items
+  // e.g. the reading position watches the new page's items
+  if (this.onItems) { this.onItems(); }
 };
 
 EventList.prototype.item = function (id) { return this.items.get(id) || null; };
@@ -238,7 +243,8 @@ function detailsNode(listItem, confidence) {
   var box = el('div', { className: 'sm-details' });
   if (!listItem) { return box; }
   var copy = listItem.cloneNode(true);
-  box.classList.add('confidence-' + confidence);  // styles the confidence words as in the list
+  // styles the confidence words as in the list
+  box.classList.add('confidence-' + confidence);
   var current = copy.querySelectorAll('[aria-current]');
   for (var i = 0; i < current.length; i++) { current[i].removeAttribute('aria-current'); }
   while (copy.firstChild) { box.appendChild(copy.firstChild); }
@@ -266,7 +272,8 @@ PlacelessPanel.prototype.show = function (node) {
   this.body.textContent = '';
   this.body.appendChild(node);
   this.box.hidden = false;
-  this.map.fire('placelesschange');  // e.g. the legend makes room (layout.js)
+  // e.g. the legend makes room (layout.js)
+  this.map.fire('placelesschange');
 };
 
 PlacelessPanel.prototype.hide = function () {

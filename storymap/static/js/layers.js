@@ -86,7 +86,8 @@ function drawEventPoints(ctx, xy, kind, hollow, plain) {
     ctx.beginPath();
     for (i = 0; i < xy.length; i += 2) { ctx.moveTo(xy[i] + r, xy[i + 1]); ctx.arc(xy[i], xy[i + 1], r, 0, 2 * Math.PI); }
   };
-  if (hollow) {  // a ring round a white centre
+  // a ring round a white centre
+  if (hollow) {
     trace(point.hollowRadius); ctx.fillStyle = 'rgba(255,255,255,0.9)'; ctx.fill();
     ctx.lineWidth = point.hollowWidth; ctx.strokeStyle = colour; ctx.stroke();
   } else {
@@ -105,58 +106,64 @@ function drawRouteLine(ctx, points, mode, alpha, approximate) {
 }
 
 // Lines of one mode, opacity and precision as one path: a few strokes for any number of routes.
-function drawRouteLines(ctx, lines, mode, alpha, plain, approximate) {
+// shift: subtracted from every point (the map's lines are in world px), none for the legend's.
+function drawRouteLines(ctx, lines, mode, alpha, plain, approximate, shift) {
   var style = STYLES.routeModes[mode], band = STYLES.approximateRoute, width = style.width;
   ctx.save();
   ctx.globalAlpha = alpha;
   ctx.beginPath();
-  lines.forEach(function (points) { traceLine(ctx, points); });
+  lines.forEach(function (points) { traceLine(ctx, points, shift); });
   if (plain) {
-    ctx.strokeStyle = style.colour; ctx.lineWidth = 1; ctx.stroke();  // hairlines paint fastest
+    // hairlines paint fastest
+    ctx.strokeStyle = style.colour; ctx.lineWidth = 1; ctx.stroke();
     ctx.restore();
     return;
   }
   ctx.lineCap = 'round'; ctx.lineJoin = 'round';
   ctx.strokeStyle = style.colour;
-  if (approximate) {  // a pale band round a thinner line: "somewhere about here", not a traced path
+  // a pale band round a thinner line: "somewhere about here", not a traced path
+  if (approximate) {
     ctx.globalAlpha = alpha * band.bandOpacity; ctx.lineWidth = band.bandWidth; ctx.stroke();
     ctx.globalAlpha = alpha; width = Math.max(1.5, width * 0.5);
   }
   ctx.lineWidth = width;
   ctx.setLineDash(style.dash || []);
   ctx.stroke();
-  if (style.ties && !approximate) {  // a railway: light dashes inside a dark line
+  // a railway: light dashes inside a dark line
+  if (style.ties && !approximate) {
     ctx.strokeStyle = style.ties.colour; ctx.lineWidth = width - style.ties.inset; ctx.setLineDash(style.ties.dash);
     ctx.stroke();
   }
   ctx.setLineDash([]);
   ctx.beginPath();
-  lines.forEach(function (points) { traceArrows(ctx, points); });
+  lines.forEach(function (points) { traceArrows(ctx, points, shift); });
   ctx.lineWidth = 3; ctx.strokeStyle = '#fff'; ctx.stroke();
   ctx.fillStyle = style.colour; ctx.fill();
   ctx.restore();
 }
 
-function tracePath(ctx, points) {
+function tracePath(ctx, points, shift) {
   ctx.beginPath();
-  traceLine(ctx, points);
+  traceLine(ctx, points, shift);
 }
 
-function traceLine(ctx, points) {
+function traceLine(ctx, points, shift) {
+  var dx = shift ? shift[0] : 0, dy = shift ? shift[1] : 0;
   for (var i = 0; i < points.length; i++) {
-    if (i) { ctx.lineTo(points[i][0], points[i][1]); } else { ctx.moveTo(points[i][0], points[i][1]); }
+    if (i) { ctx.lineTo(points[i][0] - dx, points[i][1] - dy); } else { ctx.moveTo(points[i][0] - dx, points[i][1] - dy); }
   }
 }
 
 // Arrowheads every ~150 px along the line and at its end: the direction of
 // travel. They are added to the current path, to be painted with others.
-function traceArrows(ctx, points) {
-  var n = points.length;
-  walkLine(points, 150, 75, lineLength(points) - 40, function (x, y, angle) {  // none too close to the end's
-    traceArrowhead(ctx, x, y, angle);
+function traceArrows(ctx, points, shift) {
+  var n = points.length, dx = shift ? shift[0] : 0, dy = shift ? shift[1] : 0;
+  // none too close to the end's
+  walkLine(points, 150, 75, lineLength(points) - 40, function (x, y, angle) {
+    traceArrowhead(ctx, x - dx, y - dy, angle);
   });
   if (n > 1) {
-    traceArrowhead(ctx, points[n - 1][0], points[n - 1][1],
+    traceArrowhead(ctx, points[n - 1][0] - dx, points[n - 1][1] - dy,
       Math.atan2(points[n - 1][1] - points[n - 2][1], points[n - 1][0] - points[n - 2][0]));
   }
 }
@@ -208,13 +215,20 @@ var StoryCanvas = L.Renderer.extend({
   initialize: function (story, timeline, selection, options) {
     L.Renderer.prototype.initialize.call(this, options);
     this._story = story;
-    this._visible = [];  // the events shown on the timeline's day
-    this._drawn = [];  // those and, in cumulative mode, the past ones (muted)
-    this._past = [];  // by event index: 1 when drawn muted
-    this._selected = -1;  // drawn with a halo
+    // the events shown on the timeline's day
+    this._visible = [];
+    // those and, in cumulative mode, the past ones (muted)
+    this._drawn = [];
+    // by event index: 1 when drawn muted
+    this._past = [];
+    // drawn with a halo
+    this._selected = -1;
     this._projected = null;
     this._hits = [];
     this._labelOrder = labelOrder(story);
+    this._styleRanks = styleRanks(story);
+    this._kindOf = Uint8Array.from(story.events.kind, function (kind) { return story.kinds.indexOf(kind); });
+    this._levelOf = Uint8Array.from(story.events.confidence, function (level) { return story.confidences.indexOf(level); });
     timeline.on('datechange', this._onDate, this);
     selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
   },
@@ -229,14 +243,14 @@ var StoryCanvas = L.Renderer.extend({
   // In cumulative mode what has passed stays, muted (docs/timeline.md): a span
   // after its end, a dated event once its default window (windowDays) is over.
   _onDate: function (e) {
-    var ev = this._story.events, t = this._story.timeline, past = [], drawn = e.shown;
+    var ev = this._story.events, t = this._story.timeline, past = new Uint8Array(ev.id.length), drawn = e.shown;
     if (t.mode === 'cumulative') {
       drawn = [];
       for (var i = 0; i < ev.id.length; i++) {
         if (ev.geo[i] === null || ev.from[i] > e.day) { continue; }
         var until = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
         drawn.push(i);
-        past[i] = until !== null && until < e.day;
+        past[i] = until !== null && until < e.day ? 1 : 0;
       }
     }
     this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past;
@@ -260,24 +274,45 @@ var StoryCanvas = L.Renderer.extend({
     var size = this._bounds.getSize();
     this._ctx.clearRect(0, 0, size.x, size.y);
     this._hits = [];
-    this._boxes = [];  // symbols' boxes, which labels keep clear of
+    // symbols' boxes, which labels keep clear of
+    this._boxes = [];
     this._groups = [];
-    this._reach = {};  // by spot ('x,y'): how far from it its markers reach, which its label clears
+    // by spot ('x,y'): how far from it its markers reach, which its label clears
+    this._reach = {};
     this._drawRoutes();
     this._drawPlaces();
     this._drawPoints();
     this._drawLabels();
   },
 
-  // World pixel positions at the current zoom, computed once per zoom level.
+  // World pixel positions at the current zoom, computed once per zoom level, and
+  // each point event's spot (the whole pixel it falls on): events sharing one are
+  // drawn as one spot, so a redraw only looks them up.
   _project: function () {
-    var map = this._map, zoom = map.getZoom(), story = this._story;
+    var map = this._map, zoom = map.getZoom(), story = this._story, geo = story.events.geo, n = geo.length;
     var places = story.places, project = function (lat, lon) { var p = map.project([lat, lon], zoom); return [p.x, p.y]; };
+    var placesXY = places.lat.map(function (lat, i) { return project(lat, places.lon[i]); });
+    var xy = new Float64Array(2 * n), spot = new Int32Array(n).fill(-1), spots = new Map(), count = 0;
+    for (var i = 0; i < n; i++) {
+      var at = typeof geo[i] === 'number' ? placesXY[geo[i]] : Array.isArray(geo[i]) ? project(geo[i][0], geo[i][1]) : null;
+      if (!at) { continue; }
+      xy[2 * i] = at[0]; xy[2 * i + 1] = at[1];
+      var column = spots.get(Math.round(at[0])) || new Map(), row = Math.round(at[1]);
+      if (!column.size) { spots.set(Math.round(at[0]), column); }
+      if (!column.has(row)) { column.set(row, count++); }
+      spot[i] = column.get(row);
+    }
     this._projected = {
-      places: places.lat.map(function (lat, i) { return project(lat, places.lon[i]); }),
+      places: placesXY,
       routes: story.routes.map(function (route) { return route.path.map(function (p) { return project(p[0], p[1]); }); }),
-      points: story.events.geo.map(function (geo) { return Array.isArray(geo) ? project(geo[0], geo[1]) : null; })
+      xy: xy, spot: spot, spotSlot: new Int32Array(count)
     };
+  },
+
+  // What to subtract from a world pixel position for its canvas position (whole pixels).
+  _shift: function () {
+    var origin = this._map.getPixelOrigin(), min = this._bounds.min;
+    return [origin.x + min.x, origin.y + min.y];
   },
 
   // Canvas position of a projected point.
@@ -288,26 +323,28 @@ var StoryCanvas = L.Renderer.extend({
 
   // Routes grouped by mode and opacity, each group painted at once; muted ones first, beneath.
   _drawRoutes: function () {
-    var story = this._story, ctx = this._ctx, self = this, groups = {}, keys = [];
+    var story = this._story, ctx = this._ctx, self = this, groups = {}, keys = [], shift = this._shift();
     this._drawn.forEach(function (index) {
       var geo = story.events.geo[index];
       if (!geo || geo.route === undefined) { return; }
-      var points = self._projected.routes[geo.route].map(self._toCanvas, self);
+      // world px, shifted as they are traced
+      var points = self._projected.routes[geo.route];
       var route = story.routes[geo.route], past = self._isPast(index);
       var alpha = routeOpacity(story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
       var key = (past ? 0 : 1) + route.mode + ' ' + alpha + ' ' + !!route.approximate;
       if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key); }
       groups[key].lines.push(points);
       if (index === self._selected) {
-        ctx.save(); tracePath(ctx, points); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
+        ctx.save(); tracePath(ctx, points, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
         ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
       }
       self._hits.push({ index: index, line: points });
     });
-    var plain = this._hits.length > ROUTE_DETAIL_LIMIT;  // the hits so far are this frame's routes
+    // the hits so far are this frame's routes
+    var plain = this._hits.length > ROUTE_DETAIL_LIMIT;
     keys.sort().forEach(function (key) {
       var group = groups[key];
-      drawRouteLines(ctx, group.lines, group.mode, group.alpha, plain, group.approximate);
+      drawRouteLines(ctx, group.lines, group.mode, group.alpha, plain, group.approximate, shift);
     });
   },
 
@@ -325,15 +362,19 @@ var StoryCanvas = L.Renderer.extend({
   // one spot are spread on a small ring; spots that would overlap at this
   // zoom (or too many at one) become one marker with their count.
   _drawPoints: function () {
-    var story = this._story, ctx = this._ctx, self = this, spots = {}, order = [], styles = {}, halo = null;
-    var crowds = [];
-    this._drawn.forEach(function (index) {
-      var xy = self._pointOf(index);
-      if (!xy) { return; }
-      var key = spotKey({ x: xy[0], y: xy[1] });
-      if (!spots[key]) { spots[key] = { x: xy[0], y: xy[1], members: [] }; order.push(spots[key]); }
-      spots[key].members.push(index);
-    });
+    var story = this._story, ctx = this._ctx, self = this, order = [], styles = [], halo = null, crowds = [];
+    var projected = this._projected, xy = projected.xy, slot = projected.spotSlot.fill(-1), shift = this._shift();
+    var drawn = this._drawn, kinds = this._kindOf, levels = this._levelOf, ranks = this._styleRanks;
+    for (var d = 0; d < drawn.length; d++) {
+      var index = drawn[d], spot = projected.spot[index];
+      if (spot < 0) { continue; }
+      // at the position of its first event drawn
+      if (slot[spot] < 0) {
+        slot[spot] = order.length;
+        order.push({ x: xy[2 * index] - shift[0], y: xy[2 * index + 1] - shift[1], members: [] });
+      }
+      order[slot[spot]].members.push(index);
+    }
     groupSpots(order, STYLES.limits.group).forEach(function (group) {
       var spot = group[0], n = spot.members.length;
       if (group.length > 1 || n > RING_LIMIT) { crowds.push(group); return; }
@@ -343,18 +384,19 @@ var StoryCanvas = L.Renderer.extend({
       spot.members.forEach(function (index, k) {
         var angle = 2 * Math.PI * k / n - Math.PI / 2;
         var x = spot.x + ring * Math.cos(angle), y = spot.y + ring * Math.sin(angle);
-        var style = (self._isPast(index) ? 0 : 1) + ' ' + story.events.kind[index] + ' ' + story.events.confidence[index];
-        (styles[style] = styles[style] || []).push(x, y);
+        var rank = ranks.of[((self._isPast(index) ? 0 : 1) * ranks.kinds + kinds[index]) * ranks.levels + levels[index]];
+        (styles[rank] = styles[rank] || []).push(x, y);
         if (index === self._selected) { halo = [x, y]; }
         self._hits.push({ index: index, x: x, y: y, r: 9 });
       });
     });
     if (halo) { circle(ctx, halo[0], halo[1], 12, null, HALO, 5); }
-    var plain = this._drawn.length > POINT_DETAIL_LIMIT;
-    Object.keys(styles).sort().forEach(function (style) {
-      var parts = style.split(' ');
-      ctx.globalAlpha = parts[0] === '0' ? STYLES.past.opacity : 1;
-      drawEventPoints(ctx, styles[style], parts[1], isHollow(parts[2]), plain);
+    var plain = drawn.length > POINT_DETAIL_LIMIT;
+    // in the order of the styles' names (ranks.styles)
+    styles.forEach(function (points, rank) {
+      var style = ranks.styles[rank];
+      ctx.globalAlpha = style.past ? STYLES.past.opacity : 1;
+      drawEventPoints(ctx, points, style.kind, isHollow(style.level), plain);
     });
     ctx.globalAlpha = 1;
     crowds.forEach(function (group) { self._drawCrowd(group); });
@@ -364,7 +406,7 @@ var StoryCanvas = L.Renderer.extend({
   // at their middle. A click zooms in to part them, or opens the latest event
   // when they share one spot.
   _drawCrowd: function (group) {
-    var ctx = this._ctx, story = this._story, self = this, members = [], x = 0, y = 0, min = this._bounds.min;
+    var ctx = this._ctx, story = this._story, self = this, members = [], x = 0, y = 0, min = this._bounds.min.clone();
     group.forEach(function (spot) { members = members.concat(spot.members); x += spot.x / group.length; y += spot.y / group.length; });
     members.sort(function (a, b) { return a - b; });
     var last = members[members.length - 1], selected = members.indexOf(this._selected) >= 0;
@@ -376,14 +418,13 @@ var StoryCanvas = L.Renderer.extend({
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     ctx.fillText(members.length > 99 ? '99+' : String(members.length), x, y + 0.5);
     ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic'; ctx.globalAlpha = 1;
-    var map = this._map, expand = group.length < 2 ? null : L.latLngBounds(group.map(function (spot) {
-      return map.layerPointToLatLng([spot.x + min.x, spot.y + min.y]);
-    }));
     this._boxes.push(around([x, y], STYLES.point.crowdRadius + 3));
-    var reach = { r: STYLES.point.crowdRadius + 4, at: [x, y], group: this._groups.length };  // one name per group, at it
+    // one name per group, at it
+    var reach = { r: STYLES.point.crowdRadius + 4, at: [x, y], group: this._groups.length };
     group.forEach(function (spot) { self._reach[spotKey(spot)] = reach; });
     this._groups.push({ x: x, y: y, count: members.length });
-    this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: expand });
+    // expand (the bounds to zoom to) is worked out when the marker is hit: few ever are.
+    this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: null, spots: group.length < 2 ? null : group, min: min });
   },
 
   // Place names by priority (labelOrder), each at a side of its symbol where it
@@ -393,7 +434,8 @@ var StoryCanvas = L.Renderer.extend({
     var min = this._bounds.min, offset = this._map.layerPointToContainerPoint(min), size = this._map.getSize();
     var view = [-offset.x, -offset.y, size.x - offset.x, size.y - offset.y], named = {}, frame = this._map.getContainer().getBoundingClientRect();
     var controls = this._map.getContainer().querySelectorAll('.leaflet-control');
-    for (var c = 0; c < controls.length; c++) {  // the legend, buttons and credits hide what is under them
+    // the legend, buttons and credits hide what is under them
+    for (var c = 0; c < controls.length; c++) {
       var rect = controls[c].getBoundingClientRect(), left = rect.left - frame.left - offset.x, top = rect.top - frame.top - offset.y;
       if (rect.width) { taken.push([left, top, left + rect.width, top + rect.height]); }
     }
@@ -412,7 +454,8 @@ var StoryCanvas = L.Renderer.extend({
       // Right, left, above, below, then above and below reaching right or left.
       var options = [[x + r, y - 8], [x - r - w, y - 8], [x - w / 2, y - r - 15], [x - w / 2, y + r], [x - 4, y + r], [x - 4, y - r - 15], [x + 4 - w, y + r]].map(function (c) {
         return [c[0], c[1], c[0] + w, c[1] + 15];
-      }).map(function (b) {  // a name above or below slides into view while it still spans its symbol
+      // a name above or below slides into view while it still spans its symbol
+      }).map(function (b) {
         var slide = b[0] < view[0] ? view[0] - b[0] : b[2] > view[2] ? view[2] - b[2] : 0;
         return inView && slide && b[0] + slide <= x && x <= b[2] + slide ? [b[0] + slide, b[1], b[2] + slide, b[3]] : b;
       }).filter(function (b) {
@@ -433,21 +476,18 @@ var StoryCanvas = L.Renderer.extend({
       groups: this._groups.map(function (g) { return { x: g.x + offset.x, y: g.y + offset.y, count: g.count }; }) });
   },
 
-  _pointOf: function (index) {
-    var geo = this._story.events.geo[index];
-    if (typeof geo === 'number') { return this._toCanvas(this._projected.places[geo]); }
-    if (Array.isArray(geo)) { return this._toCanvas(this._projected.points[index]); }
-    return null;
-  },
-
   // What is under a container point: {index} for an event (with expand, the
   // bounds to zoom to, for a group), {place} for a place.
   hitTest: function (containerPoint) {
-    var layerPoint = this._map.containerPointToLayerPoint(containerPoint);
-    var x = layerPoint.x - this._bounds.min.x, y = layerPoint.y - this._bounds.min.y;
-    for (var i = this._hits.length - 1; i >= 0; i--) {  // topmost first
+    var layerPoint = this._map.containerPointToLayerPoint(containerPoint), map = this._map;
+    var x = layerPoint.x - this._bounds.min.x, y = layerPoint.y - this._bounds.min.y, shift = this._shift();
+    // topmost first
+    for (var i = this._hits.length - 1; i >= 0; i--) {
       var hit = this._hits[i];
-      if (hit.line ? distanceToLine(x, y, hit.line) <= 7 : Math.hypot(hit.x - x, hit.y - y) <= hit.r) {
+      if (hit.line ? distanceToLine(x + shift[0], y + shift[1], hit.line) <= 7 : Math.hypot(hit.x - x, hit.y - y) <= hit.r) {
+        if (hit.spots && !hit.expand) {
+          hit.expand = L.latLngBounds(hit.spots.map(function (spot) { return map.layerPointToLatLng([spot.x + hit.min.x, spot.y + hit.min.y]); }));
+        }
         return hit;
       }
     }
@@ -458,19 +498,41 @@ var StoryCanvas = L.Renderer.extend({
 // Spots closer than gap px join one group (greedily, in timeline order; a grid
 // of gap-sized cells keeps it linear): markers that would overlap at this zoom.
 function groupSpots(spots, gap) {
-  var cells = {}, groups = [];
+  var cells = new Map(), groups = [];
   spots.forEach(function (spot) {
     var cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap), found = null;
     for (var d = 0; d < 9 && !found; d++) {
-      found = (cells[(cx + d % 3 - 1) + ',' + (cy + Math.floor(d / 3) - 1)] || []).filter(function (g) {
-        return Math.hypot(g[0].x - spot.x, g[0].y - spot.y) < gap;
-      })[0];
+      var near = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
+      for (var k = 0; k < near.length && !found; k++) {
+        if (Math.hypot(near[k][0].x - spot.x, near[k][0].y - spot.y) < gap) { found = near[k]; }
+      }
     }
     if (found) { found.push(spot); return; }
     groups.push(found = [spot]);
-    (cells[cx + ',' + cy] = cells[cx + ',' + cy] || []).push(found);
+    var key = cellKey(cx, cy);
+    (cells.get(key) || cells.set(key, []).get(key)).push(found);
   });
   return groups;
+}
+
+// A grid cell as one number (cells span at most 2^22 rows either side of 0).
+function cellKey(cx, cy) { return cx * 8388608 + cy; }
+
+// Point styles (muted or not, kind, confidence) in the order their names sort:
+// the order they are painted in, muted first. of[(past ? 0 : 1) * kinds ... ]: a style's rank.
+function styleRanks(story) {
+  var all = [];
+  [0, 1].forEach(function (on) {
+    story.kinds.forEach(function (kind, k) {
+      story.confidences.forEach(function (level, c) {
+        all.push({ name: on + ' ' + kind + ' ' + level, past: !on, kind: kind, level: level, at: (on * story.kinds.length + k) * story.confidences.length + c });
+      });
+    });
+  });
+  all.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+  var of = new Int32Array(all.length);
+  all.forEach(function (style, rank) { of[style.at] = rank; });
+  return { of: of, styles: all, kinds: story.kinds.length, levels: story.confidences.length };
 }
 
 // Names in priority order, each at the first of its free sides that costs the
@@ -486,7 +548,8 @@ function placeLabels(labels) {
     mine.forEach(function (b) {
       var harm = 0;
       for (var m = n + 1; m < labels.length && harm < least; m++) {
-        if (!reach[m] || !boxesOverlap(b, reach[m])) { continue; }  // too far apart to meet
+        // too far apart to meet
+        if (!reach[m] || !boxesOverlap(b, reach[m])) { continue; }
         var left = labels[m].options.filter(free);
         if (left.length && left.every(function (o) { return boxesOverlap(b, o); })) { harm += 1000; }
         else if (left.length && boxesOverlap(b, left[0])) { harm += 1; }

@@ -3,7 +3,8 @@
 // printed at the foot. story.css and wide.css lay the page out; this only
 // measures it.
 
-var READING_QUERY = '(width < 900px) and (height >= 500px)';  // the map sticks at the top (story.css)
+// the map sticks at the top (story.css)
+var READING_QUERY = '(width < 900px) and (height >= 500px)';
 
 function arrangeLayout(app) {
   foldSummary(document.querySelector('.story-header'));
@@ -100,7 +101,8 @@ ReadingPosition.prototype.watch = function () {
   if (this.observer) { this.observer.disconnect(); this.observer = null; }
   document.documentElement.style.setProperty('--sticky-room', (room + 16) + 'px');
   if (!this.query.matches || room >= window.innerHeight - 60) { return; }
-  var line = room + 24;  // a thin band 24 px under the map: the reading position
+  // a thin band 24 px under the map: the reading position
+  var line = room + 24;
   this.observer = new IntersectionObserver(function (entries) { self.onCross(entries); },
     { rootMargin: -line + 'px 0px ' + (line + 2 - window.innerHeight) + 'px 0px' });
   var items = this.app.list.panel.querySelectorAll('li.event');
@@ -108,14 +110,16 @@ ReadingPosition.prototype.watch = function () {
 };
 
 ReadingPosition.prototype.onCross = function (entries) {
-  if (Math.abs(window.scrollY - this.lastY) < 8) { return; }  // the page did not scroll: a tap, a resize
+  // the page did not scroll: a tap, a resize
+  if (Math.abs(window.scrollY - this.lastY) < 8) { return; }
   if (Date.now() < (this.settleUntil || 0)) { this.lastY = window.scrollY; return; }
   var hit = entries.filter(function (e) { return e.isIntersecting; }).pop();
   if (!hit) { return; }
   var app = this.app, index = app.timeline.indexOf(hit.target.getAttribute('data-id'));
   if (index < 0 || index === app.selection.get()) { return; }
   this.lastY = window.scrollY;
-  if (app.walk) { app.walk.go(index); return; }  // the guided walk's step: date, map and caption
+  // the guided walk's step: date, map and caption
+  if (app.walk) { app.walk.go(index); return; }
   app.map.closePopup(app.popup);
   app.timeline.setDay(app.timeline.eventDay(index), 'reader');
   app.select(index, false);

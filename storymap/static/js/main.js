@@ -8,7 +8,8 @@ function StoryApp(map, data) {
   this.selection = new Selection(this.timeline.ids);
   this.hash = new HashWriter();
   this.canvas = new StoryCanvas(data, this.timeline, this.selection).addTo(map);
-  this.motion = new RouteMotion(data, this.selection).addTo(map);  // above the canvas: the selected route's movement
+  // above the canvas: the selected route's movement
+  this.motion = new RouteMotion(data, this.selection).addTo(map);
   var listNode = document.querySelector('.event-list'), panel = listNode ? listNode.parentNode : null;
   this.list = new EventList(panel, this.timeline, this.selection, data.listPageSize);
   this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.selection, data);
@@ -29,9 +30,11 @@ function StoryApp(map, data) {
   this.timeline.on('datechange', this.onDateChange, this);
   if (panel) { panel.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
-  this.base = new BaseMap(map, data.base);  // beneath the tiles, or the whole base
+  // beneath the tiles, or the whole base
+  this.base = new BaseMap(map, data.base);
   watchTiles(map, this.strings);
-  this.walk = new GuidedWalk(this);  // next(), previous(), Play and the caption
+  // next(), previous(), Play and the caption
+  this.walk = new GuidedWalk(this);
   applyView(map, data.view, this.legend.getContainer());
 }
 
@@ -47,7 +50,8 @@ StoryApp.prototype.focus = function (id, cause) {
   var index = this.timeline.indexOf(id);
   if (index < 0) { return false; }
   this.timeline.setDay(this.timeline.eventDay(index), cause);
-  this.popup.options.autoPan = false;  // one move at a time: to the event, then (if need be) to fit its details
+  // one move at a time: to the event, then (if need be) to fit its details
+  this.popup.options.autoPan = false;
   this.select(index, true);
   var self = this, place = function () { if (self.selection.get() === index && !self.panTo(index)) { self.keepDetailsInView(); } };
   // A flight under way (a step of the walk, the reading line's) ends first: moves measured mid-flight go astray.
@@ -57,7 +61,8 @@ StoryApp.prototype.focus = function (id, cause) {
 };
 
 StoryApp.prototype.select = function (index, openDetails) {
-  this.selection.set(index, openDetails);  // the canvas, the route's movement and the list follow
+  // the canvas, the route's movement and the list follow
+  this.selection.set(index, openDetails);
   if (!openDetails || index < 0) { return; }
   var id = this.timeline.ids[index], item = this.list.item(id), self = this;
   var confidence = this.data.events.confidence[index];
@@ -79,15 +84,18 @@ StoryApp.prototype.showDetails = function (index, details) {
   var where = this.anchorOf(index);
   if (where) {
     this.placeless.hide();
-    this.popup.options.maxWidth = clamp(this.map.getSize().x - 140, 150, 320);  // fits a phone's map beside the buttons, its close button in view
+    // fits a phone's map beside the buttons, its close button in view
+    this.popup.options.maxWidth = clamp(this.map.getSize().x - 140, 150, 320);
     this.popup.setLatLng(where).setContent(details);
     if (!this.map.hasLayer(this.popup)) { this.popup.openOn(this.map); }
     var popup = this.popup, pictures = details.querySelectorAll('img');
-    for (var i = 0; i < pictures.length; i++) {  // a picture that arrives later makes the popup taller
+    // a picture that arrives later makes the popup taller
+    for (var i = 0; i < pictures.length; i++) {
       pictures[i].addEventListener('load', function () { if (popup.getContent() === details) { popup.update(); } });
     }
   } else {
-    this.movingDetails = true;  // the popup closes because the details move, not because the reader closed them
+    // the popup closes because the details move, not because the reader closed them
+    this.movingDetails = true;
     this.map.closePopup(this.popup);
     this.movingDetails = false;
     this.placeless.show(details);
@@ -114,8 +122,10 @@ StoryApp.prototype.panTo = function (index) {
     var bounds = L.latLngBounds(this.data.routes[geo.route].path), size = map.getSize();
     var span = map.latLngToContainerPoint(bounds.getSouthEast()).subtract(map.latLngToContainerPoint(bounds.getNorthWest()));
     if (view.contains(bounds) && (span.x > size.x / 3 || span.y > size.y / 3)) { return false; }
-    var popup = map.hasLayer(this.popup) ? this.popup.getElement().offsetHeight + 20 : 0;  // room above the route
-    map.once('moveend', this.keepDetailsInView, this);  // before moving: an unanimated move ends at once
+    // room above the route
+    var popup = map.hasLayer(this.popup) ? this.popup.getElement().offsetHeight + 20 : 0;
+    // before moving: an unanimated move ends at once
+    map.once('moveend', this.keepDetailsInView, this);
     map.fitBounds(bounds, { paddingTopLeft: [40, popup < size.y / 2 ? 40 + popup : 40],
       paddingBottomRight: [legendRoom(map, this.legend.getContainer(), 40), 40], animate: animate });
     return true;
@@ -136,7 +146,8 @@ StoryApp.prototype.keepDetailsInView = function () {
 StoryApp.prototype.onMapClick = function (e) {
   var hit = this.canvas.hitTest(e.containerPoint);
   if (!hit) { return; }
-  if (hit.expand && this.map.getZoom() < this.map.getMaxZoom()) {  // markers grouped at this zoom: part them
+  // markers grouped at this zoom: part them
+  if (hit.expand && this.map.getZoom() < this.map.getMaxZoom()) {
     this.map.fitBounds(hit.expand, { padding: [60, 60] });
     return;
   }
@@ -164,7 +175,8 @@ StoryApp.prototype.onMapHover = function (e) {
 StoryApp.prototype.onListClick = function (e) {
   var link = e.target.closest && e.target.closest('.event-title a');
   if (!link) { return; }
-  e.preventDefault();  // focus stays on the link: the reader can go on down the list
+  // focus stays on the link: the reader can go on down the list
+  e.preventDefault();
   var item = link.closest('li.event');
   this.focus(item.getAttribute('data-id'), 'reader');
   revealMap(this.map.getContainer().closest('.map-frame'), item);
@@ -231,7 +243,8 @@ function watchTiles(map, strings) {
   var show = function () {
     if (shown) { return; }
     shown = true;
-    var note = L.control({ position: 'topright' });  // the one corner no other control uses
+    // the one corner no other control uses
+    var note = L.control({ position: 'topright' });
     note.onAdd = function () { return el('p', { className: 'sm-tiles-failed', text: strings.tiles_failed }); };
     note.addTo(map);
   };
@@ -267,14 +280,16 @@ function deepFreeze(value) {
 
 function start() {
   var dataNode = document.getElementById('storymap-data');
-  var map = window['map_' + 'storymap'];  // the Leaflet map folium created (render.MAP_NAME)
+  // the Leaflet map folium created (render.MAP_NAME)
+  var map = window['map_' + 'storymap'];
   if (!dataNode || !map) { return; }
   var app = new StoryApp(map, readPageData(dataNode));
   if (!app.openHash(location.hash, 'start')) { app.timeline.setDay(app.timeline.dayOf(app.data.timeline.open) || 0, 'start'); }
   app.hash.flush();
   window.storymap = createApi(app);
   connectFrame(app);
-  arrangeLayout(app);  // layout.js: the summary fold, the reading position on phones, Escape
+  // layout.js: the summary fold, the reading position on phones, Escape
+  arrangeLayout(app);
   document.documentElement.classList.add('storymap-ready');
   document.dispatchEvent(new CustomEvent('storymap:ready'));
 }

@@ -5,10 +5,12 @@
 // and the reader has not asked for reduced motion. The canvas's data-moving
 // attribute ("true"/"false") says which, for tests and for anyone debugging.
 
-var MOTION = { spacing: 40, speed: 45, radius: 3.5 };  // px between dots, px per second, dot radius
+// px between dots, px per second, dot radius
+var MOTION = { spacing: 40, speed: 45, radius: 3.5 };
 
 var RouteMotion = L.Renderer.extend({
-  options: { padding: 0.3 },  // the same bounds as StoryCanvas
+  // the same bounds as StoryCanvas
+  options: { padding: 0.3 },
 
   initialize: function (story, selection, options) {
     L.Renderer.prototype.initialize.call(this, options);
@@ -16,7 +18,8 @@ var RouteMotion = L.Renderer.extend({
     selection.on('select', this._follow, this);
     this._route = -1;
     this._line = null;
-    this._box = null;  // the area the last frame painted
+    // the area the last frame painted
+    this._box = null;
     this._frame = null;
     this._tick = L.Util.bind(this._tick, this);
     this._sync = L.Util.bind(this._sync, this);
@@ -44,10 +47,12 @@ var RouteMotion = L.Renderer.extend({
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }
     L.Renderer.prototype._update.call(this);
-    fitCanvas(this);  // also clears it
+    // also clears it
+    fitCanvas(this);
     this._box = null;
     this._project();
-    if (this._frame) { this._draw(performance.now()); }  // no blank frame after a pan
+    // no blank frame after a pan
+    if (this._frame) { this._draw(performance.now()); }
   },
 
   // The selected event's route moves; nothing does for an event without one.
@@ -87,7 +92,8 @@ var RouteMotion = L.Renderer.extend({
 
   _tick: function (now) {
     this._frame = requestAnimationFrame(this._tick);
-    if (!this._map._animatingZoom) { this._draw(now); }  // mid-zoom the line is being rescaled
+    // mid-zoom the line is being rescaled
+    if (!this._map._animatingZoom) { this._draw(now); }
   },
 
   _draw: function (now) {

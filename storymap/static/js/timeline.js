@@ -17,7 +17,8 @@ var Timeline = L.Evented.extend({
     this.indexById = new Map();
     for (var i = 0; i < this.ids.length; i++) { this.indexById.set(this.ids[i], i); }
     this.locatedTotal = this.located.filter(Boolean).length;
-    this._day = -1;  // none until the page opens at one
+    // none until the page opens at one
+    this._day = -1;
   }
 });
 

@@ -41,7 +41,8 @@ function TimelineBar(root, timeline, selection, data) {
   this.shown = 0;
   // how many dates have been shown; the first is the page opening
   this.shows = 0;
-  this.cause = null;     // why the next show happens: -1 the reader's slider
+  // why the next show happens: -1 the reader's slider
+  this.cause = null;
   // the guided walk (walk.js), which sets itself here
   this.walk = null;
   // the event whose date precision the label follows; -1: a plain day
@@ -134,7 +135,8 @@ TimelineBar.prototype.cycleSpeed = function () {
   var speed = PLAY_SPEEDS[this.speed], value = fillIn(this.strings.speed_value, { speed: speed });
   this.speedValue.textContent = value;
   this.speedButton.setAttribute('data-speed', String(speed));
-  this.announce(this.strings.play_speed + ' ' + value, 0);  // the button's new name, said at once
+  // the button's new name, said at once
+  this.announce(this.strings.play_speed + ' ' + value, 0);
 };
 
 // Whenever the timeline's date is set, whoever set it.

@@ -6,15 +6,18 @@
 // on its day, and the tip over the rail names those under the pointer or the
 // focused slider's thumb.
 
-var TICKS_RAIL_Y = 22;      // the rail's centre in CSS px: the slider thumb's centre (timeline.css)
-var TICKS_INSET = 12;       // half the thumb's width: where the first and last days sit
+// the rail's centre in CSS px: the slider thumb's centre (timeline.css)
+var TICKS_RAIL_Y = 22;
+// half the thumb's width: where the first and last days sit
+var TICKS_INSET = 12;
 // the first row of period bars, under the rail
 var TICKS_LANE_Y = 31;
 var TICKS_LANE_HEIGHT = 3;
 // periods that overlap take the next row; beyond three they share one
 var TICKS_LANES = 3;
 var TICKS_COLOURS = { rail: '#8c8c8c', tick: '#1b1b1b', lane: '#2f5f86', label: '#4d4d4d' };
-var TICKS_LABEL_Y = 56;     // the months' baseline, under the period bars
+// the months' baseline, under the period bars
+var TICKS_LABEL_Y = 56;
 // how near a tick the pointer names it
 var TICKS_HIT_PX = 6;
 

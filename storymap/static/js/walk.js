@@ -2,7 +2,8 @@
 // move the date to it, show it on the map with its surroundings and name it
 // in the caption under the map. Play (timelinebar.js) is a walk with pauses.
 
-var WALK_POINT_ZOOM = 7;     // a point's surroundings: its region, with the nearest towns named
+// a point's surroundings: its region, with the nearest towns named
+var WALK_POINT_ZOOM = 7;
 var WALK_MAX_ZOOM = 8;
 var WALK_FLY_SECONDS = 1.2;
 

@@ -40,6 +40,12 @@ def scroll_item_to(page, event_id: str, y: float) -> None:
     raise AssertionError(f"{event_id} does not stay at {y}")
 
 
+def uncovered(page, rect: dict) -> bool:
+    """What the reader taps at the middle of rect is the popup's close button itself."""
+    x, y = (rect["left"] + rect["right"]) / 2, (rect["top"] + rect["bottom"]) / 2
+    return page.evaluate(f"!!document.elementFromPoint({x}, {y}).closest('.leaflet-popup-close-button')")
+
+
 def legend_clear_of(page, details: str) -> bool:
     """The legend covers nothing of the details: apart, or stepped aside (hidden) while they show."""
     if page.evaluate("getComputedStyle(document.querySelector('.sm-legend')).visibility") == "hidden":
@@ -122,6 +128,7 @@ def test_phone_tap_on_an_event_selects_it_without_moving_the_page(open_page, siz
     close = box(page, ".leaflet-popup-close-button")
     frame = box(page, ".map-frame")
     assert frame["left"] <= close["left"] and close["right"] <= frame["right"] and close["top"] >= frame["top"]
+    assert uncovered(page, close)  # nor under the legend or the note that the tiles did not load
     shoot(page, f"tap-{size}")
 
 
@@ -154,6 +161,7 @@ def test_legend_panel_and_popup_keep_apart(open_page, width):
     close, frame = box(page, ".leaflet-popup-close-button"), box(page, ".map-frame")
     assert frame["left"] <= close["left"] and close["right"] <= min(frame["right"], width)
     assert frame["top"] <= close["top"] and close["bottom"] <= frame["bottom"]
+    assert uncovered(page, close)
     shoot(page, f"popup-{width}")
 
 

@@ -18,11 +18,11 @@ function arrangeLayout(app) {
 
 // Details (a popup, the "Not on the map" panel) come before the legend: where
 // they would meet it folds, and on a map too small for both it steps aside
-// until they close.
+// until they close; so does the note that the tiles did not load.
 function keepLegendClear(app) {
   var legend = app.legend.getContainer(), folded = false;
-  var covers = function () {
-    var popup = app.map.hasLayer(app.popup) ? app.popup.getElement() : null, box = legend.getBoundingClientRect();
+  var covers = function (node) {
+    var popup = app.map.hasLayer(app.popup) ? app.popup.getElement() : null, box = node.getBoundingClientRect();
     return [popup, app.placeless.box.hidden ? null : app.placeless.box].some(function (d) {
       return d && overlaps(box, d.getBoundingClientRect());
     });
@@ -30,8 +30,10 @@ function keepLegendClear(app) {
   var check = function () {
     legend.style.visibility = '';
     if (folded && !legend.open) { legend.open = true; folded = false; }
-    if (covers() && legend.open) { legend.open = false; folded = true; }
-    if (covers()) { legend.style.visibility = 'hidden'; }
+    if (covers(legend) && legend.open) { legend.open = false; folded = true; }
+    if (covers(legend)) { legend.style.visibility = 'hidden'; }
+    var note = app.map.getContainer().querySelector('.sm-tiles-failed');  // offline: the tiles note steps aside too
+    if (note) { note.style.visibility = ''; note.style.visibility = covers(note) ? 'hidden' : ''; }
   };
   app.map.on('popupopen popupclose moveend placelesschange', check);
 }

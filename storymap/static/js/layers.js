@@ -406,23 +406,29 @@ var StoryCanvas = L.Renderer.extend({
   // at their middle. A click zooms in to part them, or opens the latest event
   // when they share one spot.
   _drawCrowd: function (group) {
-    var ctx = this._ctx, story = this._story, self = this, members = [], x = 0, y = 0, min = this._bounds.min.clone();
-    group.forEach(function (spot) { members = members.concat(spot.members); x += spot.x / group.length; y += spot.y / group.length; });
-    members.sort(function (a, b) { return a - b; });
-    var last = members[members.length - 1], selected = members.indexOf(this._selected) >= 0;
-    var past = members.every(function (i) { return self._isPast(i); });
+    var ctx = this._ctx, story = this._story, self = this, count = 0, last = -1, selected = false, past = true, x = 0, y = 0, min = this._bounds.min.clone();
+    // One pass over the members: the latest (its kind colours the marker), the selected, all muted.
+    for (var g = 0; g < group.length; g++) {
+      var members = group[g].members;
+      x += group[g].x / group.length; y += group[g].y / group.length; count += members.length;
+      for (var m = 0; m < members.length; m++) {
+        last = Math.max(last, members[m]);
+        selected = selected || members[m] === this._selected;
+        past = past && this._isPast(members[m]);
+      }
+    }
     if (selected) { circle(ctx, x, y, 16, null, HALO, 5); }
     ctx.globalAlpha = past ? STYLES.past.opacity : 1;
     circle(ctx, x, y, STYLES.point.crowdRadius, STYLES.eventKinds[story.events.kind[last]], '#fff', 2);
     ctx.fillStyle = '#fff'; ctx.font = '700 11px system-ui, sans-serif';
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-    ctx.fillText(members.length > 99 ? '99+' : String(members.length), x, y + 0.5);
+    ctx.fillText(count > 99 ? '99+' : String(count), x, y + 0.5);
     ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic'; ctx.globalAlpha = 1;
     this._boxes.push(around([x, y], STYLES.point.crowdRadius + 3));
     // one name per group, at it
     var reach = { r: STYLES.point.crowdRadius + 4, at: [x, y], group: this._groups.length };
     group.forEach(function (spot) { self._reach[spotKey(spot)] = reach; });
-    this._groups.push({ x: x, y: y, count: members.length });
+    this._groups.push({ x: x, y: y, count: count });
     // expand (the bounds to zoom to) is worked out when the marker is hit: few ever are.
     this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: null, spots: group.length < 2 ? null : group, min: min });
   },

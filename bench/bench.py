@@ -140,11 +140,11 @@ def edit_latency() -> float | None:
     print(f"serve: edit to output, measured by {EDIT_LATENCY.relative_to(ROOT)} ...", flush=True)
     output = io.StringIO()
     saved_argv = sys.argv
-    sys.argv = [str(EDIT_LATENCY)]  # its own defaults, not this script's arguments
+    sys.argv = [str(EDIT_LATENCY)]  # not this script's arguments
     try:
         module = importlib.import_module("edit_latency")
         with contextlib.redirect_stdout(output):
-            result = module.main()
+            result = module.main(["--events", str(EDIT_EVENTS)])
     except (Exception, SystemExit) as error:
         print(output.getvalue() + f"serve: edit to output: not measured: edit_latency.py failed: {error!r}")
         return None
@@ -156,11 +156,12 @@ def edit_latency() -> float | None:
 
 
 def seconds_in(result: object, text: str) -> float | None:
-    """The latency: main()'s return value when it is a number of seconds, else the last figure
-    in seconds or milliseconds its output printed."""
+    """The latency: main()'s return value when it is a number of seconds, else the figure of the
+    line about an edited event, else the last figure in seconds or milliseconds it printed."""
     if isinstance(result, float):
         return result
-    figures = re.findall(r"(\d+(?:\.\d+)?)\s*(ms|s)\b", text)
+    event_edit = re.search(r"^\s*event\b.*?(\d+(?:\.\d+)?)\s*(ms|s)\b", text, re.M | re.I)
+    figures = [event_edit.groups()] if event_edit else re.findall(r"(\d+(?:\.\d+)?)\s*(ms|s)\b", text)
     if not figures:
         return None
     value, unit = figures[-1]

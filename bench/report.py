@@ -199,7 +199,7 @@ def metric_rows(story: Story, builds: tuple[list[BuildRun], list[BuildRun]], our
         build_row("build peak RSS, tree (MB)", lambda b: b.tree_rss / 1e6, "MB", "rss"),
         build_row("build peak RSS, one process (MB)", lambda b: b.max_rss / 1e6, "MB", ""),
         build_row("build cores (CPU s / wall s)", lambda b: b.cores, "cores", "cores"),
-        ("serve: edit to output (s)", edit_seconds, None, "s", targets.get("edit"), True, "(no serve)"),
+        ("serve: an event edit to output (s)", edit_seconds, None, "s", targets.get("edit"), True, "(no serve)"),
         list_row("list: first page in document (ms)", "listDom", ""),
         list_row("list: open the last event's page (ms)", "open", "list_open"),
         list_row("list: scroll frame, median (ms)", "frameMedian", "frame_median"),

@@ -67,6 +67,8 @@ def test_edit_latency_is_read_from_what_the_script_returns_or_prints():
     assert bench.seconds_in(0.42, "") == 0.42
     assert bench.seconds_in(None, "rebuild 120 ms\nedit shown after 640 ms\n") == 0.64
     assert bench.seconds_in(None, "edit shown after 1.25 s") == 1.25
+    table = "serve, 10,000 events: seconds\n  event title    0.81 s\n  place moved    2.50 s\n"
+    assert bench.seconds_in(0, table) == 0.81
     assert bench.seconds_in(None, "nothing measured") is None
 
 

@@ -177,3 +177,28 @@ def test_parallel_read_equals_serial_read(project):
     assert pool.stats.parallel_workers == 2
     assert parallel == serial
     assert len(serial[5]) > 40  # unknown places, the broken file
+
+
+def test_resolved_models_follow_a_moved_place(project):
+    """The geo stage's memo (routes measured, places checked against their countries) gives the
+    models and warnings a fresh check gives, after a place used by a route moved."""
+    from storymap import pipeline
+
+    shutil.copytree(FIXTURES / "tiny" / "data", project.data, dirs_exist_ok=True)
+    shutil.copytree(FIXTURES / "tiny" / "stories", project.stories, dirs_exist_ok=True)
+    events = project.stories / "tiny-story" / "events"
+    edit(events / "road.yaml", "title: Trucks\ndate: 2023-09-05\nroute: {mode: road, via: [east-depot, border-bridge]}\n"
+                               "sources: [{publisher: Example}]\n")
+    cache = SourceCache()
+    checks = []
+    for lat in ("45.89", "45.89", "12.5"):
+        places = (project.data / "places.yaml").read_text()
+        edit(project.data / "places.yaml", places.replace("lat: 45.89", f"lat: {lat}").replace("lat: 12.5", f"lat: {lat}"))
+        cached, fresh = pipeline.check(project.stories, project.data, source_cache=cache), \
+            pipeline.check(project.stories, project.data)
+        assert (cached.models, cached.problems.items, cached.problems.warnings) == \
+            (fresh.models, fresh.problems.items, fresh.problems.warnings)
+        checks.append(cached)
+    road = [next(t.geometry for t in c.models[0].events if t.event.id == "road") for c in checks]
+    assert road[0] == road[1] != road[2]
+    assert [p.code for p in checks[2].problems.warnings] == ["place-outside-country"]

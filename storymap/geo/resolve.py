@@ -10,16 +10,52 @@ render/ and preview/ draw.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Hashable
+
 from storymap import timeline
-from storymap.errors import Problems
+from storymap.errors import Problem, Problems
 from storymap.geo import geochecks, routes
-from storymap.geo.computed import ComputedLines, compute_lines, is_computed
-from storymap.model import Geometry, Place, RouteMode, RoutePath, Story, StoryModel, TimedEvent
+from storymap.geo.computed import ComputedLines, compute_lines, is_computed, line_key
+from storymap.model import Event, Geometry, LatLon, Place, RouteMode, RoutePath, Story, StoryModel, TimedEvent
 from storymap.source.load import Inputs
 
 
+@dataclass
+class GeoMemo:
+    """What resolving found in the last build (serve keeps it in its SourceCache): each route's
+    geometry by everything it is made from, and the places-outside-their-country warnings by
+    the places. A route is measured again only when its spec, its points or its line changed."""
+
+    lines: dict[Hashable, Geometry] = field(default_factory=dict)
+    country_warnings: tuple[tuple[Place, ...], tuple[Problem, ...]] | None = None
+    _used: dict[Hashable, Geometry] = field(default_factory=dict)
+
+    def finish(self) -> None:
+        self.lines, self._used = self._used, {}  # routes no longer drawn are forgotten
+
+
+def _geometry(event: Event, places: dict[str, Place], route_lines: dict[str, Geometry],
+              computed: ComputedLines | None, memo: GeoMemo | None) -> Geometry | None:
+    spec = event.route
+    if memo is None or spec is None:
+        return routes.event_geometry(event, places, route_lines, computed)
+    points = tuple((p.lat, p.lon) if isinstance(p, LatLon) else (places[p].lat, places[p].lon) for p in spec.via)
+    line = route_lines.get(spec.geometry) if spec.geometry else None
+    drawn = computed.get(line_key(spec, routes.via_points(spec, places))) \
+        if computed is not None and not spec.geometry and is_computed(spec) else None
+    key = (spec, points, line, tuple(drawn) if drawn is not None else None)
+    found = memo.lines.get(key) or memo._used.get(key)
+    if found is None:
+        found = routes.event_geometry(event, places, route_lines, computed)
+    if found is not None:
+        memo._used[key] = found
+    return found
+
+
 def story_model(story: Story, shared_places: dict[str, Place], route_lines: dict[str, Geometry],
-                places_credit: str | None = None, computed: ComputedLines | None = None) -> StoryModel:
+                places_credit: str | None = None, computed: ComputedLines | None = None,
+                memo: GeoMemo | None = None) -> StoryModel:
     """One story with every event placed and in timeline order, and the places it uses."""
     places = {**shared_places, **{p.id: p for p in story.places}}
     ordered = timeline.in_order(story.events, story.timeline)
@@ -31,7 +67,7 @@ def story_model(story: Story, shared_places: dict[str, Place], route_lines: dict
             used.add(event.place)
         if event.route:
             used.update(p for p in event.route.via if isinstance(p, str))
-        timed.append(TimedEvent(event, routes.event_geometry(event, places, route_lines, computed), first, last,
+        timed.append(TimedEvent(event, _geometry(event, places, route_lines, computed, memo), first, last,
                                 places.get(event.place) if event.place else None))
     start, end = timeline.timeline_range(story.events, story.timeline, story.published)
     from_gazetteer = bool(used - {p.id for p in story.places})
@@ -50,19 +86,25 @@ def _map_credits(story: Story) -> tuple[str, ...]:
 
 def resolve(inputs: Inputs, problems: Problems) -> list[StoryModel]:
     """Every story's model. A route file that cannot be read, or a route with no path, is a
-    problem, and then there are none; warnings (geochecks.py) do not stop it."""
+    problem, and then there are none; warnings (geochecks.py) do not stop it. When the inputs
+    were read through a kept SourceCache, its GeoMemo spares measuring unchanged routes again."""
+    memo = None
+    if inputs.source_cache is not None:
+        memo = inputs.source_cache.geo = inputs.source_cache.geo or GeoMemo()
     needed = {e.route.geometry for s in inputs.stories for e in s.events if e.route and e.route.geometry}
     route_lines = routes.read_routes(needed & set(inputs.route_files), inputs.route_files, problems, inputs.data_dir)
     computed = compute_lines(inputs.stories, inputs.places, problems, routes.via_points)
     if problems:
         return []
-    models = [story_model(story, inputs.places, route_lines, inputs.places_credit, computed)
+    models = [story_model(story, inputs.places, route_lines, inputs.places_credit, computed, memo)
               for story in inputs.stories]
-    _warn(inputs, models, problems)
+    _warn(inputs, models, problems, memo)
+    if memo is not None:
+        memo.finish()
     return models
 
 
-def _warn(inputs: Inputs, models: list[StoryModel], problems: Problems) -> None:
+def _warn(inputs: Inputs, models: list[StoryModel], problems: Problems, memo: GeoMemo | None = None) -> None:
     """Where the map would mislead: straight sea routes over land, places outside their country."""
     for model in models:
         for timed in model.events:
@@ -72,4 +114,16 @@ def _warn(inputs: Inputs, models: list[StoryModel], problems: Problems) -> None:
     places = {(p.mark.path, p.mark.line, p.id): p
               for p in [*inputs.places.values(), *(p for s in inputs.stories for p in s.places)]}
     if any(p.country for p in places.values()):
-        geochecks.places_in_their_countries([places[k] for k in sorted(places)], problems)
+        _countries(tuple(places[k] for k in sorted(places)), problems, memo)
+
+
+def _countries(places: tuple[Place, ...], problems: Problems, memo: GeoMemo | None) -> None:
+    """The places-outside-their-country warnings, found again only when a place changed."""
+    if memo is not None and memo.country_warnings is not None and memo.country_warnings[0] == places:
+        problems.warnings.extend(memo.country_warnings[1])
+        return
+    found = Problems()
+    geochecks.places_in_their_countries(places, found)
+    problems.warnings.extend(found.warnings)
+    if memo is not None:
+        memo.country_warnings = (places, tuple(found.warnings))

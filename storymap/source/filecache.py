@@ -153,6 +153,7 @@ class SourceCache:
         # Event files are parsed in parallel processes when those to parse hold this many bytes.
         self.parallel_min_bytes = parallel_min_bytes
         self.workers = workers or available_cores()
+        self.geo: Any = None  # geo/resolve.py's GeoMemo: what resolving these files found last time
         self._seen: set[str] = set()
         self._inside: dict[tuple[str, str], bool] = {}  # (folder, root) -> the folder lies inside root
         self._run_started = 0

@@ -40,6 +40,7 @@ class Inputs:
     data_dir: Path | None = None  # route files are read only from inside it
     places_credit: str | None = None  # who to credit for the gazetteer's coordinates
     files_read: int = 0
+    source_cache: SourceCache | None = None  # the cache kept between builds, when the caller keeps one
 
 
 def require_stories_dir(stories_dir: Path) -> None:
@@ -153,9 +154,9 @@ def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress:
     """Every input, read and checked. With a cache (serve keeps one between builds) a file
     unchanged since it was last read is not parsed again; without one, a fresh cache is used
     for this run alone (its parallel reading of many event files included)."""
+    inputs = Inputs(data_dir=data_dir, source_cache=cache)
     cache = cache if cache is not None else SourceCache()
     cache.start_run()
-    inputs = Inputs(data_dir=data_dir)
     inputs.places = read_places(data_dir / "places.yaml", problems, cache=cache)
     inputs.route_files = find_route_files(data_dir, problems)
     inputs.places_credit = read_places_credit(data_dir / PLACES_CREDIT, problems)

@@ -14,12 +14,14 @@ from storymap.errors import Problems
 from storymap.geo.resolve import resolve
 from storymap.model import StoryModel
 from storymap.preview import picture
-from storymap.render import assets, basefiles, exports, feeds, pages, schema
+from storymap.preview.geometry import NATURAL_EARTH
+from storymap.render import assets, parts, schema
+from storymap.render.memo import RenderMemo
 from storymap.source.filecache import SourceCache
 from storymap.source.load import Progress, read_inputs
 from storymap.write import check_output_dir, write_site
 
-SITE_TITLE = "Story maps"
+SITE_TITLE = parts.SITE_TITLE
 
 
 @dataclass
@@ -40,39 +42,56 @@ def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None,
     return BuildResult(problems, models, files_read=inputs.files_read)
 
 
-def render_site(models: list[StoryModel], base_url: str | None,
-                progress: Progress | None = None, data_dir: Path | None = None) -> dict[str, bytes]:
-    files = dict(assets.assets())
-    land = picture.read_land(data_dir) if data_dir and models else None  # read once for every story
-    files["index.html"] = pages.index_page(models, base_url)
-    files["feed.xml"] = feeds.atom_feed(models, SITE_TITLE, base_url)
-    for name, data in schema.schema_files().items():
-        files[f"schema/{name}"] = data
+def render_site(models: list[StoryModel], base_url: str | None, progress: Progress | None = None,
+                data_dir: Path | None = None, memo: RenderMemo | None = None,
+                parallel_from: int = parts.PARALLEL_FROM_EVENTS, workers: int | None = None) -> dict[str, bytes]:
+    """Every file of the site by name. With a memo (serve's), only the parts whose key changed
+    are made again (render/memo.py); a big cold build makes its parts in parallel (render/parts.py)."""
+    if memo is not None:
+        memo.start()
+    land, land_key = _land(data_dir, memo) if data_dir and models else (None, None)  # read once for every story
+    todo = []
     for number, model in enumerate(models, start=1):
         if progress:
             progress(number, len(models), "writing pages")
-        prefix = model.story.id + "/"
-        for name, data in pages.story_files(model, base_url).items():
-            files[prefix + name] = data
-        files[prefix + "data.geojson"] = exports.data_geojson(model)
-        files[prefix + "events.csv"] = exports.events_csv(model)
-        files[prefix + "data.kml"] = exports.data_kml(model)
-        files[prefix + "oembed.json"] = feeds.oembed(model, SITE_TITLE, base_url)
-        files[prefix + "preview.png"] = picture.render(model, land)
-        for name, data in basefiles.base_files(model).items():
-            files[prefix + name] = data  # the land, coasts and borders beneath the map (or its whole base)
+        todo += parts.story_parts(model, base_url, land, land_key, memo)
+    todo += parts.site_parts(models, base_url, memo)
+    files = dict(assets.assets())
+    for name, data in schema.schema_files().items():
+        files[f"schema/{name}"] = data
+    files.update(parts.make_parts(todo, memo, sum(len(m.events) for m in models), parallel_from, workers))
+    for model in models:
         for media in (m for t in model.events for m in t.event.media):
-            files[prefix + media.output] = media.data  # the bytes checked, under a name no src chose
+            files[model.story.id + "/" + media.output] = media.data  # the bytes checked, under a name no src chose
+    if memo is not None:
+        memo.finish(files)
     return files
 
 
+def _land(data_dir: Path, memo: RenderMemo | None) -> tuple[object, object]:
+    """The land preview.png draws on, and a key for it: serve reads it again only when its file changed."""
+    if memo is None:
+        return picture.read_land(data_dir), None
+    return memo.land(data_dir, picture.read_land, str(NATURAL_EARTH))
+
+
 def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None = None,
-          progress: Progress | None = None, strict: bool = False) -> BuildResult:
-    """With strict, warnings stop the build as problems do: nothing is written."""
+          progress: Progress | None = None, strict: bool = False,
+          source_cache: SourceCache | None = None, memo: RenderMemo | None = None) -> BuildResult:
+    """With strict, warnings stop the build as problems do: nothing is written. serve passes the
+    caches it keeps between builds: its source cache (files read before) and render memo."""
     check_output_dir(out_dir)  # a wrong --out is reported before any work
-    result = check(stories_dir, data_dir, progress)
+    result = check(stories_dir, data_dir, progress, source_cache)
     if result.problems or (strict and result.problems.warnings):
         return result
-    result.files = render_site(result.models, base_url, progress, data_dir)
-    write_site(result.files, out_dir)
+    result.files = render_site(result.models, base_url, progress, data_dir, memo)
+    if memo is None:
+        write_site(result.files, out_dir)
+        return result
+    try:
+        write_site(result.files, out_dir, memo.reuse)
+    except BaseException:
+        memo.written(None)  # the site on disk is not the one the memo knows: link nothing from it
+        raise
+    memo.written(result.files)
     return result

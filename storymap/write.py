@@ -29,6 +29,12 @@ it was.
   site and checked to stay inside the staging folder (`staged_path`); files
   are created new, never through an existing file or link. The staging
   folder is new and empty, so nothing inside it can redirect a write.
+- **Incremental builds** (`serve`) pass a `Reuse`: the files whose bytes equal the
+  site the previous build swapped in are staged as hard links to that site's files
+  (`os.link`) instead of being written again, only when the output is still the very
+  folder that build swapped in (same device and inode) and the file has the expected
+  size; a link that fails (another filesystem, no links allowed) is written instead.
+  Files are never changed in place, so a link shares bytes that no build alters.
 - **Failures of the machine** (disk full, a read-only or unwritable output)
   become an EnvironmentProblem (exit status 3) naming the output and the
   reason; the staging folder is removed and the previous site is untouched.
@@ -42,9 +48,11 @@ import functools
 import os
 import shutil
 import sys
+from stat import S_ISREG
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from storymap.errors import EnvironmentProblem, UserError, display_path
@@ -70,6 +78,16 @@ OS_ERROR_HINTS: dict[int | None, str] = {  # looked up by OSError.errno, which m
     errno.EBUSY: "the output folder is a mount point (a Docker volume, say) and cannot be replaced: "
                  "give --out a folder inside it",
 }
+
+
+@dataclass
+class Reuse:
+    """What a build may take from the site the previous one swapped in (render/memo.py fills it)."""
+
+    unchanged: frozenset[str] = field(default_factory=frozenset)  # names whose bytes equal that site's file
+    site: tuple[int, int] | None = None  # (device, inode) of the folder the previous write swapped in
+    linked: int = 0  # the last write: files linked from the previous site...
+    written: int = 0  # ...and files written
 
 
 class UnsafePath(ValueError):
@@ -105,8 +123,9 @@ def _check_target(target: Path, shown: str) -> None:
                         "choose an empty or new folder with --out")
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> str:
-    """Write `files` (site-relative name -> content) as the new site at out_dir.
+def write_site(files: dict[str, bytes], out_dir: Path, reuse: Reuse | None = None) -> str:
+    """Write `files` (site-relative name -> content) as the new site at out_dir; with `reuse`,
+    the files it names unchanged are linked from the current site when it is the one expected.
 
     Returns how the site was put in place: "exchange", "renames" (the
     fallback) or "rename" (there was no previous site).
@@ -118,7 +137,7 @@ def write_site(files: dict[str, bytes], out_dir: Path) -> str:
         with build_lock(target, out_dir):
             check_output_dir(out_dir)  # it may have changed while the pages were made
             remove_leftovers(target)
-            return _stage_and_swap(files, target)
+            return _stage_and_swap(files, target, reuse)
     except OSError as error:
         raise environment_problem(error, out_dir) from None
     except UnsafePath as error:
@@ -151,11 +170,17 @@ def remove_leftovers(target: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _stage_and_swap(files: dict[str, bytes], target: Path) -> str:
+def _stage_and_swap(files: dict[str, bytes], target: Path, reuse: Reuse | None) -> str:
     staging = tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent)
+    unchanged = reuse.unchanged if reuse is not None and reuse.site is not None else frozenset()
+    current = str(target) if unchanged and _identity(target) == reuse.site else None  # type: ignore[union-attr]
+    linked = 0
     try:
         for relative, data in sorted(files.items()):
-            write_file(staging, relative, data)
+            if current is not None and relative in unchanged and link_file(current, staging, relative, data):
+                linked += 1
+            else:
+                write_file(staging, relative, data)
         write_file(staging, MARKER, MARKER_TEXT)
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         how = swap(staging, target)
@@ -163,7 +188,34 @@ def _stage_and_swap(files: dict[str, bytes], target: Path) -> str:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)  # after an exchange: the previous site
+    if reuse is not None:
+        reuse.site, reuse.linked, reuse.written = _identity(target), linked, len(files) - linked
     return how
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The device and inode of a folder (not through a link), or None when there is none."""
+    try:
+        stat = os.lstat(folder)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def link_file(current: str, staging: str, relative: str, data: bytes) -> bool:
+    """Stage the current site's copy of an unchanged file by a hard link; False when that cannot be
+    done (no such regular file of the expected size, or links not allowed there): write it then."""
+    source = staged_path(current, relative)
+    try:
+        found = os.lstat(source)
+        if not S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        path = staged_path(staging, relative)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        os.link(source, path, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
 
 
 def staged_path(staging: str, relative: str) -> str:

@@ -5,6 +5,13 @@ interrupts a half-written site. The pages served carry a small live-reload
 script added to the response only: the files on disk stay exactly what a
 normal build writes, so what the journalist previews is what gets published.
 The HTTP side (what is answered, and to whom) is in servehttp.py.
+
+The builder keeps two caches across its builds: the files read before
+(source/filecache.py: a file whose bytes did not change is not parsed again)
+and the render memo (render/memo.py: a page, list page, download or picture
+whose inputs did not change is not made again, and write.py links it from the
+current site instead of writing it). So after saving one event file, only what
+holds those events is redone.
 """
 from __future__ import annotations
 
@@ -22,6 +29,8 @@ from watchdog.observers import Observer
 from storymap import console, pipeline
 from storymap.desk.servehttp import HOST, BuildState, PreviewServer
 from storymap.errors import EnvironmentProblem, UserError
+from storymap.render.memo import RenderMemo
+from storymap.source.filecache import SourceCache
 from storymap.source.load import require_stories_dir
 from storymap.write import MARKER, check_output_dir
 
@@ -39,6 +48,8 @@ class Builder:
                  state: BuildState):
         self.args = (stories_dir, data_dir, out_dir, base_url)
         self.state = state
+        self.source_cache = SourceCache()  # kept between builds: only changed files are read again
+        self.memo = RenderMemo()  # ...and only the parts of the site that depend on them made again
         self.first_done = threading.Event()
         self.thread = threading.Thread(target=self._loop, name="storymap-builder", daemon=True)
         self._cond = threading.Condition()
@@ -88,7 +99,7 @@ class Builder:
         started = time.perf_counter()
         progress = console.TerminalProgress()  # silent unless stderr is a terminal
         try:
-            result = pipeline.build(*self.args, progress)
+            result = pipeline.build(*self.args, progress, source_cache=self.source_cache, memo=self.memo)
         except UserError as error:  # e.g. someone put their own files into --out
             self.state.failed([console.rebuild_error(error)])
             return

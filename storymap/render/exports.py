@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 from storymap import i18n
 from storymap.geo.antimeridian import split_at_antimeridian
@@ -22,6 +23,9 @@ CSV_COLUMNS = ("id", "title", "date", "start", "end", "approximate", "place", "l
                "confidence", "tags", "description")
 SOURCE_FIELDS = ("publisher", "title", "url", "date", "archive")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+KML_EVENT_LEVEL = 3  # kml, Document, Folder, then each Placemark
+KML_EVENTS_HERE = "storymap-events"  # a placeholder's id: no event's (those start with "event-")
+KML_EVENTS_LINE = "\n" + " " * KML_EVENT_LEVEL + f'<Placemark id="{KML_EVENTS_HERE}" />'
 
 
 def _lonlat(lat: float, lon: float) -> list[float]:
@@ -86,13 +90,23 @@ def route_properties(geometry: Geometry) -> dict:
             "route_mode": geometry.mode, "route_approximate": geometry.approximate}
 
 
-def data_geojson(model: StoryModel) -> bytes:
-    features = [place_feature(p) for p in model.places]
-    features += [event_feature(t) for t in model.events if t.geometry is not None]
+def _feature_line(feature: dict) -> str:
     # One feature per line: readable and diff-friendly, and json's fast C encoder
     # only runs without indent.
-    lines = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
-    return ('{"type":"FeatureCollection","features":[\n' + lines + "\n]}\n").encode("utf-8")
+    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
+
+
+def event_line(timed: TimedEvent) -> str:
+    """A located event's line of data.geojson (render/memo.py keeps it while the event stays equal)."""
+    return _feature_line(event_feature(timed))
+
+
+def data_geojson(model: StoryModel, event_lines: Sequence[str | None] | None = None) -> bytes:
+    """event_lines: each event's line made before (None for one not on the map), in model.events' order."""
+    if event_lines is None:
+        event_lines = [event_line(t) if t.geometry is not None else None for t in model.events]
+    lines = [_feature_line(place_feature(p)) for p in model.places] + [line for line in event_lines if line]
+    return ('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
 def _cell(value: str) -> str:
@@ -154,14 +168,31 @@ def csv_columns(source_count: int) -> list[str]:
     return [*CSV_COLUMNS, *(f"source_{n}_{key}" for n in range(1, source_count + 1) for key in SOURCE_FIELDS)]
 
 
-def events_csv(model: StoryModel) -> bytes:
-    """One row per event, UTF-8 with a byte-order mark so spreadsheet programs detect the encoding."""
-    source_count = max((len(t.event.sources) for t in model.events), default=1)
+def csv_source_count(model: StoryModel) -> int:
+    """How many sources' columns events.csv has: the most any event has."""
+    return max((len(t.event.sources) for t in model.events), default=1)
+
+
+def csv_line(timed: TimedEvent, source_count: int) -> str:
+    """One event's row of events.csv, with its line end."""
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=csv_columns(source_count), lineterminator="\r\n").writerow(
+        _csv_row(timed, source_count))
+    return out.getvalue()
+
+
+def events_csv(model: StoryModel, rows: Sequence[str] | None = None) -> bytes:
+    """One row per event, UTF-8 with a byte-order mark so spreadsheet programs detect the encoding.
+    rows: each event's row made before (csv_line), in model.events' order."""
+    source_count = csv_source_count(model)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=csv_columns(source_count), lineterminator="\r\n")
     writer.writeheader()
-    for timed in model.events:
-        writer.writerow(_csv_row(timed, source_count))
+    if rows is None:
+        for timed in model.events:
+            writer.writerow(_csv_row(timed, source_count))
+    else:
+        out.write("".join(rows))
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -181,10 +212,17 @@ def _kml_geometry(parent: ET.Element, geometry: Geometry) -> None:
         ET.SubElement(line, "coordinates").text = _kml_coordinates(part)
 
 
-def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
+def kml_placemark(timed: TimedEvent, language: str) -> str:
+    """A located event's Placemark in data.kml, indented as it stands there (in the events' Folder)."""
+    mark = _kml_event(timed, language)
+    ET.indent(mark, space=" ", level=KML_EVENT_LEVEL)
+    return ET.tostring(mark, encoding="unicode")
+
+
+def _kml_event(timed: TimedEvent, language: str) -> ET.Element:
     event = timed.event
     text = i18n.strings(language)
-    mark = ET.SubElement(folder, "Placemark", id=f"event-{event.id}")
+    mark = ET.Element("Placemark", id=f"event-{event.id}")
     ET.SubElement(mark, "name").text = event.title
     lines = [i18n.format_when(event.when, language), text[f"confidence_{event.confidence}"]]
     geometry = timed.geometry
@@ -209,10 +247,12 @@ def _kml_event(folder: ET.Element, timed: TimedEvent, language: str) -> None:
             ET.SubElement(ET.SubElement(extended, "Data", name=name), "value").text = \
                 "" if value is None else str(value)
     _kml_geometry(mark, geometry)
+    return mark
 
 
-def data_kml(model: StoryModel) -> bytes:
-    """The same features for Google Earth, with KML times so its time slider works."""
+def data_kml(model: StoryModel, placemarks: Sequence[str | None] | None = None) -> bytes:
+    """The same features for Google Earth, with KML times so its time slider works.
+    placemarks: each event's Placemark made before (kml_placemark; None for one not on the map)."""
     kml = ET.Element("kml", xmlns="http://www.opengis.net/kml/2.2")
     document = ET.SubElement(kml, "Document")
     ET.SubElement(document, "name").text = model.story.title
@@ -230,8 +270,12 @@ def data_kml(model: StoryModel) -> bytes:
         _kml_geometry(mark, Geometry(((place.lat, place.lon),)))
     events = ET.SubElement(document, "Folder")
     ET.SubElement(events, "name").text = "Events"
-    for timed in model.events:
-        if timed.geometry is not None:
-            _kml_event(events, timed, model.story.language)
+    ET.SubElement(events, "Placemark", id=KML_EVENTS_HERE)  # the events' placemarks go here, each indented alone
     ET.indent(kml, space=" ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(kml, encoding="unicode").encode("utf-8") + b"\n"
+    if placemarks is None:
+        placemarks = [kml_placemark(t, model.story.language) if t.geometry is not None else None
+                      for t in model.events]
+    before, after = ET.tostring(kml, encoding="unicode").split(KML_EVENTS_LINE)
+    indent = "\n" + " " * KML_EVENT_LEVEL
+    text = before + "".join(indent + mark for mark in placemarks if mark) + after
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + text.encode("utf-8") + b"\n"

@@ -9,6 +9,7 @@ many events, which is nearly every story, keeps its whole list on one page.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,12 +96,13 @@ def _source_view(source: Source, language: str) -> SourceView:
     return SourceView(source.publisher, source.title, source.url, date, source.archive, archived)
 
 
-def event_views(model: StoryModel) -> list[EventView]:
+def event_views(model: StoryModel, events: Sequence[TimedEvent] | None = None) -> list[EventView]:
+    """The list's view of each event (of `events`, a part of the story's, when given)."""
     language = model.story.language
     return [EventView(t, i18n.format_when(t.event.when, language),
                       tuple(_source_view(s, language) for s in t.event.sources),
                       tuple((m.output, m.alt, m.credit) for m in t.event.media), _length(t, language))
-            for t in model.events]
+            for t in (model.events if events is None else events)]
 
 
 def _length(timed: TimedEvent, language: str) -> str | None:
@@ -110,11 +112,22 @@ def _length(timed: TimedEvent, language: str) -> str | None:
     return i18n.format_length(geometry.length_km, geometry.mode, language)
 
 
+def list_page_count(model: StoryModel) -> int:
+    return max(1, -(-len(model.events) // LIST_PAGE_SIZE))
+
+
+def list_page_events(model: StoryModel, number: int) -> Sequence[TimedEvent]:
+    """The events list page `number` (from 1) holds."""
+    return model.events[(number - 1) * LIST_PAGE_SIZE:number * LIST_PAGE_SIZE]
+
+
+def list_page(model: StoryModel, number: int) -> ListPage:
+    return ListPage(number, list_page_count(model), event_views(model, list_page_events(model, number)),
+                    (number - 1) * LIST_PAGE_SIZE + 1, len(model.events))
+
+
 def list_pages(model: StoryModel) -> list[ListPage]:
-    views = event_views(model)
-    count = max(1, -(-len(views) // LIST_PAGE_SIZE))
-    return [ListPage(n + 1, count, views[n * LIST_PAGE_SIZE:(n + 1) * LIST_PAGE_SIZE], n * LIST_PAGE_SIZE + 1,
-                     len(views)) for n in range(count)]
+    return [list_page(model, number) for number in range(1, list_page_count(model) + 1)]
 
 
 def _story_context(model: StoryModel, base_url: str | None) -> dict:
@@ -160,19 +173,29 @@ def _map_context(model: StoryModel, map_html: Markup, map_script: bytes) -> dict
 
 def story_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
     """index.html, embed.html, events-<n>.html and map.js of one story, by file name."""
+    files = map_page_files(model, base_url)
+    for number in range(2, list_page_count(model) + 1):
+        files[ListPage.href(number)] = list_page_file(model, number, base_url)
+    return files
+
+
+def map_page_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
+    """index.html and embed.html (with the page's data and the first list page) and map.js."""
     env = environment()
-    context = _story_context(model, base_url)
-    pages = list_pages(model)
     map_html, map_script = map_skeleton(model)
     script = (map_script + "\n").encode("utf-8")
-    with_map = {**context, **_map_context(model, map_html, script), "page": pages[0]}
-    files = {
-        "index.html": env.get_template("story.html").render(**with_map),
-        "embed.html": env.get_template("embed.html").render(**with_map),
-    }
-    for page in pages[1:]:
-        files[ListPage.href(page.number)] = env.get_template("event_page.html").render(**context, page=page)
-    return {**{name: text.encode("utf-8") for name, text in files.items()}, MAP_SCRIPT: script}
+    with_map = {**_story_context(model, base_url), **_map_context(model, map_html, script),
+                "page": list_page(model, 1)}
+    return {"index.html": env.get_template("story.html").render(**with_map).encode("utf-8"),
+            "embed.html": env.get_template("embed.html").render(**with_map).encode("utf-8"),
+            MAP_SCRIPT: script}
+
+
+def list_page_file(model: StoryModel, number: int, base_url: str | None) -> bytes:
+    """events-<number>.html, a list page after the first."""
+    page = list_page(model, number)
+    template = environment().get_template("event_page.html")
+    return template.render(**_story_context(model, base_url), page=page).encode("utf-8")
 
 
 def index_page(models: list[StoryModel], base_url: str | None) -> bytes:

@@ -257,6 +257,16 @@ var StoryCanvas = L.Renderer.extend({
     this.redraw();
   },
 
+  // A route event's group when drawn (muted or not): routes of one mode, opacity and
+  // precision are painted together. Worked out once per event and kept.
+  _routeKey: function (index, past) {
+    var keys = this._routeKeys || (this._routeKeys = [[], []]), known = keys[+past][index];
+    if (known !== undefined) { return known; }
+    var route = this._story.routes[this._story.events.geo[index].route];
+    var alpha = routeOpacity(this._story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
+    return (keys[+past][index] = (past ? 0 : 1) + route.mode + ' ' + alpha + ' ' + !!route.approximate);
+  },
+
   _isPast: function (index) { return !!this._past[index] && index !== this._selected; },
 
   _onZoomEnd: function () { this._projected = null; },
@@ -329,10 +339,11 @@ var StoryCanvas = L.Renderer.extend({
       if (!geo || geo.route === undefined) { return; }
       // world px, shifted as they are traced
       var points = self._projected.routes[geo.route];
-      var route = story.routes[geo.route], past = self._isPast(index);
-      var alpha = routeOpacity(story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
-      var key = (past ? 0 : 1) + route.mode + ' ' + alpha + ' ' + !!route.approximate;
-      if (!groups[key]) { groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key); }
+      var past = self._isPast(index), key = self._routeKey(index, past);
+      if (!groups[key]) {
+        var route = story.routes[geo.route], alpha = routeOpacity(story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
+        groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key);
+      }
       groups[key].lines.push(points);
       if (index === self._selected) {
         ctx.save(); tracePath(ctx, points, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;

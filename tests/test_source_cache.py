@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
+
+from hypothesis import given, settings, strategies as st
 
 from storymap.errors import Problems
 from storymap.source.filecache import SourceCache
 from storymap.source.load import read_inputs
 
-from .conftest import EVENT_YAML, FIXTURES, Project
+from .conftest import EVENT_YAML, FIXTURES, STORY_YAML, Project
 
 EVENTS = {f"e{n}.yaml": EVENT_YAML.replace("Something happened", f"Event {n}") for n in range(5)}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
@@ -202,3 +205,49 @@ def test_resolved_models_follow_a_moved_place(project):
     road = [next(t.geometry for t in c.models[0].events if t.event.id == "road") for c in checks]
     assert road[0] == road[1] != road[2]
     assert [p.code for p in checks[2].problems.warnings] == ["place-outside-country"]
+
+
+EDITS = {
+    "valid": EVENT_YAML.replace("Something happened", "Changed"),
+    "unknown place": EVENT_YAML.replace("north-port", "north-prot"),
+    "misread date": EVENT_YAML.replace("2023-10-05", "5 März 2023"),
+    "syntax": "title: [unclosed\n",
+    "duplicate id": EVENT_YAML.replace("title:", "id: e0\ntitle:"),
+    "not a mapping": "- just text\n",
+}
+
+
+@given(st.lists(st.tuples(st.sampled_from(["edit", "add", "remove", "touch", "places", "language"]),
+                          st.integers(0, 4), st.sampled_from(sorted(EDITS))), min_size=1, max_size=6))
+@settings(max_examples=60)
+def test_any_sequence_of_edits_reads_as_fresh(steps):
+    with tempfile.TemporaryDirectory() as folder:
+        project = Project(Path(folder))
+        project.places()
+        project.story(events=EVENTS)
+        age(project.root)
+        cache = SourceCache()
+        read(project, cache)
+        events, story = project.stories / "test-story" / "events", project.stories / "test-story" / "story.yaml"
+        for action, number, variant in steps:
+            path = events / f"e{number}.yaml"
+            if action in ("edit", "add"):
+                edit(path if action == "edit" else events / f"n{number}.yaml", EDITS[variant])
+            elif action == "remove" and path.exists():
+                path.unlink()
+            elif action == "touch" and path.exists():
+                os.utime(path, ns=(os.stat(path).st_mtime_ns + 10**9,) * 2)
+            elif action == "places":
+                edit(project.data / "places.yaml", PLACES_VARIANTS[number % len(PLACES_VARIANTS)])
+            elif action == "language":
+                edit(story, STORY_YAML + ("language: de\n" if number % 2 else ""))
+            same_as_fresh(project, cache)
+
+
+PLACES_VARIANTS = [
+    "- {id: north-port, name: North Port, kind: port, lat: 42.25, lon: 130.29, aliases: [Najin]}\n",
+    "- {id: north-prt, name: North Port, kind: port, lat: 42.25, lon: 130.29}\n",
+    "- {id: north-port, name: North Port, kind: port, lat: 40, lon: 130.29}\n",
+    "[]\n",
+    "- {id: north-port, name: North Port\n",
+]

@@ -17,8 +17,8 @@ What it does, for each size in --events (runs: 3 up to 10,000 events, 1 above, o
    over 365 days, cumulative.
 2. Builds cold (a new output folder each run) with `python build.py --stories ... --data
    ... --out ...` and measures the subprocess (bench/sites.py): wall time, peak memory
-   (the process tree's resident sets added up, polled every 20 ms, and the largest single
-   process's ru_maxrss) and cores used (user + sys CPU time of it and its worker
+   (the process tree's resident sets added up, and the largest single process's, polled
+   every 20 ms) and cores used (user + sys CPU time of it and its worker
    processes, over the wall time).
 3. Does the same for bench/folium_page.py, the folium.plugins.TimestampedGeoJson page a
    folium user would write for the same events.

@@ -2,9 +2,9 @@
 
 Ours is built by the project's build.py, folium's by bench/folium_page.py, each as a
 subprocess timed by the wall clock, with its CPU time (user + sys, its worker processes
-included: os.wait4's resource usage) and its peak memory: the largest resident set of
-any one of its processes (ru_maxrss) and the peak of the whole process tree's resident
-sets added up (/proc polled every 20 ms while it runs). Of our build the bench relies only on the built
+included: os.wait4's resource usage) and its peak memory: the peak of the whole process
+tree's resident sets added up, and the largest resident set of any one of its processes
+(/proc polled every 20 ms while it runs). Of our build the bench relies only on the built
 file layout: <out>/index.html (the story list) and <out>/<story id>/index.html (with
 its map.js beside it, which the report's byte breakdown names).
 """
@@ -41,7 +41,7 @@ class BenchError(Exception):
 class BuildRun:
     seconds: float  # wall clock
     cpu_seconds: float  # user + sys of the process and every child it waited for
-    max_rss: int  # bytes: the largest resident set of any one process (ru_maxrss)
+    max_rss: int  # bytes: the largest resident set of any one of its processes (polled)
     tree_rss: int  # bytes: the peak of the process tree's resident sets added up (polled)
 
     @property
@@ -50,8 +50,10 @@ class BuildRun:
         return self.cpu_seconds / self.seconds if self.seconds else 0.0
 
 
-def process_tree_rss(root: int) -> int:
-    """Bytes resident in a process and its descendants now (0 for what has gone)."""
+def process_tree_rss(root: int) -> tuple[int, int]:
+    """Bytes resident in a process and its descendants now, and in the largest of them (0 for
+    what has gone). Polled rather than read from ru_maxrss: Linux carries a parent's peak into
+    a forked child, so a child of a large bench process would report the bench's size."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     page = os.sysconf("SC_PAGE_SIZE")
@@ -66,24 +68,26 @@ def process_tree_rss(root: int) -> int:
         pid = int(entry)
         children.setdefault(int(fields[1]), []).append(pid)  # fields[1]: the parent's pid
         rss[pid] = int(fields[21]) * page  # fields[21]: resident pages
-    total, todo = 0, [root]
+    total, largest, todo = 0, 0, [root]
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        largest = max(largest, rss.get(pid, 0))
         todo.extend(children.get(pid, []))
-    return total
+    return total, largest
 
 
 def measured_run(command: list[str], what: str) -> BuildRun:
     """Run a command from the project root and measure it; BenchError when it fails."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = [0]
+    peak = [0, 0]
     done = threading.Event()
 
     def poll() -> None:
         while not done.wait(0.02):
-            peak[0] = max(peak[0], process_tree_rss(process.pid))
+            total, largest = process_tree_rss(process.pid)
+            peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
 
     poller = threading.Thread(target=poll, daemon=True)
     poller.start()
@@ -102,7 +106,7 @@ def measured_run(command: list[str], what: str) -> BuildRun:
     if process.returncode != 0:
         text = output[0].decode(errors="replace")[-3000:] + output[1].decode(errors="replace")[-3000:]
         raise BenchError(f"{what} failed (exit {process.returncode}): {' '.join(command)}\n{text}")
-    return BuildRun(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, peak[0])
+    return BuildRun(elapsed, usage.ru_utime + usage.ru_stime, peak[1], peak[0])
 
 
 def timed_run(command: list[str], what: str) -> float:

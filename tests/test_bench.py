@@ -90,7 +90,7 @@ def test_a_build_run_measures_peak_memory_and_cpu_of_the_process_tree():
     child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {grandchild!r}], check=True)"
     run = sites.measured_run([sys.executable, "-c", child], "a test child")
     assert run.tree_rss >= 200_000_000
-    assert run.max_rss >= 200_000_000  # ru_maxrss: the largest process, the grandchild included
+    assert run.max_rss >= 200_000_000  # the largest process: the grandchild
     assert run.cpu_seconds > 0 and run.seconds > 0.8
     with pytest.raises(sites.BenchError, match="exit 3"):
         sites.measured_run([sys.executable, "-c", "raise SystemExit(3)"], "a failing child")

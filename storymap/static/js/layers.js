@@ -447,14 +447,14 @@ var StoryCanvas = L.Renderer.extend({
   // Place names by priority (labelOrder), each at a side of its symbol where it
   // overlaps no other name nor symbol and stays in view (placeLabels); else left out.
   _drawLabels: function () {
-    var ctx = this._ctx, story = this._story, self = this, taken = this._boxes.slice(), shown = [];
+    var ctx = this._ctx, story = this._story, self = this, taken = new BoxGrid(this._boxes), shown = [];
     var min = this._bounds.min, offset = this._map.layerPointToContainerPoint(min), size = this._map.getSize();
     var view = [-offset.x, -offset.y, size.x - offset.x, size.y - offset.y], named = {}, frame = this._map.getContainer().getBoundingClientRect();
     var controls = this._map.getContainer().querySelectorAll('.leaflet-control');
     // the legend, buttons and credits hide what is under them
     for (var c = 0; c < controls.length; c++) {
       var rect = controls[c].getBoundingClientRect(), left = rect.left - frame.left - offset.x, top = rect.top - frame.top - offset.y;
-      if (rect.width) { taken.push([left, top, left + rect.width, top + rect.height]); }
+      if (rect.width) { taken.add([left, top, left + rect.width, top + rect.height]); }
     }
     ctx.save();
     ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -476,7 +476,7 @@ var StoryCanvas = L.Renderer.extend({
         var slide = b[0] < view[0] ? view[0] - b[0] : b[2] > view[2] ? view[2] - b[2] : 0;
         return inView && slide && b[0] + slide <= x && x <= b[2] + slide ? [b[0] + slide, b[1], b[2] + slide, b[3]] : b;
       }).filter(function (b) {
-        return !taken.some(function (t) { return boxesOverlap(b, t); }) && (!inView || inside(b, view));
+        return !taken.overlaps(b) && (!inView || inside(b, view));
       });
       labels.push({ text: text, options: options });
     });
@@ -534,6 +534,27 @@ function groupSpots(spots, gap) {
 
 // A grid cell as one number (cells span at most 2^22 rows either side of 0).
 function cellKey(cx, cy) { return cx * 8388608 + cy; }
+
+// Boxes filed by the 64 px cells they cover: does a box overlap any of them,
+// asked of thousands of symbols without comparing it with each.
+function BoxGrid(boxes) { this.cells = new Map(); boxes.forEach(this.add, this); }
+
+BoxGrid.prototype.each = function (b, visit) {
+  for (var cx = Math.floor(b[0] / 64); cx <= Math.floor(b[2] / 64); cx++) {
+    for (var cy = Math.floor(b[1] / 64); cy <= Math.floor(b[3] / 64); cy++) { if (visit(cellKey(cx, cy))) { return true; } }
+  }
+  return false;
+};
+
+BoxGrid.prototype.add = function (box) {
+  var cells = this.cells;
+  this.each(box, function (key) { (cells.get(key) || cells.set(key, []).get(key)).push(box); });
+};
+
+BoxGrid.prototype.overlaps = function (b) {
+  var cells = this.cells;
+  return this.each(b, function (key) { return (cells.get(key) || []).some(function (t) { return boxesOverlap(b, t); }); });
+};
 
 // Point styles (muted or not, kind, confidence) in the order their names sort:
 // the order they are painted in, muted first. of[(past ? 0 : 1) * kinds ... ]: a style's rank.

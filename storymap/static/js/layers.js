@@ -459,9 +459,10 @@ var StoryCanvas = L.Renderer.extend({
     ctx.save();
     ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
-    var labels = [];
+    var labels = [], widths = this._nameWidths = this._nameWidths || [];
     this._labelOrder.forEach(function (i) {
-      var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i], w = ctx.measureText(text).width;
+      // Measured once: the font never changes.
+      var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i], w = widths[i] = widths[i] || ctx.measureText(text).width;
       var reach = self._reach[spotKey({ x: xy[0], y: xy[1] })], r = 10;
       if (typeof reach === 'number') { r = Math.max(r, reach + 1); } else if (reach) {
         if (named[reach.group]) { return; }

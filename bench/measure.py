@@ -298,12 +298,12 @@ def measure_page(browser, url: str, ours: bool, cdn: CdnAssets, last_day: str,
             return PageRun(sum(size for _, size in responses), sum(size for u, size in responses if u == url),
                            None, None, None, {"ms": None, "error": unready}, responses, aborted, unready=unready)
         wait_for_quiet_network(page, log)
+        responses = log.responses()  # what the page loaded, before the list fetches another page
         marks = page.evaluate("window.__bench")
         jump = page.evaluate(JUMP_OURS_JS, last_day) if ours else page.evaluate(JUMP_FOLIUM_JS)
         listed = page.evaluate(LIST_OURS_JS) if ours else None
         if page_errors:
             print(f"  note: page errors on {url}: {page_errors[:3]}", flush=True)
-        responses = log.responses()
         html = sum(size for u, size in responses if u == url)
         return PageRun(sum(size for _, size in responses), html, marks.get("ready"), marks.get("signal"),
                        jump["ms"], jump, responses, aborted, listed)

@@ -116,8 +116,8 @@ async () => {
 # before the page's scripts, ms since navigation start). `open` is storymap.focus()
 # of the last event drawn at the last date (it lives on the list's last page, which
 # the page fetches and swaps in) until its item is in the list, polled every frame.
-# `frames` scrolls the list's scrolling box (or the page) by 400 px a frame, 40 frames,
-# and records each frame's interval: its median and worst say whether scrolling is smooth.
+# `frames`, a second later (once the focus's pan and redraws are over), scrolls the list's
+# scrolling box (or the page) by 400 px a frame, 40 frames, and records each frame's interval: its median and worst say whether scrolling is smooth.
 LIST_OURS_JS = """
 async () => {
   const frame = () => new Promise(r => requestAnimationFrame(r));
@@ -132,6 +132,7 @@ async () => {
     box = box.parentElement;
   }
   box = box || document.scrollingElement;
+  await new Promise(r => setTimeout(r, 1000));  // the focus's pan and redraws settle first
   box.scrollTop = 0;
   await frame();
   const frames = [];

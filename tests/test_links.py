@@ -358,3 +358,18 @@ def test_the_day_of_an_archived_copy_is_read_from_its_address(address, day):
 
     found = pagedata.archive_day(address)
     assert (found.isoformat() if found else None) == day
+
+
+def test_names_not_found_on_every_site_mean_no_network_but_one_site_gone_is_a_dead_link(project, server,
+                                                                                        monkeypatch):
+    import socket
+
+    def not_found(*args, **kwargs):  # what a resolver that answers nothing says (this sandbox's does)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(linksnet.socket, "getaddrinfo", not_found)
+    project.story(events={"a.yaml": event(server.base, "url: https://example.org/a", "url: https://example.net/b")})
+    assert run_links(server).exit_code == 3
+    project.story(events={"a.yaml": event(server.base, "url: https://example.org/a", "url: https://example.org/b")})
+    result = run_links(server)
+    assert result.exit_code == 1 and "dead link https://example.org/a (name not found)" in result.output

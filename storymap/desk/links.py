@@ -28,6 +28,7 @@ WORKERS = 16
 PER_HOST = 4  # requests at a time to one site: a story often cites one site many times
 MAX_SNAPSHOT_LENGTH = 2000
 NOT_ANSWERING = "name lookup failed"  # every address failing so means the machine is offline
+NOT_FOUND = "name not found"
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,19 @@ def run(stories_dir: Path, api: str, settings: linksnet.Settings, write: bool) -
         _judge(source, outcomes, snapshots, written, report)
     report.dead = sum(1 for o in outcomes.values() if o.dead)
     report.refused = sum(1 for o in outcomes.values() if o.refused)
-    report.offline = bool(unique) and all(o.dead == NOT_ANSWERING for o in outcomes.values())
+    report.offline = _offline(outcomes)
     return report
+
+
+def _offline(outcomes: dict[str, Outcome]) -> bool:
+    """Not one address could be looked up: the machine has no network. A lookup that failed
+    for a while says so at once; names "not found" on two or more sites, every one of them,
+    are a resolver that answers nothing (a sandbox, a captive network), not sites all gone."""
+    failures = [o.dead for o in outcomes.values()]
+    if not failures or any(f not in (NOT_ANSWERING, NOT_FOUND) for f in failures):
+        return False
+    hosts = {urlsplit(url).hostname for url in outcomes}
+    return NOT_ANSWERING in failures or len(hosts) >= 2
 
 
 def _judge(source: CitedSource, outcomes: dict[str, Outcome], snapshots: dict, written: dict,

@@ -113,13 +113,19 @@ def test_a_changed_sheet_updates_its_events_in_place(project):
                              "ship-at-north-port-2023-10-05.yaml", "trucks-at-east-depot-2023-10-07.yaml"]
 
 
-def test_an_edit_by_hand_is_kept_when_its_row_did_not_change(project):
+def imported_then_edited(project, old: str, new: str):
+    """The sheet imported, then one of its files edited by hand: (its path, its new text)."""
     import_project(project)
     project.write("sheet.csv", SHEET)
     run_import()
     path = project.root / EVENTS / "officials-deny-it-2023-10-09.yaml"
-    edited = path.read_text().replace("sources:", "confidence: high\nsources:")
+    edited = path.read_text().replace(old, new)
     path.write_text(edited)
+    return path, edited
+
+
+def test_an_edit_by_hand_is_kept_when_its_row_did_not_change(project):
+    path, edited = imported_then_edited(project, "sources:", "confidence: high\nsources:")
     result = run_import()
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
@@ -135,12 +141,7 @@ def test_an_edit_by_hand_is_kept_when_its_row_did_not_change(project):
 
 
 def test_an_edit_by_hand_and_a_changed_row_stop_the_import_until_forced(project):
-    import_project(project)
-    project.write("sheet.csv", SHEET)
-    run_import()
-    path = project.root / EVENTS / "officials-deny-it-2023-10-09.yaml"
-    edited = path.read_text().replace("Example Wire", "Example Wire, corrected by hand")
-    path.write_text(edited)
+    path, edited = imported_then_edited(project, "Example Wire", "Example Wire, corrected by hand")
     project.write("sheet.csv", SHEET.replace("deny it,2023-10-09,,Example Wire", "deny it,2023-10-09,,Reuters")
                   + "New row,2023-10-11,,Example Wire\n")
     before = event_files(project)

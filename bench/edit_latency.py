@@ -30,6 +30,7 @@ from synthetic import STORY_ID, generate_story  # noqa: E402
 
 from storymap.desk.serve import Builder, Changes  # noqa: E402
 from storymap.desk.servehttp import BuildState  # noqa: E402
+from storymap.source.filecache import RACY_NS  # noqa: E402
 
 POLL_SECONDS = 0.01
 TIMEOUT_SECONDS = 120
@@ -61,6 +62,9 @@ def measure(work: Path, events: int) -> dict[str, float]:
     from watchdog.observers import Observer
 
     story = generate_story(work, events)
+    # A journalist's files are older than the source cache's window for files changed just now
+    # (storymap/source/filecache.py), which it re-reads every time: wait past it, as real files are.
+    time.sleep(RACY_NS / 1e9 + 0.2)
     out = work / "site"
     builder = Builder(story.stories, story.data, out, None, BuildState(site_ready=False))
     observer = Observer()

@@ -186,6 +186,8 @@ def map_page_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
     script = (map_script + "\n").encode("utf-8")
     with_map = {**_story_context(model, base_url), **_map_context(model, map_html, script),
                 "page": list_page(model, 1)}
+    # The first list page, in both pages: rendered once (a hundred events' entries).
+    with_map["list_html"] = Markup(env.get_template("partials/event_list.html").render(**with_map))
     return {"index.html": env.get_template("story.html").render(**with_map).encode("utf-8"),
             "embed.html": env.get_template("embed.html").render(**with_map).encode("utf-8"),
             MAP_SCRIPT: script}

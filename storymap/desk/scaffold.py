@@ -99,12 +99,14 @@ def yaml_text(value: str) -> str:
     return yaml.safe_dump(value, allow_unicode=True, width=10**6).removesuffix("\n...\n").strip()
 
 
-def slug(text: str, limit: int = MAX_SLUG) -> str:
+def slug(text: str, limit: int = MAX_SLUG, transliterate: bool = True) -> str:
     """Lowercase letters, digits and -, for file names and ids: at most `limit` characters, cut
-    between two words (only a single longer word is cut inside). Accents are dropped (café: cafe)
-    and Cyrillic is written in Latin letters; other scripts leave nothing."""
-    latin = "".join(CYRILLIC.get(letter, letter) for letter in text.lower())
-    plain = unicodedata.normalize("NFKD", latin.replace("ß", "ss")).encode("ascii", "ignore").decode("ascii")
+    between two words (only a single longer word is cut inside). Accents are dropped (café: cafe);
+    with transliterate, ß is ss and Cyrillic is written in Latin letters; other scripts leave nothing."""
+    latin = text.lower()
+    if transliterate:
+        latin = "".join(CYRILLIC.get(letter, letter) for letter in latin).replace("ß", "ss")
+    plain = unicodedata.normalize("NFKD", latin).encode("ascii", "ignore").decode("ascii")
     words = re.sub(r"[^a-z0-9]+", "-", plain.replace("-", " ")).strip("-")
     if len(words) <= limit or words[limit] == "-":
         return words[:limit]

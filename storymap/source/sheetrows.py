@@ -13,9 +13,9 @@ import csv
 import hashlib
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 
+from storymap.desk.scaffold import slug
 from storymap.errors import Mark, Problems, did_you_mean, display_path
 from storymap.source import yamlio
 from storymap.source.yamlio import Mapping, Node, Scalar, Sequence
@@ -144,13 +144,9 @@ def row_id(row: Row) -> str:
 
 def title_slug(title: str) -> str:
     """The title's letters and digits in lowercase ASCII (accents dropped), joined by -, cut after
-    the last whole word that fits in 60 characters (a single longer word is cut at 60)."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(words) <= MAX_TITLE_SLUG:
-        return words
-    cut = words[:MAX_TITLE_SLUG + 1].rfind("-")
-    return words[:cut] if cut > 0 else words[:MAX_TITLE_SLUG]
+    the last whole word that fits in 60 characters (a single longer word is cut at 60); a title in
+    another script gives nothing (row_id then names the row by a hash of it)."""
+    return slug(title, MAX_TITLE_SLUG, transliterate=False)
 
 
 def row_node(row: Row, shown: str, problems: Problems) -> Mapping:

@@ -472,8 +472,7 @@ var StoryCanvas = L.Renderer.extend({
       // Right, left, above, below, then above and below reaching right or left.
       var options = [[x + r, y - 8], [x - r - w, y - 8], [x - w / 2, y - r - 15], [x - w / 2, y + r], [x - 4, y + r], [x - 4, y - r - 15], [x + 4 - w, y + r]].map(function (c) {
         return [c[0], c[1], c[0] + w, c[1] + 15];
-      // a name above or below slides into view while it still spans its symbol
-      }).map(function (b) {
+      }).map(function (b) {  // a name above or below slides into view while it still spans its symbol
         var slide = b[0] < view[0] ? view[0] - b[0] : b[2] > view[2] ? view[2] - b[2] : 0;
         return inView && slide && b[0] + slide <= x && x <= b[2] + slide ? [b[0] + slide, b[1], b[2] + slide, b[3]] : b;
       }).filter(function (b) {
@@ -580,9 +579,9 @@ function styleRanks(story) {
 // then one that takes a later name's first choice. A name is left out only when
 // the names before it leave it no side. [{text, options}] -> [{text, box}].
 function placeLabels(labels) {
-  var placed = [], reach = labels.map(function (label) { return label.options.reduce(unionBox, null); });
+  var placed = [], taken = new BoxGrid([]), reach = labels.map(function (label) { return label.options.reduce(unionBox, null); });
+  var free = function (b) { return !taken.overlaps(b); };
   labels.forEach(function (label, n) {
-    var free = function (b) { return !placed.some(function (p) { return boxesOverlap(b, p.box); }); };
     var mine = label.options.filter(free), best = null, least = Infinity;
     mine.forEach(function (b) {
       var harm = 0;
@@ -595,7 +594,7 @@ function placeLabels(labels) {
       }
       if (harm < least) { best = b; least = harm; }
     });
-    if (best) { placed.push({ text: label.text, box: best }); }
+    if (best) { placed.push({ text: label.text, box: best }); taken.add(best); }
   });
   return placed;
 }

@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture chromium fonts clean
+.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers chromium fonts clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -93,6 +93,11 @@ golden: $(TEST_STAMP)
 # Regenerate docs/schema/ (the JSON Schemas editors use) after changing a field.
 docs-schema: $(STAMP)
 	$(PY) -m storymap.render.schema docs/schema
+
+# Re-simplify the built-in base map's layers (data/naturalearth/basemap-layers.npz) after a change to
+# Natural Earth's files, the levels or the simplification: tests/test_basemap_layers.py says when.
+basemap-layers: $(STAMP)
+	$(PY) tools/build_basemap_layers.py
 
 # Redraw the README's picture: the example story's preview.png, as every build draws it (offline,
 # byte-identical from build to build, so an unchanged story leaves the committed file unchanged).

@@ -97,18 +97,25 @@ def _cells(level: Level, area: Rect) -> list[Rect]:
     return [(x, y, min(x + level.cell, x1), min(y + level.cell, y1)) for y in reversed(ys) for x in xs]
 
 
-def _clip(shapes, rect: Rect) -> list:
-    """The shapes' parts inside rect, taking each shape as many whole turns east or west as
+@lru_cache(maxsize=8)
+def _bounds(source: str, tolerance: float, layer: str) -> Any:
+    """The boxes of a layer's shapes, found once for every cell."""
+    return shapely.bounds(getattr(naturalearth.layers(source, tolerance), layer))
+
+
+def _clip(level: Level, layer: str, rect: Rect) -> list:
+    """The layer's parts inside rect, taking each shape as many whole turns east or west as
     it needs: x runs past 180 where a story crosses the 180th meridian."""
+    shapes = getattr(naturalearth.layers(level.source, level.tolerance), layer)
     x0, y0, x1, y1 = rect
     found: list = []
     if not len(shapes):
         return found
-    bounds = shapely.bounds(shapes)
+    bounds = _bounds(level.source, level.tolerance, layer)
     for shift in range(-720, 721, 360):
         near = (bounds[:, 0] + shift < x1) & (bounds[:, 2] + shift > x0) & (bounds[:, 1] < y1) & (bounds[:, 3] > y0)
-        if near.any():
-            moved = shapely.transform(shapes[near], lambda xy, s=shift: xy + (s, 0))
+        if near.any():  # not moved when it needs no turn: the same coordinates, without a copy
+            moved = shapely.transform(shapes[near], lambda xy, s=shift: xy + (s, 0)) if shift else shapes[near]
             found.extend(shapely.get_parts(shapely.clip_by_rect(moved, x0, y0, x1, y1)))
     return [shape for shape in found if not shape.is_empty]
 
@@ -130,11 +137,10 @@ def _encode(coords, scale: int, ring: bool) -> list[int] | None:
 
 def _cell_file(level: Level, rect: Rect) -> bytes | None:
     """One cell's JSON, or None when it holds no land and no border."""
-    layers = naturalearth.layers(level.source, level.tolerance)
-    land = [code for polygon in _clip(layers.land, rect) if shapely.get_type_id(polygon) == 3
+    land = [code for polygon in _clip(level, "land", rect) if shapely.get_type_id(polygon) == 3
             for ring in (polygon.exterior, *polygon.interiors)
             if (code := _encode(ring.coords, level.scale, True))]
-    borders = [code for line in _clip(layers.borders, rect) if shapely.get_type_id(line) == 1
+    borders = [code for line in _clip(level, "borders", rect) if shapely.get_type_id(line) == 1
                if (code := _encode(line.coords, level.scale, False))]
     if not land and not borders:
         return None
@@ -152,26 +158,46 @@ def _latlng_bounds(rect: Rect) -> list[list[float]]:
     return [[_lat(y0), round(x0, 6)], [_lat(y1), round(x1, 6)]]
 
 
-@lru_cache(maxsize=64)
-def _story_base(box: Rect) -> tuple[tuple[tuple[str, bytes], ...], str]:
-    """The files of a story's base and its index (as JSON text, so the cache hands out no shared dict)."""
-    files: list[tuple[str, bytes]] = []
-    levels = []
+def _named_cells(box: Rect) -> list[tuple[int, Level, Rect, list[tuple[str, Rect]]]]:
+    """Each level's number, area and cells, each cell with the name its file has when it has one."""
+    out = []
     for number, level in enumerate(LEVELS):
         area = level_area(level, box)
         cells = _cells(level, area)
-        entries: list[dict[str, Any]] = []
-        for count, rect in enumerate(cells, start=1):
-            data = _cell_file(level, rect)
-            name = f"basemap-{number}.json" if len(cells) == 1 else f"basemap-{number}-{count}.json"
-            if data is not None:
-                files.append((name, data))
-            entries.append({"file": versioned_url(name, data) if data is not None else None,
-                            "bounds": _latlng_bounds(rect)})
-        levels.append({"minZoom": level.min_zoom, "bounds": _latlng_bounds(area), "files": entries,
-                       "wrap": level.margin is None})
-    index = {"attribution": ATTRIBUTION, "levels": levels}
-    return tuple(files), json.dumps(index, separators=(",", ":"))
+        names = [f"basemap-{number}.json" if len(cells) == 1 else f"basemap-{number}-{count}.json"
+                 for count in range(1, len(cells) + 1)]
+        out.append((number, level, area, list(zip(names, cells))))
+    return out
+
+
+def _index(box: Rect, files: dict[str, bytes]) -> str:
+    """The page's index of the base made of these files (JSON text)."""
+    levels = [{"minZoom": level.min_zoom, "bounds": _latlng_bounds(area),
+               "files": [{"file": versioned_url(name, files[name]) if name in files else None,
+                          "bounds": _latlng_bounds(rect)} for name, rect in cells],
+               "wrap": level.margin is None}
+              for _, level, area, cells in _named_cells(box)]
+    return json.dumps({"attribution": ATTRIBUTION, "levels": levels}, separators=(",", ":"))
+
+
+# Base files made in another process (a parallel build's worker) for the box they were made for.
+_GIVEN: dict[Rect, tuple[tuple[str, bytes], ...]] = {}
+
+
+def take_files(model: StoryModel, files: dict[str, bytes]) -> None:
+    """The story's base files, made by another process: the index is made from them here
+    rather than clipping the cells again."""
+    _GIVEN[story_box(model)] = tuple(files.items())
+
+
+@lru_cache(maxsize=64)
+def _story_base(box: Rect) -> tuple[tuple[tuple[str, bytes], ...], str]:
+    """The files of a story's base and its index (as JSON text, so the cache hands out no shared dict)."""
+    files = _GIVEN.pop(box, None)
+    if files is None:
+        files = tuple((name, data) for _, level, _, cells in _named_cells(box) for name, rect in cells
+                      if (data := _cell_file(level, rect)) is not None)
+    return files, _index(box, dict(files))
 
 
 def base_files(model: StoryModel) -> dict[str, bytes]:

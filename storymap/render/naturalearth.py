@@ -13,9 +13,16 @@ pole (Antarctica's) is closed along the Mercator edge.
 
 These are the project's own files, not the journalist's --data folder, which
 may have no naturalearth/ at all: every build draws the same base.
+
+Simplifying 1:10m takes a second or more, so the layers of the base's levels are
+kept, exactly, in data/naturalearth/basemap-layers.npz (tools/build_basemap_layers.py
+makes it; tests/test_basemap_layers.py checks it matches what simplified() makes now).
+A layer that file lacks, or a file made from other sources than those here, is
+simplified at run time instead: the base is the same either way, only slower.
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from dataclasses import dataclass
@@ -32,6 +39,7 @@ from storymap.preview.geometry import mercator_y
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "naturalearth"
 # world-atlas 2.0.2's files: 1:50m for the wide views, 1:10m for the close ones.
 SOURCES = {"50m": "countries-50m.json", "10m": "countries-10m.json"}
+DERIVED = DATA_DIR / "basemap-layers.npz"  # the simplified layers, kept (tools/build_basemap_layers.py)
 EDGE = 180.0  # Mercator y of latitude 85.05, the edge of the page's square world
 
 
@@ -112,6 +120,13 @@ def _ring(arcs: list[NDArray[np.float64]], refs: list[int]) -> NDArray[np.float6
 
 @lru_cache(maxsize=4)
 def layers(source: str, tolerance: float) -> Layers:
+    """Land and borders of a source, simplified (simplified()): read from the kept file when it
+    holds them, made from these sources, else simplified now."""
+    kept = _derived().get(_layer_name(source, tolerance))
+    return kept if kept is not None else simplified(source, tolerance)
+
+
+def simplified(source: str, tolerance: float) -> Layers:
     """Land and borders of a source, simplified: no point strays more than tolerance (Mercator
     degrees) from the line it stands for; land smaller than a tolerance square is left out."""
     topology = _topology(source)
@@ -130,3 +145,46 @@ def layers(source: str, tolerance: float) -> Layers:
     land = land[(shapely.get_type_id(land) == 3) & (shapely.area(land) >= tolerance ** 2)]
     borders = np.array([lines[arc] for arc in topology.borders if len(arcs[arc]) >= 2], dtype=object)
     return Layers(land, borders)
+
+
+# --- the kept layers ------------------------------------------------------------------------
+
+def sources_digest() -> str:
+    """What the kept layers were made from: the sources' bytes, by name."""
+    digest = hashlib.sha256()
+    for name in sorted(SOURCES.values()):
+        digest.update(name.encode() + b"\0" + (DATA_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+def _layer_name(source: str, tolerance: float) -> str:
+    return f"{source}-{tolerance!r}"
+
+
+def layer_arrays(source: str, tolerance: float, layer: Layers) -> dict[str, NDArray[Any]]:
+    """A layer as the arrays the kept file stores: shapely's ragged arrays, coordinates exact."""
+    name = _layer_name(source, tolerance)
+    _, land, (rings, polygons) = shapely.to_ragged_array(layer.land)
+    _, borders, (lines,) = shapely.to_ragged_array(layer.borders)
+    return {f"{name}/land": land, f"{name}/rings": rings, f"{name}/polygons": polygons,
+            f"{name}/borders": borders, f"{name}/lines": lines}
+
+
+@lru_cache(maxsize=1)
+def _derived() -> dict[str, Layers]:
+    """The kept layers by name; none when the file is missing or was made from other sources."""
+    try:
+        stored = np.load(DERIVED)
+    except OSError:
+        return {}
+    with stored:
+        if str(stored["sources"]) != sources_digest():
+            return {}
+        kept = {}
+        for name in {key.rsplit("/", 1)[0] for key in stored.files if "/" in key}:
+            land = shapely.from_ragged_array(shapely.GeometryType.POLYGON, stored[f"{name}/land"],
+                                             (stored[f"{name}/rings"], stored[f"{name}/polygons"]))
+            borders = shapely.from_ragged_array(shapely.GeometryType.LINESTRING, stored[f"{name}/borders"],
+                                                (stored[f"{name}/lines"],))
+            kept[name] = Layers(land, borders)
+    return kept

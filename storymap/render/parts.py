@@ -5,10 +5,11 @@ A part is one file or a few files made together (a story's index.html, embed.htm
 map.js; a list page; a download; preview.png; the base map files). With a render memo
 (render/memo.py, kept by serve) a part whose key equals the last build's is taken from
 the memo. A cold build with enough to do makes the heavy parts (the picture, the pages,
-the downloads) in worker processes, one per core: forked, so each starts with the models
-already in memory, and merged in the parts' order, so the site is byte-identical to a
-serial build. The light parts (the base map files, oembed.json, the feed) are made first
-in the build's own process: the workers inherit what those computed (the base map's cells).
+the downloads, the base map files) in worker processes, one per core: forked, so each
+starts with the models already in memory, and merged in the parts' order, so the site is
+byte-identical to a serial build. A part that reads another's files (the pages read the base
+map's names) is started when that one is made, and its worker is handed those files. The
+light parts (oembed.json, the feed) are made first in the build's own process.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Hashable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 
 from storymap.model import StoryModel
@@ -37,10 +38,16 @@ class Part:
     key: Hashable  # what it is made from (None without a memo: nothing to compare with)
     make: Callable[[], dict[str, bytes]]  # its files, by name in the site
     heavy: bool = True  # worth a worker process in a parallel build
+    needs: str | None = None  # the group of a part whose files this one reads, made before it
+    takes: Callable[[dict[str, bytes]], None] | None = None  # hands those files to the process making this one
 
 
 def _prefixed(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:
     return {prefix + name: data for name, data in files.items()}
+
+
+def _unprefixed(prefix: str, files: dict[str, bytes]) -> dict[str, bytes]:
+    return {name[len(prefix):]: data for name, data in files.items()}
 
 
 def story_parts(model: StoryModel, base_url: str | None, land: object, land_key: Hashable,
@@ -64,7 +71,8 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
         Part(prefix + "pages", "story pages",
              key(settings, pieces, model.places, model.start, model.end, model.places_credit, model.map_credits,
                  base_url),
-             lambda: _prefixed(prefix, pages.map_page_files(model, base_url))),
+             lambda: _prefixed(prefix, pages.map_page_files(model, base_url)), needs=prefix + "base",
+             takes=lambda files: basefiles.take_files(model, _unprefixed(prefix, files))),
         Part(prefix + "data.geojson", "data.geojson", key(model.places, pieces),
              lambda: {prefix + "data.geojson": _geojson(model, pieces, memo)}),
         Part(prefix + "events.csv", "events.csv", key(pieces),
@@ -80,7 +88,7 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
         Part(prefix + "oembed.json", "oembed.json", key(settings, base_url),
              lambda: {prefix + "oembed.json": feeds.oembed(model, SITE_TITLE, base_url)}, heavy=False),
         Part(prefix + "base", "base map", key(basefiles.story_box(model)),
-             lambda: _prefixed(prefix, basefiles.base_files(model)), heavy=False),
+             lambda: _prefixed(prefix, basefiles.base_files(model))),
     ]
     return parts
 
@@ -127,8 +135,11 @@ def _kml(model: StoryModel, pieces: tuple[Piece, ...], memo: RenderMemo | None) 
 _FORKED_PARTS: list[Part] = []  # what a forked worker makes, by index: set before the pool forks
 
 
-def _make_forked(index: int) -> dict[str, bytes]:
-    return _FORKED_PARTS[index].make()
+def _make_forked(index: int, needed: dict[str, bytes] | None = None) -> dict[str, bytes]:
+    part = _FORKED_PARTS[index]
+    if needed is not None and part.takes is not None:
+        part.takes(needed)
+    return part.make()
 
 
 def cores() -> int:
@@ -166,11 +177,28 @@ def _made(part: Part, memo: RenderMemo | None, result: dict[str, bytes] | None) 
 
 
 def _in_processes(parts: list[Part], todo: list[int], workers: int) -> dict[int, dict[str, bytes]]:
+    """The parts made in forked workers: first those that others need, then the rest in the
+    parts' order (the slowest first); a part that needs another is started once that one is
+    made, with its files."""
     global _FORKED_PARTS
     _FORKED_PARTS = parts
+    number = {parts[n].group: n for n in todo}
+    waiting = {n: number[need] for n in todo if (need := parts[n].needs) in number}  # part: the part it needs
+    needed = set(waiting.values())
+    made: dict[int, dict[str, bytes]] = {}
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {n: pool.submit(_make_forked, n) for n in todo}
-            return {n: future.result() for n, future in futures.items()}
+            running: dict[Future[dict[str, bytes]], int] = {
+                pool.submit(_make_forked, n): n
+                for n in sorted((n for n in todo if n not in waiting), key=lambda n: n not in needed)}
+            while running:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=running.__getitem__):
+                    n = running.pop(future)
+                    made[n] = future.result()
+                    for later in [m for m, need in waiting.items() if need == n]:
+                        del waiting[later]
+                        running[pool.submit(_make_forked, later, made[n])] = later
+            return made
     finally:
         _FORKED_PARTS = []

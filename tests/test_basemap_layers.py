@@ -1,0 +1,70 @@
+"""data/naturalearth/basemap-layers.npz, the base map's simplified layers kept so a build does
+not simplify 1:10m again: it must hold exactly what tools/build_basemap_layers.py makes from
+the sources and the code as they are now, and a build must not trust it for other sources."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import shapely
+
+from storymap.render import basefiles, naturalearth
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _tool():
+    spec = importlib.util.spec_from_file_location("build_basemap_layers", REPO / "tools" / "build_basemap_layers.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def fresh_caches():
+    naturalearth.layers.cache_clear()
+    naturalearth._derived.cache_clear()
+    yield
+    naturalearth.layers.cache_clear()
+    naturalearth._derived.cache_clear()
+
+
+def test_the_kept_layers_are_what_the_tool_makes_now():
+    """Fails after a change to the sources, the levels or the simplification: then run
+    .venv/bin/python tools/build_basemap_layers.py (make basemap-layers)."""
+    made = _tool().layer_arrays()
+    with np.load(naturalearth.DERIVED) as kept:
+        assert sorted(kept.files) == sorted(made), "levels added or removed: run tools/build_basemap_layers.py"
+        for name, array in made.items():
+            assert np.array_equal(kept[name], array), f"{name} is stale: run tools/build_basemap_layers.py"
+
+
+def test_every_level_is_read_from_the_kept_file(fresh_caches):
+    kept = naturalearth._derived()
+    for level in basefiles.LEVELS:
+        name = f"{level.source}-{level.tolerance!r}"
+        assert name in kept, name
+        assert naturalearth.layers(level.source, level.tolerance) is kept[name]
+
+
+def test_other_sources_are_simplified_at_run_time(fresh_caches, tmp_path, monkeypatch):
+    """A data folder whose sources differ from those the file was made from: the file is not used."""
+    for name in naturalearth.SOURCES.values():
+        (tmp_path / name).write_bytes((naturalearth.DATA_DIR / name).read_bytes() + b"\n")
+    (tmp_path / naturalearth.DERIVED.name).write_bytes(naturalearth.DERIVED.read_bytes())
+    monkeypatch.setattr(naturalearth, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(naturalearth, "DERIVED", tmp_path / naturalearth.DERIVED.name)
+    assert naturalearth._derived() == {}
+    level = basefiles.LEVELS[0]
+    made = naturalearth.layers(level.source, level.tolerance)
+    assert shapely.equals_identical(made.land, naturalearth.simplified(level.source, level.tolerance).land).all()
+
+
+def test_a_missing_file_means_simplifying(fresh_caches, tmp_path, monkeypatch):
+    monkeypatch.setattr(naturalearth, "DERIVED", tmp_path / "none.npz")
+    assert naturalearth._derived() == {}
+    level = basefiles.LEVELS[0]
+    assert len(naturalearth.layers(level.source, level.tolerance).land) > 100

@@ -5,15 +5,23 @@
 // above coarser: a level's cells are drawn on their own sea, which hides the
 // coarser land beneath them. Coarser levels are drawn only where the finer
 // one ends, and no level finer than the zoom.
+//
+// Each level is one canvas. A cell's lines are kept as Path2D objects in the
+// file's own units, which are Web Mercator: to the page's pixels is a scale and a
+// shift, so a redraw after a pan or zoom is a few native calls, where Leaflet's
+// SVG paths projected every one of the world level's 26,000 points again.
+
+// The world level is one turn of the globe round the story: drawn a turn east and west too, like tiles.
+var WORLD_TURNS = [-360, 0, 360];
 
 function BaseMap(map, index) {
   this.map = map;
   this.index = index;
-  // by file address: the drawn layer, or true while it loads
+  // by file address: the cell's drawing, or true while it loads
   this.cells = {};
-  this.renderers = index.levels.map(function (level, k) {
+  this.canvases = index.levels.map(function (level, k) {
     map.createPane('smBase' + k).style.zIndex = 150 + k;
-    return L.svg({ pane: 'smBase' + k });
+    return new BaseCanvas({ pane: 'smBase' + k }).addTo(map);
   });
   map.getContainer().style.background = STYLES.basemap.water;
   if (map.attributionControl) { map.attributionControl.addAttribution(index.attribution); }
@@ -26,19 +34,21 @@ BaseMap.prototype.update = function () {
   var map = this.map, zoom = map.getZoom(), view = map.getBounds(), wanted = {}, levels = this.index.levels;
   for (var k = levels.length - 1; k >= 0; k--) {
     if (levels[k].minZoom > zoom) { continue; }
+    var shifts = levels[k].wrap ? WORLD_TURNS : [0];
     levels[k].files.forEach(function (cell) {
-      if (L.latLngBounds(cell.bounds).intersects(view)) { wanted[cell.file || k + ':' + cell.bounds] = [k, cell]; }
+      if (shifts.some(function (shift) { return shifted(cell.bounds, shift).intersects(view); })) {
+        wanted[cell.file || k + ':' + cell.bounds] = [k, cell];
+      }
     });
     if (L.latLngBounds(levels[k].bounds).contains(view)) { break; }
   }
-  for (var key in this.cells) {
-    var drawn = this.cells[key];
-    if (drawn !== true && !wanted[key] && map.hasLayer(drawn)) { map.removeLayer(drawn); }
-  }
+  var shown = this.canvases.map(function () { return []; });
   for (var name in wanted) {
-    if (!this.cells[name]) { this.load(name, wanted[name][0], wanted[name][1]); }
-    else if (this.cells[name] !== true) { this.cells[name].addTo(map); }
+    var drawing = this.cells[name];
+    if (!drawing) { this.load(name, wanted[name][0], wanted[name][1]); }
+    else if (drawing !== true) { shown[drawing.level].push(drawing); }
   }
+  this.canvases.forEach(function (canvas, k) { canvas.setCells(shown[k]); });
 };
 
 BaseMap.prototype.load = function (key, k, cell) {
@@ -56,32 +66,107 @@ BaseMap.prototype.load = function (key, k, cell) {
 };
 
 BaseMap.prototype.draw = function (key, k, cell, data) {
-  var style = STYLES.basemap, renderer = this.renderers[k], layers = [];
-  if (k > 0) {
-    layers.push(L.rectangle(cell.bounds, { renderer: renderer, stroke: false, fillColor: style.water, fillOpacity: 1, interactive: false }));
-  }
-  if (data) {
-    var land = data.land.map(function (ring) { return points(ring); });
-    var coast = [];
-    land.forEach(function (ring) { coast.push.apply(coast, coastOf(ring, data.clip)); });
-    var borders = data.borders.map(points), base = { renderer: renderer, interactive: false };
-    // The world level is one turn of the globe round the story: drawn a turn east and west too, like tiles.
-    (this.index.levels[k].wrap ? [-360, 0, 360] : [0]).forEach(function (shift) {
-      var toLatLng = function (line) { return line.map(function (p) { return mercatorLatLng(p, data.scale, shift); }); };
-      if (land.length) {
-        layers.push(L.polygon(land.map(toLatLng), L.extend({ stroke: false, fillColor: style.land, fillOpacity: 1 }, base)));
-        layers.push(L.polyline(coast.map(toLatLng), L.extend({ color: style.coast, weight: style.coastWidth, opacity: 1 }, base)));
-      }
-      if (borders.length) {
-        layers.push(L.polyline(borders.map(toLatLng), L.extend({ color: style.border, weight: style.borderWidth, opacity: 1 }, base)));
-      }
+  var land = null, coast = null, borders = null;
+  if (data && data.land.length) {
+    land = new Path2D();
+    coast = new Path2D();
+    data.land.forEach(function (flat) {
+      var ring = points(flat);
+      tracePoints(land, ring, true);
+      coastOf(ring, data.clip).forEach(function (run) { tracePoints(coast, run, false); });
     });
   }
-  var group = L.layerGroup(layers);
-  this.cells[key] = group;
+  if (data && data.borders.length) {
+    borders = new Path2D();
+    data.borders.forEach(function (flat) { tracePoints(borders, points(flat), false); });
+  }
+  this.cells[key] = {
+    level: k, scale: data ? data.scale : 1, bounds: cell.bounds,
+    shifts: this.index.levels[k].wrap ? WORLD_TURNS : [0],
+    // a finer level's own sea hides the coarser land under it
+    sea: k > 0, land: land, coast: coast, borders: borders
+  };
   // drawn now if still in view
   this.update();
 };
+
+// A level's canvas: Leaflet's renderer machinery keeps it placed during pans and
+// zoom animations (as StoryCanvas's); it draws the cells BaseMap gives it.
+var BaseCanvas = L.Renderer.extend({
+  options: { padding: 0.3 },
+  includes: BareCanvas,
+  canvasClass: 'sm-base',
+
+  initialize: function (options) {
+    L.Renderer.prototype.initialize.call(this, options);
+    this._cells = [];
+  },
+
+  setCells: function (cells) {
+    this._cells = cells;
+    this.redraw();
+  },
+
+  _update: function () {
+    if (this._map._animatingZoom && this._bounds) { return; }
+    L.Renderer.prototype._update.call(this);
+    fitCanvas(this);
+    this.redraw();
+  },
+
+  redraw: function () {
+    if (!this._map || !this._ctx || !this._bounds) { return; }
+    var map = this._map, ctx = this._ctx, style = STYLES.basemap, ratio = window.devicePixelRatio || 1;
+    var size = this._bounds.getSize(), zoom = map.getZoom(), origin = map.getPixelOrigin(), min = this._bounds.min;
+    // world pixels per degree, and what to subtract from a world pixel for a canvas one
+    var k = 256 * Math.pow(2, zoom) / 360, sx = origin.x + min.x, sy = origin.y + min.y;
+    var area = L.latLngBounds(map.unproject(this._bounds.min.add(origin), zoom), map.unproject(this._bounds.max.add(origin), zoom));
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, size.x, size.y);
+    this._cells.forEach(function (cell) {
+      cell.shifts.forEach(function (shift) {
+        var bounds = shifted(cell.bounds, shift);
+        if (!bounds.intersects(area)) { return; }
+        if (cell.sea) {
+          var a = map.project(bounds.getNorthWest(), zoom), b = map.project(bounds.getSouthEast(), zoom);
+          ctx.fillStyle = style.water;
+          ctx.fillRect(a.x - sx, a.y - sy, b.x - a.x, b.y - a.y);
+        }
+        // file units (x: degrees east, y: Mercator degrees north, both times scale) to canvas pixels
+        var toCanvas = new DOMMatrix([k / cell.scale, 0, 0, -k / cell.scale, (180 + shift) * k - sx, 180 * k - sy]);
+        if (cell.land) { ctx.fillStyle = style.land; ctx.fill(movedPath(cell.land, toCanvas), 'evenodd'); }
+        if (cell.coast) { strokeBase(ctx, movedPath(cell.coast, toCanvas), style.coast, style.coastWidth); }
+        if (cell.borders) { strokeBase(ctx, movedPath(cell.borders, toCanvas), style.border, style.borderWidth); }
+      });
+    });
+  }
+});
+
+// [[south, west], [north, east]] moved east by shift degrees.
+function shifted(bounds, shift) {
+  return L.latLngBounds([bounds[0][0], bounds[0][1] + shift], [bounds[1][0], bounds[1][1] + shift]);
+}
+
+// A path moved into canvas pixels, so that line widths stay in pixels.
+function movedPath(path, matrix) {
+  var moved = new Path2D();
+  moved.addPath(path, matrix);
+  return moved;
+}
+
+function strokeBase(ctx, path, colour, width) {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.lineJoin = 'round';
+  ctx.lineCap = 'round';
+  ctx.stroke(path);
+}
+
+function tracePoints(path, line, closed) {
+  path.moveTo(line[0][0], line[0][1]);
+  for (var i = 1; i < line.length; i++) { path.lineTo(line[i][0], line[i][1]); }
+  if (closed) { path.closePath(); }
+}
 
 // [x, y, dx, dy, ...] in file units to [[x, y], ...].
 function points(flat) {
@@ -92,10 +177,6 @@ function points(flat) {
     out.push([x, y]);
   }
   return out;
-}
-
-function mercatorLatLng(p, scale, shift) {
-  return [Math.atan(Math.exp(p[1] / scale * Math.PI / 180)) * 360 / Math.PI - 90, p[0] / scale + shift];
 }
 
 // A ring's coast: its edges, less those along the cell's clip rectangle (cuts, not shore).

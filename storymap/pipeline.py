@@ -7,8 +7,11 @@ leaves the previous site untouched.
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from storymap.errors import Problems
 from storymap.geo.resolve import resolve
@@ -38,8 +41,25 @@ def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None,
     builds), files unchanged since its last run are not parsed again."""
     problems = Problems()
     inputs = read_inputs(stories_dir, data_dir, problems, progress, source_cache)
-    models = resolve(inputs, problems) if not problems else []
+    with collection_frozen(source_cache is None):
+        models = resolve(inputs, problems) if not problems else []
     return BuildResult(problems, models, files_read=inputs.files_read)
+
+
+@contextmanager
+def collection_frozen(cold: bool) -> Iterator[None]:
+    """In a cold build, what was read so far (millions of small objects, no cycles) is left out of
+    the cycle collector's walks while the block runs: each walk took it all again (0.3 s of
+    resolving 10,000 events), and in a forked worker touched every page it shares with the build.
+    serve's builds (not cold) keep the collector as it is: they run one after another in one process."""
+    if not cold:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def render_site(models: list[StoryModel], base_url: str | None, progress: Progress | None = None,
@@ -84,7 +104,8 @@ def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None
     result = check(stories_dir, data_dir, progress, source_cache)
     if result.problems or (strict and result.problems.warnings):
         return result
-    result.files = render_site(result.models, base_url, progress, data_dir, memo)
+    with collection_frozen(memo is None):
+        result.files = render_site(result.models, base_url, progress, data_dir, memo)
     if memo is None:
         write_site(result.files, out_dir)
         return result

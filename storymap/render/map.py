@@ -11,8 +11,6 @@ folium writes goes into the story's map.js, not inline (policy.py).
 """
 from __future__ import annotations
 
-import folium
-from branca.element import Figure
 from markupsafe import Markup
 
 from storymap.geo.routes import bounds
@@ -38,6 +36,11 @@ def view_bounds(model: StoryModel):
 def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
     """folium's map element and the script that creates the map, tiles and view (written
     to the story's map.js: pages have no inline script)."""
+    # Imported here, not with the module: folium brings pandas and requests (0.7 s), which only
+    # the story pages need; a parallel build imports them in the worker that makes those.
+    import folium
+    from branca.element import Figure
+
     settings = model.story.map
     box = view_bounds(model)
     center = [settings.center.lat, settings.center.lon] if settings.center else [20.0, 0.0]

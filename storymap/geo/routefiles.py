@@ -223,6 +223,12 @@ def _shapefile_archive(path: Path, shp: bytes, root: Path | None, problems: Prob
     return archive.getvalue()
 
 
+def import_reader() -> None:
+    """Imports GDAL's reader ahead of the first route file: pyogrio brings pandas and geopandas,
+    half a second a build can spend while other processes parse its event files."""
+    import pyogrio  # noqa: F401
+
+
 def _read_with_gdal(data: bytes, form: RouteFormat, shown: Mark, problems: Problems) -> GeoDataFrame | None:
     """GDAL reads the checked bytes with its network off. The first layer of lines that has
     features is read (a GPX file starts with waypoints, then routes, then tracks), and only

@@ -10,6 +10,7 @@ parallel run reports exactly what a serial, uncached one does.
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
@@ -100,12 +101,14 @@ def _settle(cache: SourceCache, path: Path, root: Path | None, context: tuple, l
 
 
 def read_many(cache: SourceCache, paths: list[Path], root: Path | None, context: Callable[[Path], tuple],
-              lookups: Lookups, fresh: Fresh, progress: Callable[[int, int], None] | None = None) -> Iterator[FileRead]:
+              lookups: Lookups, fresh: Fresh, progress: Callable[[int, int], None] | None = None,
+              meanwhile: Callable[[], None] | None = None) -> Iterator[FileRead]:
     """Each file's read in the order of `paths`, for the caller to replay; the files not kept
-    are read in parallel processes when they hold cache.parallel_min_bytes or more."""
+    are read in parallel processes when they hold cache.parallel_min_bytes or more, and then
+    `meanwhile` runs in a thread of this process, which would only wait for them."""
     kept = {path: _kept_read(cache, path, root, context(path), lookups) for path in paths}
     to_read = [path for path in paths if kept[path] is None]
-    reads = _fresh_reads(cache, to_read, root, context, fresh)
+    reads = _fresh_reads(cache, to_read, root, context, fresh, meanwhile)
     for number, path in enumerate(paths, start=1):
         read = kept[path]
         if read is None:
@@ -116,20 +119,21 @@ def read_many(cache: SourceCache, paths: list[Path], root: Path | None, context:
 
 
 def _fresh_reads(cache: SourceCache, paths: list[Path], root: Path | None, context: Callable[[Path], tuple],
-                 fresh: Fresh) -> Iterator[FileRead]:
+                 fresh: Fresh, meanwhile: Callable[[], None] | None = None) -> Iterator[FileRead]:
     jobs = [(path, _known(cache, path, context(path))) for path in paths]
     size = sum(_size(path) for path in paths)
     workers = min(cache.workers, len(paths))
     if workers < 2 or size < cache.parallel_min_bytes or "fork" not in multiprocessing.get_all_start_methods():
         return (read_fresh(path, root, fresh, known) for path, known in jobs)
     cache.stats.parallel_workers = workers
-    return _in_processes(jobs, root, fresh, workers)
+    return _in_processes(jobs, root, fresh, workers, meanwhile)
 
 
 _forked: tuple[Path | None, Fresh] | None = None  # what the workers read with, inherited when they fork
 
 
-def _in_processes(jobs: list[tuple[Path, bytes]], root: Path | None, fresh: Fresh, workers: int) -> Iterator[FileRead]:
+def _in_processes(jobs: list[tuple[Path, bytes]], root: Path | None, fresh: Fresh, workers: int,
+                  meanwhile: Callable[[], None] | None = None) -> Iterator[FileRead]:
     # fork: the workers start with this process's modules, and the reader with the story's places,
     # already in memory; nothing but the paths goes to them. Chunks of a few files each, in the
     # files' order: map() gives them back in that order.
@@ -139,7 +143,17 @@ def _in_processes(jobs: list[tuple[Path, bytes]], root: Path | None, fresh: Fres
     _forked = (root, fresh)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            yield from chain.from_iterable(pool.map(_read_chunk, chunks))
+            reads = pool.map(_read_chunk, chunks)
+            # Every worker is forked by now (a fork pool starts them all at the first job), so the
+            # thread cannot hold a lock, an import's say, that a worker would then wait for forever.
+            helper = threading.Thread(target=meanwhile, name="meanwhile", daemon=True) if meanwhile else None
+            if helper is not None:
+                helper.start()
+            try:
+                yield from chain.from_iterable(reads)
+            finally:
+                if helper is not None:
+                    helper.join()  # no thread is left when the build forks its render workers
     finally:
         _forked = None
 

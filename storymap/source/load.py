@@ -273,9 +273,11 @@ def _read_events_cached(directory: Path, files: list[Path], ctx: Context, progre
     reader = EventFileReader(directory, ctx.places, ctx.route_ids, ctx.language)
     counted = (lambda done, total: progress(done, total, f"reading {shown}")) if progress else None
     events: list[Event] = []
+    # With route files in --data, GDAL's reader will be needed: imported while the events are parsed.
+    meanwhile = routefiles.import_reader if ctx.route_ids else None
     for path, read in zip(files, cachedread.read_many(cache, files, directory.parent,
                                                        lambda path: ("event", display_path(path), shown),
-                                                       lookups, reader, counted)):
+                                                       lookups, reader, counted, meanwhile)):
         events.extend(read.replay(ctx.problems, display_path(path)))
     return events
 

@@ -253,7 +253,7 @@ var StoryCanvas = L.Renderer.extend({
         past[i] = until !== null && until < e.day ? 1 : 0;
       }
     }
-    this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past;
+    this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past; this._dated = true;
     this.redraw();
   },
 
@@ -279,7 +279,9 @@ var StoryCanvas = L.Renderer.extend({
   },
 
   redraw: function () {
-    if (!this._map || !this._ctx) { return; }
+    // Nothing before the timeline's first day is set: the map's opening moves (added, then
+    // fitted to the story) would each project every event for a canvas about to be redrawn.
+    if (!this._map || !this._ctx || !this._dated) { return; }
     if (!this._projected) { this._project(); }
     var size = this._bounds.getSize();
     this._ctx.clearRect(0, 0, size.x, size.y);

@@ -224,12 +224,16 @@ TimelineBar.prototype.announce = function (text, delay) {
 };
 
 // Dates as the event list writes them: "5 Oct 2023", "Oct 2023", "2023", "c. 5 Oct 2023".
+var DATE_FORMATS = {
+  d: { day: 'numeric', month: 'short', year: 'numeric' },
+  m: { month: 'short', year: 'numeric' },
+  y: { year: 'numeric' }
+};
+
 function DateLabels(locale, strings) {
-  this.formats = {
-    d: utcFormatter(locale, { day: 'numeric', month: 'short', year: 'numeric' }),
-    m: utcFormatter(locale, { month: 'short', year: 'numeric' }),
-    y: utcFormatter(locale, { year: 'numeric' })
-  };
+  this.locale = locale;
+  // each made when first used: a formatter costs the page's start milliseconds
+  this.formats = { d: utcFormatter(locale, DATE_FORMATS.d) };
   this.numbers = new Intl.NumberFormat(this.formats.d.resolvedOptions().locale);
   this.approximately = strings.approximately;
 }
@@ -238,7 +242,9 @@ DateLabels.prototype.day = function (ms) { return this.formats.d.format(new Date
 
 // A date at the precision of the event's letter (pagedata: d, m, y; upper case: approximate).
 DateLabels.prototype.honest = function (ms, letter) {
-  var lower = letter.toLowerCase(), text = (this.formats[lower] || this.formats.d).format(new Date(ms));
+  var lower = letter.toLowerCase(), precision = DATE_FORMATS[lower] ? lower : 'd';
+  var format = this.formats[precision] || (this.formats[precision] = utcFormatter(this.locale, DATE_FORMATS[precision]));
+  var text = format.format(new Date(ms));
   return lower !== letter ? fillIn(this.approximately, { date: text }) : text;
 };
 

@@ -32,8 +32,8 @@ function TimelineTicks(canvas, timeline, data, labels) {
   // day -> the events starting on it, in timeline order
   this.startsOn = new Map();
   for (var i = 0; i < timeline.from.length; i++) {
-    var list = this.startsOn.get(timeline.from[i]) || [];
-    this.startsOn.set(timeline.from[i], list.concat(i));
+    var list = this.startsOn.get(timeline.from[i]);
+    if (list) { list.push(i); } else { this.startsOn.set(timeline.from[i], [i]); }
   }
   var track = canvas.parentNode, ends = [timeline.startMs, timeline.startMs + timeline.days * DAY_MS];
   this.ends = ends.map(function (ms, n) {

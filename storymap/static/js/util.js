@@ -63,8 +63,8 @@ function fillIn(template, values) {
 }
 
 // Dates are UTC midnights; an unknown locale falls back to British English.
-function utcFormatter(locale, options) {
-  options.timeZone = 'UTC';
+function utcFormatter(locale, given) {
+  var options = Object.assign({}, given, { timeZone: 'UTC' });
   try { return new Intl.DateTimeFormat(locale, options); }
   catch (err) { return new Intl.DateTimeFormat('en-GB', options); }
 }

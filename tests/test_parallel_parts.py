@@ -3,6 +3,9 @@ it, in a worker handed those files; the story pages read the base map's file nam
 files made in the other worker (render/basefiles.take_files), and the site is the serial one."""
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 
 from storymap import pipeline
@@ -67,3 +70,22 @@ def test_parallel_with_the_base_made_in_a_worker_is_the_serial_site(example, for
     basefiles._story_base.cache_clear()  # the workers start without the base: one makes it, the pages' is handed it
     parallel = pipeline.render_site([example], None, data_dir=REPO / "data", parallel_from=0, workers=2)
     assert parallel == serial and list(parallel) == list(serial)
+
+
+def _started(name: str, pause: float = 0.0) -> Callable[[], dict[str, bytes]]:
+    def make() -> dict[str, bytes]:
+        began = time.monotonic()  # one clock for every process of the machine
+        time.sleep(pause)
+        return {name: repr(began).encode()}
+    return make
+
+
+def test_a_part_ready_late_goes_before_the_parts_after_it(forking):
+    """The pages wait for the base; once it is made they go next, not behind every list page."""
+    todo = [parts.Part("pages", "pages", None, _started("pages"), needs="base", takes=lambda files: None),
+            parts.Part("base", "base", None, _started("base")),
+            parts.Part("slow", "slow", None, _started("slow", 1.0)),
+            *(parts.Part(f"list-{n}", "list", None, _started(f"list-{n}")) for n in range(3))]
+    files = parts.make_parts(todo, None, events=10, parallel_from=0, workers=2)
+    began = {name: float(value) for name, value in files.items()}
+    assert began["pages"] < min(began[f"list-{n}"] for n in range(3))

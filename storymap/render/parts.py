@@ -177,28 +177,38 @@ def _made(part: Part, memo: RenderMemo | None, result: dict[str, bytes] | None) 
 
 
 def _in_processes(parts: list[Part], todo: list[int], workers: int) -> dict[int, dict[str, bytes]]:
-    """The parts made in forked workers: first those that others need, then the rest in the
-    parts' order (the slowest first); a part that needs another is started once that one is
-    made, with its files."""
+    """The parts made in forked workers, one a worker at a time so that the next is chosen when a
+    worker is free: first those that others need, then the rest in the parts' order (the slowest
+    first). A part that needs another is ready once that one is made, and is handed its files;
+    it then goes before the parts after it (the pages before the list pages, not at the end)."""
     global _FORKED_PARTS
     _FORKED_PARTS = parts
     number = {parts[n].group: n for n in todo}
     waiting = {n: number[need] for n in todo if (need := parts[n].needs) in number}  # part: the part it needs
     needed = set(waiting.values())
+
+    def first(n: int) -> tuple[bool, int]:
+        return n not in needed, n
+
+    ready = sorted((n for n in todo if n not in waiting), key=first)
+    handed: dict[int, dict[str, bytes]] = {}
     made: dict[int, dict[str, bytes]] = {}
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            running: dict[Future[dict[str, bytes]], int] = {
-                pool.submit(_make_forked, n): n
-                for n in sorted((n for n in todo if n not in waiting), key=lambda n: n not in needed)}
-            while running:
+            running: dict[Future[dict[str, bytes]], int] = {}
+            while ready or running:
+                while ready and len(running) < workers:
+                    n = ready.pop(0)
+                    running[pool.submit(_make_forked, n, handed.pop(n, None))] = n
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in sorted(done, key=running.__getitem__):
                     n = running.pop(future)
                     made[n] = future.result()
                     for later in [m for m, need in waiting.items() if need == n]:
                         del waiting[later]
-                        running[pool.submit(_make_forked, later, made[n])] = later
+                        handed[later] = made[n]
+                        ready.append(later)
+                ready.sort(key=first)
             return made
     finally:
         _FORKED_PARTS = []

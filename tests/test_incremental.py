@@ -90,6 +90,7 @@ def test_an_event_title_redoes_its_list_page_the_story_pages_and_downloads_not_t
     site.edit("stories/alpha/events/e3.yaml", "Event number 3", "Event number three")
     assert site.rebuild_matches_clean() == {
         "event": 1, "event csv": 1, "event geojson": 1, "event kml": 1,  # that event's lines, no other
+        "event html": 1,  # its list entry: the other entries of its page are the last build's
         "story pages": 1, "list page": 1, "data.geojson": 1, "events.csv": 1, "data.kml": 1}
     assert site.memo.reuse.written == 6  # index.html, embed.html, events-2.html and the downloads
 
@@ -125,6 +126,12 @@ def test_an_edited_story_title_rebuilds_its_story_and_the_index(site):
     counts = site.rebuild_matches_clean()
     assert counts == {"story pages": 1, "list page": 2, "data.kml": 1, "oembed.json": 1, "preview.png": 1,
                       "index.html": 1, "feed.xml": 1}
+
+
+def test_an_edited_story_language_remakes_every_list_entry_of_the_story(site):
+    site.edit("stories/alpha/story.yaml", "byline: Desk", "byline: Desk\nlanguage: de")
+    counts = site.rebuild_matches_clean()  # dates, confidence and "Source:" in German on every page
+    assert counts["event html"] == 5 and counts["list page"] == 2 and "event" not in counts
 
 
 def test_edited_timeline_settings_replace_every_event_of_the_story(site):

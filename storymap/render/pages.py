@@ -75,13 +75,13 @@ class ListPage:
 
     number: int
     count: int  # how many list pages the story has
-    events: list[EventView]
+    items: Sequence[Markup]  # each event's entry (event_item)
     first: int  # 1-based position of its first event in the story
     total: int
 
     @property
     def last(self) -> int:
-        return self.first + len(self.events) - 1
+        return self.first + len(self.items) - 1
 
     @staticmethod
     def href(number: int) -> str:
@@ -121,13 +121,18 @@ def list_page_events(model: StoryModel, number: int) -> Sequence[TimedEvent]:
     return model.events[(number - 1) * LIST_PAGE_SIZE:number * LIST_PAGE_SIZE]
 
 
-def list_page(model: StoryModel, number: int) -> ListPage:
-    return ListPage(number, list_page_count(model), event_views(model, list_page_events(model, number)),
-                    (number - 1) * LIST_PAGE_SIZE + 1, len(model.events))
+def event_item(model: StoryModel, timed: TimedEvent) -> Markup:
+    """One event's entry in the list, the same on every page that holds it: entries are made
+    one by one so that serve's memo makes again only those of changed events."""
+    view, = event_views(model, (timed,))
+    return Markup(environment().get_template("partials/event.html").render(view=view, t=i18n.strings(model.story.language)))
 
 
-def list_pages(model: StoryModel) -> list[ListPage]:
-    return [list_page(model, number) for number in range(1, list_page_count(model) + 1)]
+def list_page(model: StoryModel, number: int, items: Sequence[Markup] | None = None) -> ListPage:
+    """List page `number`; `items`, when given, are its events' entries made before."""
+    if items is None:
+        items = [event_item(model, timed) for timed in list_page_events(model, number)]
+    return ListPage(number, list_page_count(model), items, (number - 1) * LIST_PAGE_SIZE + 1, len(model.events))
 
 
 def _story_context(model: StoryModel, base_url: str | None) -> dict:
@@ -179,13 +184,15 @@ def story_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
     return files
 
 
-def map_page_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
-    """index.html and embed.html (with the page's data and the first list page) and map.js."""
+def map_page_files(model: StoryModel, base_url: str | None,
+                   first_items: Sequence[Markup] | None = None) -> dict[str, bytes]:
+    """index.html and embed.html (with the page's data and the first list page) and map.js;
+    first_items: the first list page's entries, when made before."""
     env = environment()
     map_html, map_script = map_skeleton(model)
     script = (map_script + "\n").encode("utf-8")
     with_map = {**_story_context(model, base_url), **_map_context(model, map_html, script),
-                "page": list_page(model, 1)}
+                "page": list_page(model, 1, first_items)}
     # The first list page, in both pages: rendered once (a hundred events' entries).
     with_map["list_html"] = Markup(env.get_template("partials/event_list.html").render(**with_map))
     return {"index.html": env.get_template("story.html").render(**with_map).encode("utf-8"),
@@ -193,9 +200,10 @@ def map_page_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
             MAP_SCRIPT: script}
 
 
-def list_page_file(model: StoryModel, number: int, base_url: str | None) -> bytes:
-    """events-<number>.html, a list page after the first."""
-    page = list_page(model, number)
+def list_page_file(model: StoryModel, number: int, base_url: str | None,
+                   items: Sequence[Markup] | None = None) -> bytes:
+    """events-<number>.html, a list page after the first; items: its entries, when made before."""
+    page = list_page(model, number, items)
     template = environment().get_template("event_page.html")
     return template.render(**_story_context(model, base_url), page=page).encode("utf-8")
 

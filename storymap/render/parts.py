@@ -21,6 +21,8 @@ from collections.abc import Callable, Hashable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 
+from markupsafe import Markup
+
 from storymap.model import StoryModel
 from storymap.preview import picture
 from storymap.render import basefiles, exports, feeds, pages
@@ -71,7 +73,9 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
         Part(prefix + "pages", "story pages",
              key(settings, pieces, model.places, model.start, model.end, model.places_credit, model.map_credits,
                  base_url),
-             lambda: _prefixed(prefix, pages.map_page_files(model, base_url)), needs=prefix + "base",
+             lambda: _prefixed(prefix, pages.map_page_files(model, base_url,
+                                                            _items(model, pieces[:pages.LIST_PAGE_SIZE], memo))),
+             needs=prefix + "base",
              takes=lambda files: basefiles.take_files(model, _unprefixed(prefix, files))),
         Part(prefix + "data.geojson", "data.geojson", key(model.places, pieces),
              lambda: {prefix + "data.geojson": _geojson(model, pieces, memo)}),
@@ -83,7 +87,7 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
         held = pieces[(number - 1) * pages.LIST_PAGE_SIZE:number * pages.LIST_PAGE_SIZE]
         name = prefix + pages.ListPage.href(number)
         parts.append(Part(name, "list page", key(settings, number, count, len(model.events), held, base_url),
-                          functools.partial(_list_page, model, number, name, base_url)))
+                          functools.partial(_list_page, model, number, name, base_url, held, memo)))
     parts += [
         Part(prefix + "oembed.json", "oembed.json", key(settings, base_url),
              lambda: {prefix + "oembed.json": feeds.oembed(model, SITE_TITLE, base_url)}, heavy=False),
@@ -93,8 +97,18 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
     return parts
 
 
-def _list_page(model: StoryModel, number: int, name: str, base_url: str | None) -> dict[str, bytes]:
-    return {name: pages.list_page_file(model, number, base_url)}
+def _list_page(model: StoryModel, number: int, name: str, base_url: str | None, held: tuple[Piece, ...],
+               memo: RenderMemo | None) -> dict[str, bytes]:
+    return {name: pages.list_page_file(model, number, base_url, _items(model, held, memo))}
+
+
+def _items(model: StoryModel, held: tuple[Piece, ...], memo: RenderMemo | None) -> list[Markup] | None:
+    """The list entries of the events held, with a memo each made once per event and language
+    (an edit makes one entry again, not its page's 500); None without one: the page makes them."""
+    if memo is None:
+        return None
+    language = model.story.language
+    return [Markup(memo.fragment(p, "event html", language, lambda t: pages.event_item(model, t))) for p in held]
 
 
 def site_parts(models: list[StoryModel], base_url: str | None, memo: RenderMemo | None) -> list[Part]:

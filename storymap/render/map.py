@@ -27,10 +27,16 @@ def _stable_ids(element, prefix: str) -> None:
         _stable_ids(child, f"{prefix}_{number}")
 
 
+_LAST_BOUNDS: list = [None, None]  # the last model asked about and its bounds
+
+
 def view_bounds(model: StoryModel):
-    """Corners around every place and event the story draws."""
-    return bounds([point for t in model.events if t.geometry for point in t.geometry.points]
-                  + [(p.lat, p.lon) for p in model.places])
+    """Corners around every place and event the story draws. The map, the page data and the
+    base each ask for a model's, so the last one is kept (by identity: models are not hashed)."""
+    if _LAST_BOUNDS[0] is not model:
+        _LAST_BOUNDS[:] = [model, bounds([point for t in model.events if t.geometry for point in t.geometry.points]
+                                         + [(p.lat, p.lon) for p in model.places])]
+    return _LAST_BOUNDS[1]
 
 
 def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:

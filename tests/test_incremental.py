@@ -90,7 +90,7 @@ def test_an_event_title_redoes_its_list_page_the_story_pages_and_downloads_not_t
     site.edit("stories/alpha/events/e3.yaml", "Event number 3", "Event number three")
     assert site.rebuild_matches_clean() == {
         "event": 1, "event csv": 1, "event geojson": 1, "event kml": 1,  # that event's lines, no other
-        "event html": 1,  # its list entry: the other entries of its page are the last build's
+        "event html": 1, "event data": 1,  # its list entry and page-data row: the others are the last build's
         "story pages": 1, "list page": 1, "data.geojson": 1, "events.csv": 1, "data.kml": 1}
     assert site.memo.reuse.written == 6  # index.html, embed.html, events-2.html and the downloads
 
@@ -105,6 +105,12 @@ def test_an_added_event_file(site):
     counts = site.rebuild_matches_clean()
     assert counts["event"] == 1 and counts["list page"] == 2  # events-3.html changed, events-4.html is new
     assert counts["preview.png"] == 1 and "index.html" not in counts
+
+
+def test_an_event_before_the_first_moves_every_events_days_in_the_page_data(site):
+    site.project.write("stories/alpha/events/e0.yaml", alpha_event(1).replace("2023-09-01", "2023-08-20"))
+    counts = site.rebuild_matches_clean()  # the timeline starts earlier: each row's from and until change
+    assert counts["event"] == 1 and counts["event data"] == 6 and counts["event html"] == 1
 
 
 def test_a_removed_event_file(site):

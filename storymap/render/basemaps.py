@@ -22,7 +22,9 @@ def is_built_in(name: str) -> bool:
     return name == NATURAL_EARTH
 
 
+@lru_cache(maxsize=32)
 def provider(name: str) -> xyzservices.TileProvider:
+    """The tile provider of that name (looked up once: a lookup scans xyzservices' whole list)."""
     return xyzservices.providers.query_name(name)
 
 

@@ -10,8 +10,10 @@ key can only match when what the file is made from is equal: no digest that coul
 collide. To keep that cheap at 10,000 events, each event is looked up once per
 build in `pieces`: an event equal to one of the last build gets that build's Piece
 object back, so keys hold tuples of pieces that compare by identity, and a piece
-keeps the event's own fragments of the downloads (its GeoJSON line, CSV row and KML
-placemark), which the next build reuses when only other events changed.
+keeps the event's own fragments of the files (its GeoJSON line, CSV row and KML
+placemark, its list entry and its row of the page data), which the next build reuses
+when only other events changed: a file that holds the edited event is joined again
+from its events' fragments, one of them made anew.
 
 What depends on what (render/parts.py builds the keys):
 - the story's pages (index.html, embed.html, map.js: the page data): the whole model;
@@ -32,9 +34,12 @@ from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from storymap.model import StoryModel, TimedEvent
 from storymap.write import Reuse
+
+T = TypeVar("T")
 
 
 @dataclass(eq=False)
@@ -43,7 +48,7 @@ class Piece:
 
     timed: TimedEvent
     drawn: tuple | None  # what preview.png draws of it: (geometry, kind, confidence), None when not on the map
-    fragments: dict[Hashable, str] = field(default_factory=dict)  # (kind of fragment, parameter) -> text
+    fragments: dict[Hashable, Any] = field(default_factory=dict)  # (kind of fragment, parameter) -> text or row
 
 
 def _same(last: TimedEvent, timed: TimedEvent) -> bool:
@@ -108,8 +113,9 @@ class RenderMemo:
         last = self.groups.get(name)
         return last[1] if last is not None and last[0] == key else None
 
-    def fragment(self, piece: Piece, kind: str, parameter: Hashable, make: Callable[[TimedEvent], str]) -> str:
-        """One event's part of a download: made once per event and parameter (the story's language...)."""
+    def fragment(self, piece: Piece, kind: str, parameter: Hashable, make: Callable[[TimedEvent], T]) -> T:
+        """One event's part of a file (a download's line, its list entry, its page-data row): made
+        once per event and parameter (the story's language...)."""
         text = piece.fragments.get((kind, parameter))
         if text is None:
             text = piece.fragments[(kind, parameter)] = make(piece.timed)

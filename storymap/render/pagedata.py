@@ -24,10 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from storymap import i18n
-from storymap.model import OPEN_AT_START, Confidence, EventKind, PlaceKind, RouteMode, StoryModel
+from storymap.model import OPEN_AT_START, Confidence, EventKind, PlaceKind, RouteMode, StoryModel, TimedEvent
 
 FORMAT_VERSION = 1
 COORD_DIGITS = 5  # about a metre
@@ -71,39 +72,54 @@ def archive_day(address: str) -> dt.date | None:
     return None
 
 
-def page_data(model: StoryModel) -> dict:
+_KIND_NUMBER = {kind: n for n, kind in enumerate(EventKind)}
+_CONFIDENCE_NUMBER = {level: n for n, level in enumerate(Confidence)}
+
+
+def event_row(timed: TimedEvent, start: dt.date) -> tuple:
+    """One event's values for the page data's columns (id, title, kind, confidence, span, from,
+    until, where, its route or None, precision letter); where is its place's id, a point or
+    None, and the route's number is given when the rows are joined. serve keeps each row."""
+    event, geo = timed.event, timed.geometry
+    letter = event.when.start.precision[0]
+    route = None
+    if geo is None:
+        where: str | list[float] | None = None
+    elif geo.is_route:
+        where = None
+        route = {"mode": geo.mode, "approximate": geo.approximate, "lengthKm": geo.length_km,
+                 "path": [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)] for lat, lon in geo.points]}
+    elif timed.place is not None:
+        where = timed.place.id
+    else:
+        lat, lon = geo.points[0]
+        where = [round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)]
+    return (event.id, event.title, _KIND_NUMBER[event.kind], _CONFIDENCE_NUMBER[event.confidence],
+            int(event.when.is_span), (timed.visible_from - start).days,
+            None if timed.visible_until is None else (timed.visible_until - start).days,
+            where, route, letter.upper() if event.when.approximate else letter)
+
+
+def page_data(model: StoryModel, rows: Sequence[tuple] | None = None) -> dict:
+    """The page's data; rows: the events' event_row, when made before."""
     story = model.story
     strings = {**i18n.strings(story.language), **counted_strings(model)}
     place_index = {place.id: n for n, place in enumerate(model.places)}
+    if rows is None:
+        rows = [event_row(timed, model.start) for timed in model.events]
     routes: list[dict] = []
-    columns: dict[str, list] = {name: [] for name in
-                                ("id", "title", "kind", "confidence", "span", "from", "until", "geo")}
-    kind_number = {kind: n for n, kind in enumerate(EventKind)}
-    confidence_number = {level: n for n, level in enumerate(Confidence)}
-    precision = []
-    for timed in model.events:
-        event = timed.event
-        letter = event.when.start.precision[0]
-        precision.append(letter.upper() if event.when.approximate else letter)
-        columns["id"].append(event.id)
-        columns["title"].append(event.title)
-        columns["kind"].append(kind_number[event.kind])
-        columns["confidence"].append(confidence_number[event.confidence])
-        columns["span"].append(int(event.when.is_span))
-        columns["from"].append((timed.visible_from - model.start).days)
-        columns["until"].append(None if timed.visible_until is None else (timed.visible_until - model.start).days)
-        geo = timed.geometry
-        if geo is None:
-            columns["geo"].append(None)
-        elif geo.is_route:
-            columns["geo"].append({"route": len(routes)})
-            routes.append({"mode": geo.mode, "approximate": geo.approximate, "lengthKm": geo.length_km,
-                           "path": [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)] for lat, lon in geo.points]})
-        elif timed.place is not None:
-            columns["geo"].append(place_index[timed.place.id])
+    geo: list = []
+    for row in rows:
+        where, route = row[7], row[8]
+        if route is not None:
+            geo.append({"route": len(routes)})
+            routes.append(route)
         else:
-            lat, lon = geo.points[0]
-            columns["geo"].append([round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)])
+            geo.append(place_index[where] if isinstance(where, str) else where)
+    columns = dict(zip(("id", "title", "kind", "confidence", "span", "from", "until"),
+                       (list(column) for column in zip(*rows)) if rows else ([] for _ in range(7))))
+    columns["geo"] = geo
+    precision = "".join(row[9] for row in rows)
     return {
         "version": FORMAT_VERSION,
         "id": story.id,
@@ -128,7 +144,7 @@ def page_data(model: StoryModel) -> dict:
             "lon": [round(p.lon, COORD_DIGITS) for p in model.places],
         },
         "routes": routes,
-        "events": {**columns, "precision": "".join(precision)},
+        "events": {**columns, "precision": precision},
     }
 
 

@@ -164,9 +164,9 @@ def _share(model: StoryModel, base_url: str | None) -> dict:
             "modified": model.last_changed if model.last_changed != story.published else None}
 
 
-def _map_context(model: StoryModel, map_html: Markup, map_script: bytes) -> dict:
+def _map_context(model: StoryModel, map_html: Markup, map_script: bytes, rows: Sequence[tuple] | None) -> dict:
     story = model.story
-    data = pagedata.page_data(model)
+    data = pagedata.page_data(model, rows)
     data["listPageSize"] = LIST_PAGE_SIZE
     box = view_bounds(model)
     data["view"] = {"center": [story.map.center.lat, story.map.center.lon] if story.map.center else None,
@@ -184,14 +184,15 @@ def story_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
     return files
 
 
-def map_page_files(model: StoryModel, base_url: str | None,
-                   first_items: Sequence[Markup] | None = None) -> dict[str, bytes]:
+def map_page_files(model: StoryModel, base_url: str | None, first_items: Sequence[Markup] | None = None,
+                   data_rows: Sequence[tuple] | None = None) -> dict[str, bytes]:
     """index.html and embed.html (with the page's data and the first list page) and map.js;
-    first_items: the first list page's entries, when made before."""
+    first_items and data_rows: the first list page's entries and the events' page data, when
+    made before (serve's memo)."""
     env = environment()
     map_html, map_script = map_skeleton(model)
     script = (map_script + "\n").encode("utf-8")
-    with_map = {**_story_context(model, base_url), **_map_context(model, map_html, script),
+    with_map = {**_story_context(model, base_url), **_map_context(model, map_html, script, data_rows),
                 "page": list_page(model, 1, first_items)}
     # The first list page, in both pages: rendered once (a hundred events' entries).
     with_map["list_html"] = Markup(env.get_template("partials/event_list.html").render(**with_map))

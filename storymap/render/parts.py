@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from storymap.model import StoryModel
 from storymap.preview import picture
-from storymap.render import basefiles, exports, feeds, pages
+from storymap.render import basefiles, exports, feeds, pagedata, pages
 from storymap.render.memo import Piece, RenderMemo
 
 SITE_TITLE = "Story maps"
@@ -74,7 +74,8 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
              key(settings, pieces, model.places, model.start, model.end, model.places_credit, model.map_credits,
                  base_url),
              lambda: _prefixed(prefix, pages.map_page_files(model, base_url,
-                                                            _items(model, pieces[:pages.LIST_PAGE_SIZE], memo))),
+                                                            _items(model, pieces[:pages.LIST_PAGE_SIZE], memo),
+                                                            _data_rows(model, pieces, memo))),
              needs=prefix + "base",
              takes=lambda files: basefiles.take_files(model, _unprefixed(prefix, files))),
         Part(prefix + "data.geojson", "data.geojson", key(model.places, pieces),
@@ -100,6 +101,14 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
 def _list_page(model: StoryModel, number: int, name: str, base_url: str | None, held: tuple[Piece, ...],
                memo: RenderMemo | None) -> dict[str, bytes]:
     return {name: pages.list_page_file(model, number, base_url, _items(model, held, memo))}
+
+
+def _data_rows(model: StoryModel, pieces: tuple[Piece, ...], memo: RenderMemo | None) -> list[tuple] | None:
+    """The events' page data with a memo, each row made once per event and timeline start."""
+    if memo is None:
+        return None
+    start = model.start
+    return [memo.fragment(p, "event data", start, lambda t: pagedata.event_row(t, start)) for p in pieces]
 
 
 def _items(model: StoryModel, held: tuple[Piece, ...], memo: RenderMemo | None) -> list[Markup] | None:

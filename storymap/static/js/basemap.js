@@ -67,18 +67,16 @@ BaseMap.prototype.load = function (key, k, cell) {
 
 BaseMap.prototype.draw = function (key, k, cell, data) {
   var land = null, coast = null, borders = null;
+  // Paths are made from SVG path text: the files' steps are its relative line-tos, and one
+  // native parse beats a lineTo call per point (the world level has 26,000).
   if (data && data.land.length) {
-    land = new Path2D();
-    coast = new Path2D();
-    data.land.forEach(function (flat) {
-      var ring = points(flat);
-      tracePoints(land, ring, true);
-      coastOf(ring, data.clip).forEach(function (run) { tracePoints(coast, run, false); });
-    });
+    land = new Path2D(data.land.map(function (flat) { return stepsPath(flat) + 'z'; }).join(''));
+    var runs = [];
+    data.land.forEach(function (flat) { runs.push.apply(runs, coastOf(points(flat), data.clip)); });
+    coast = new Path2D(runs.map(function (run) { return 'M' + run.join('L'); }).join(''));
   }
   if (data && data.borders.length) {
-    borders = new Path2D();
-    data.borders.forEach(function (flat) { tracePoints(borders, points(flat), false); });
+    borders = new Path2D(data.borders.map(stepsPath).join(''));
   }
   this.cells[key] = {
     level: k, scale: data ? data.scale : 1, bounds: cell.bounds,
@@ -103,42 +101,64 @@ var BaseCanvas = L.Renderer.extend({
   },
 
   setCells: function (cells) {
+    var was = this._cells.length;
     this._cells = cells;
-    this.redraw();
+    if (cells.length && !was) { this._update(); } else { this.redraw(); }
   },
 
+  // A level with nothing in view keeps a 0x0 canvas: sizing one costs a few milliseconds at
+  // every pan and zoom, and at the world's zoom the two finer levels have nothing to draw.
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }
     L.Renderer.prototype._update.call(this);
+    if (!this._cells.length) {
+      this._container.width = this._container.height = 0;
+      return;
+    }
     fitCanvas(this);
     this.redraw();
   },
 
   redraw: function () {
-    if (!this._map || !this._ctx || !this._bounds) { return; }
+    if (!this._map || !this._ctx || !this._bounds || !this._container.width) { return; }
     var map = this._map, ctx = this._ctx, style = STYLES.basemap, ratio = window.devicePixelRatio || 1;
     var size = this._bounds.getSize(), zoom = map.getZoom(), origin = map.getPixelOrigin(), min = this._bounds.min;
     // world pixels per degree, and what to subtract from a world pixel for a canvas one
     var k = 256 * Math.pow(2, zoom) / 360, sx = origin.x + min.x, sy = origin.y + min.y;
     var area = L.latLngBounds(map.unproject(this._bounds.min.add(origin), zoom), map.unproject(this._bounds.max.add(origin), zoom));
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, size.x, size.y);
+    var shown = [];
     this._cells.forEach(function (cell) {
       cell.shifts.forEach(function (shift) {
         var bounds = shifted(cell.bounds, shift);
         if (!bounds.intersects(area)) { return; }
-        if (cell.sea) {
-          var a = map.project(bounds.getNorthWest(), zoom), b = map.project(bounds.getSouthEast(), zoom);
-          ctx.fillStyle = style.water;
-          ctx.fillRect(a.x - sx, a.y - sy, b.x - a.x, b.y - a.y);
-        }
         // file units (x: degrees east, y: Mercator degrees north, both times scale) to canvas pixels
         var toCanvas = new DOMMatrix([k / cell.scale, 0, 0, -k / cell.scale, (180 + shift) * k - sx, 180 * k - sy]);
-        if (cell.land) { ctx.fillStyle = style.land; ctx.fill(movedPath(cell.land, toCanvas), 'evenodd'); }
-        if (cell.coast) { strokeBase(ctx, movedPath(cell.coast, toCanvas), style.coast, style.coastWidth); }
-        if (cell.borders) { strokeBase(ctx, movedPath(cell.borders, toCanvas), style.border, style.borderWidth); }
+        shown.push({ cell: cell, bounds: bounds, paths: {}, toCanvas: toCanvas });
       });
     });
+    var path = function (piece, name) {
+      return piece.paths[name] || (piece.paths[name] = movedPath(piece.cell[name], piece.toCanvas));
+    };
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, size.x, size.y);
+    // In passes, each over every cell: the seas first (in whole pixels, a cell's sea covering
+    // no neighbour's land), then the land, outlined in its own colour so that two cells' land
+    // meets without a hairline of water, then the coasts and borders over both.
+    ctx.fillStyle = style.water;
+    shown.forEach(function (piece) {
+      if (!piece.cell.sea) { return; }
+      var a = map.project(piece.bounds.getNorthWest(), zoom), b = map.project(piece.bounds.getSouthEast(), zoom);
+      var x = Math.round(a.x - sx), y = Math.round(a.y - sy);
+      ctx.fillRect(x, y, Math.round(b.x - sx) - x, Math.round(b.y - sy) - y);
+    });
+    shown.forEach(function (piece) {
+      if (!piece.cell.land) { return; }
+      ctx.fillStyle = style.land;
+      ctx.fill(path(piece, 'land'), 'evenodd');
+      strokeBase(ctx, path(piece, 'land'), style.land, 1);
+    });
+    shown.forEach(function (piece) { if (piece.cell.coast) { strokeBase(ctx, path(piece, 'coast'), style.coast, style.coastWidth); } });
+    shown.forEach(function (piece) { if (piece.cell.borders) { strokeBase(ctx, path(piece, 'borders'), style.border, style.borderWidth); } });
   }
 });
 
@@ -162,10 +182,9 @@ function strokeBase(ctx, path, colour, width) {
   ctx.stroke(path);
 }
 
-function tracePoints(path, line, closed) {
-  path.moveTo(line[0][0], line[0][1]);
-  for (var i = 1; i < line.length; i++) { path.lineTo(line[i][0], line[i][1]); }
-  if (closed) { path.closePath(); }
+// [x, y, dx, dy, ...] as SVG path text: a move, then relative line-tos.
+function stepsPath(flat) {
+  return 'M' + flat[0] + ' ' + flat[1] + (flat.length > 2 ? 'l' + flat.slice(2).join(' ') : '');
 }
 
 // [x, y, dx, dy, ...] in file units to [[x, y], ...].

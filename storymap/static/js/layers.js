@@ -142,6 +142,20 @@ function drawRouteLines(ctx, lines, mode, alpha, plain, approximate, shift) {
   ctx.restore();
 }
 
+// A route's points in world pixels at this zoom, less those within a pixel of the last one
+// kept: the painted line is the same, and a zoomed-out view of thousands of routes paints
+// far fewer segments (a computed sea or rail line has a point every few kilometres).
+function pixelLine(path, project) {
+  var out = [], last = null;
+  for (var i = 0; i < path.length; i++) {
+    var xy = project(path[i][0], path[i][1]);
+    if (last && i < path.length - 1 && Math.abs(xy[0] - last[0]) + Math.abs(xy[1] - last[1]) < 1) { continue; }
+    out.push(xy);
+    last = xy;
+  }
+  return out;
+}
+
 function tracePath(ctx, points, shift) {
   ctx.beginPath();
   traceLine(ctx, points, shift);
@@ -316,7 +330,7 @@ var StoryCanvas = L.Renderer.extend({
     }
     this._projected = {
       places: placesXY,
-      routes: story.routes.map(function (route) { return route.path.map(function (p) { return project(p[0], p[1]); }); }),
+      routes: story.routes.map(function (route) { return pixelLine(route.path, project); }),
       xy: xy, spot: spot, spotSlot: new Int32Array(count)
     };
   },

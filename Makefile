@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers chromium fonts clean
+.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers chromium fonts bytecode clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -30,11 +30,16 @@ $(TEST_STAMP): $(TEST_LOCK) $(STAMP)
 	$(PIP) install --quiet --require-hashes -r $(TEST_LOCK)
 	touch $@
 
+# Our modules byte-compiled, as pip compiles installed packages: where PYTHONDONTWRITEBYTECODE is
+# set (CI machines) every build would compile them again. Quick when nothing changed.
+bytecode: $(STAMP)
+	$(PY) -m compileall -q storymap
+
 # make site BASE_URL=https://newsroom.github.io/story-maps/ for the feed's and oEmbed's absolute links.
-site: $(STAMP) fonts
+site: $(STAMP) fonts bytecode
 	$(PY) build.py $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
-check: $(STAMP)
+check: $(STAMP) bytecode
 	$(PY) build.py check
 
 # In CI (CI=true) the browser tests must run: install Debian's Chromium when missing.
@@ -104,7 +109,7 @@ basemap-layers: $(STAMP)
 picture: site
 	cp site/nk-russia-munitions-2023/preview.png docs/example-story.png
 
-serve: $(STAMP)
+serve: $(STAMP) bytecode
 	$(PY) build.py serve
 
 bench: $(TEST_STAMP)

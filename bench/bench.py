@@ -3,7 +3,7 @@
 
 Usage (from the project root, with the project's virtualenv):
 
-    python bench/bench.py                        # 10,000 then 100,000 events (about 15-25 minutes)
+    python bench/bench.py                        # 10,000 then 100,000 events (5 to 25 minutes)
     python bench/bench.py --events 10000         # one size; --events 1000,10000 for several
     python bench/bench.py --runs 5 --keep        # more runs; keep the generated files in bench/out/
     python bench/bench.py --folium-timeout 300   # give folium's page longer to load and draw
@@ -16,10 +16,11 @@ What it does, for each size in --events (runs: 3 up to 10,000 events, 1 above, o
    along GeoJSON route files, a few events with no place, in list files of 100 events,
    over 365 days, cumulative.
 2. Builds cold (a new output folder each run) with `python build.py --stories ... --data
-   ... --out ...` and measures the subprocess (bench/sites.py): wall time, peak memory
-   (the process tree's resident sets added up, and the largest single process's, polled
-   every 20 ms) and cores used (user + sys CPU time of it and its worker
-   processes, over the wall time).
+   ... --out ...` and measures the subprocess (bench/sites.py): wall time and cores used
+   (user + sys CPU time of it and its worker processes, over the wall time) and, in one
+   more build that is not timed, peak memory (the process tree's resident sets added up,
+   and the largest single process's, polled every 20 ms: the polling costs CPU that a
+   build using every core would lose, so the timed builds are not polled).
 3. Does the same for bench/folium_page.py, the folium.plugins.TimestampedGeoJson page a
    folium user would write for the same events.
 4. folium's page loads jQuery, Bootstrap, Font Awesome, Leaflet, TimeDimension, ...

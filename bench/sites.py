@@ -18,7 +18,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from synthetic import STORY_ID, Story
@@ -77,8 +77,9 @@ def process_tree_rss(root: int) -> tuple[int, int]:
     return total, largest
 
 
-def measured_run(command: list[str], what: str) -> BuildRun:
-    """Run a command from the project root and measure it; BenchError when it fails."""
+def measured_run(command: list[str], what: str, memory: bool = True) -> BuildRun:
+    """Run a command from the project root and measure it; BenchError when it fails. With memory,
+    its process tree's resident sets are polled every 20 ms (peaks 0 without)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = [0, 0]
@@ -90,7 +91,8 @@ def measured_run(command: list[str], what: str) -> BuildRun:
             peak[0], peak[1] = max(peak[0], total), max(peak[1], largest)
 
     poller = threading.Thread(target=poll, daemon=True)
-    poller.start()
+    if memory:
+        poller.start()
     output = [b"", b""]
     readers = [threading.Thread(target=lambda i=i, s=s: output.__setitem__(i, s.read()), daemon=True)
                for i, s in enumerate((process.stdout, process.stderr))]
@@ -99,7 +101,8 @@ def measured_run(command: list[str], what: str) -> BuildRun:
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     done.set()
-    poller.join()
+    if memory:
+        poller.join()
     for reader in readers:
         reader.join()
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -121,13 +124,23 @@ def build_command(builder: Path, story: Story, out: Path) -> list[str]:
 
 def build_both(story: Story, work: Path, runs: int) -> tuple[list[BuildRun], list[BuildRun], Path, Path]:
     """Build both sites `runs` times, each cold (a new output folder): (our runs, folium's runs,
-    our last site, folium's last site)."""
+    our last site, folium's last site). The timed runs are not polled: polling scans all of /proc
+    in this process every 20 ms, CPU that a build using both cores of a 2-core machine would lose
+    and folium's one-process build would not. Peak memory comes from one more run of each, polled."""
     ours_times: list[BuildRun] = []
     folium_times: list[BuildRun] = []
+    peaks = {}
+    for builder, what in ((OURS_BUILDER, "build.py"), (FOLIUM_BUILDER, "folium_page.py")):
+        out = work / f"site-memory-{builder.stem}"
+        polled = measured_run(build_command(builder, story, out), what)
+        peaks[builder] = (polled.max_rss, polled.tree_rss)
+        shutil.rmtree(out)
     for run in range(runs):
         ours_out, folium_out = work / f"site-ours-{run}", work / f"site-folium-{run}"
-        ours_times.append(measured_run(build_command(OURS_BUILDER, story, ours_out), "build.py"))
-        folium_times.append(measured_run(build_command(FOLIUM_BUILDER, story, folium_out), "folium_page.py"))
+        ours_times.append(replace(measured_run(build_command(OURS_BUILDER, story, ours_out), "build.py", False),
+                                  max_rss=peaks[OURS_BUILDER][0], tree_rss=peaks[OURS_BUILDER][1]))
+        folium_times.append(replace(measured_run(build_command(FOLIUM_BUILDER, story, folium_out), "folium_page.py",
+                                                 False), max_rss=peaks[FOLIUM_BUILDER][0], tree_rss=peaks[FOLIUM_BUILDER][1]))
         ours, folium = ours_times[-1], folium_times[-1]
         print(f"  build run {run + 1}/{runs}: ours {ours.seconds:.2f} s ({ours.cores:.2f} cores, peak "
               f"{ours.tree_rss / 1e6:.0f} MB), folium {folium.seconds:.2f} s (peak {folium.tree_rss / 1e6:.0f} MB)",

@@ -92,7 +92,9 @@ def test_an_event_title_redoes_its_list_page_the_story_pages_and_downloads_not_t
         "event": 1, "event csv": 1, "event geojson": 1, "event kml": 1,  # that event's lines, no other
         "event html": 1, "event data": 1,  # its list entry and page-data row: the others are the last build's
         "story pages": 1, "list page": 1, "data.geojson": 1, "events.csv": 1, "data.kml": 1}
-    assert site.memo.reuse.written == 6  # index.html, embed.html, events-2.html and the downloads
+    # events-2.html and the three downloads: the story's pages hold no title of a later list page's
+    # event (the page data has no titles), so they come out the same and are linked
+    assert site.memo.reuse.written == 4
 
 
 def test_an_event_on_the_first_list_page_redoes_no_other_list_page(site):

@@ -3,15 +3,18 @@
 It goes into the page once, inside <script type="application/json">, escaped
 so that no text in it can close the script element or start markup. Events
 are stored column by column (one list per field) to keep 10,000-event pages
-small. The text readers see (dates, descriptions, sources) is rendered on the
-server into the event list; the script shows it by cloning those DOM nodes.
+small. The text readers see (titles, dates, descriptions, sources) is rendered
+on the server into the event list, and only there: the script shows it by
+cloning those DOM nodes, and reads a title from the list page that holds the
+event (fetching it when need be). A 10,000-event page's data was a third
+titles.
 
     timeline: start/end (ISO), days, mode, windowDays, open (ISO: the day the page opens on)
     places:   columns id, name, kind, lat, lon  (the infrastructure layer)
     routes:   [{mode, approximate, lengthKm, path: [[lat, lon], ...]}]  (approximate: drawn as a
               band; lengthKm along the drawn line, whose words the event list shows)
     kinds, confidences: the names that the events' kind and confidence columns number
-    events:   columns id, title, kind, confidence, span (0/1),
+    events:   columns id, kind, confidence, span (0/1),
               from/until (visible days, counted from timeline start; until null
               = to the end), geo (null: not on the map; n: places[n];
               [lat, lon]: a point; {"route": n}: routes[n]);
@@ -77,9 +80,9 @@ _CONFIDENCE_NUMBER = {level: n for n, level in enumerate(Confidence)}
 
 
 def event_row(timed: TimedEvent, start: dt.date) -> tuple:
-    """One event's values for the page data's columns (id, title, kind, confidence, span, from,
-    until, where, its route or None, precision letter); where is its place's id, a point or
-    None, and the route's number is given when the rows are joined. serve keeps each row."""
+    """One event's values for the page data's columns (id, kind, confidence, span, from, until,
+    where, its route or None, precision letter); where is its place's id, a point or None, and
+    the route's number is given when the rows are joined. serve keeps each row."""
     event, geo = timed.event, timed.geometry
     letter = event.when.start.precision[0]
     route = None
@@ -94,7 +97,7 @@ def event_row(timed: TimedEvent, start: dt.date) -> tuple:
     else:
         lat, lon = geo.points[0]
         where = [round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)]
-    return (event.id, event.title, _KIND_NUMBER[event.kind], _CONFIDENCE_NUMBER[event.confidence],
+    return (event.id, _KIND_NUMBER[event.kind], _CONFIDENCE_NUMBER[event.confidence],
             int(event.when.is_span), (timed.visible_from - start).days,
             None if timed.visible_until is None else (timed.visible_until - start).days,
             where, route, letter.upper() if event.when.approximate else letter)
@@ -110,16 +113,16 @@ def page_data(model: StoryModel, rows: Sequence[tuple] | None = None) -> dict:
     routes: list[dict] = []
     geo: list = []
     for row in rows:
-        where, route = row[7], row[8]
+        where, route = row[6], row[7]
         if route is not None:
             geo.append({"route": len(routes)})
             routes.append(route)
         else:
             geo.append(place_index[where] if isinstance(where, str) else where)
-    columns = dict(zip(("id", "title", "kind", "confidence", "span", "from", "until"),
-                       (list(column) for column in zip(*rows)) if rows else ([] for _ in range(7))))
+    columns = dict(zip(("id", "kind", "confidence", "span", "from", "until"),
+                       (list(column) for column in zip(*rows)) if rows else ([] for _ in range(6))))
     columns["geo"] = geo
-    precision = "".join(row[9] for row in rows)
+    precision = "".join(row[8] for row in rows)
     return {
         "version": FORMAT_VERSION,
         "id": story.id,

@@ -46,3 +46,20 @@ def test_without_javascript_the_pages_are_linked(browser, sites):
     page.get_by_role("link", name="Next events").first.click()
     assert list_ids(page) == ["last-day"]
     context.close()
+
+
+def test_titles_of_events_on_pages_not_shown_come_with_their_page(open_page):
+    """The page data holds no titles: the walk's caption, the slider's name for a day and the
+    axis's tip read them from the list page that holds the event, fetched when need be."""
+    page, _ = open_page("paged", "window-rules/")
+    assert page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.title") is None
+    assert page.evaluate("document.querySelector('.event-list').dataset.page") == "1"
+    # The last event is on page 3: the caption names it once that page has come.
+    page.evaluate("storymap.setDate('2023-02-09'); storymap.next()")
+    wait_until(page, "document.querySelector('.timeline-caption-title').textContent === 'The last dated event'")
+    # Something in February (page 2) starts on 2023-02-01: the slider, focused there, names it.
+    page.evaluate("storymap.setDate('2023-02-01')")
+    page.focus("#timeline-slider")
+    wait_until(page, "document.querySelector('#timeline-slider').getAttribute('aria-valuetext')"
+                     ".endsWith(': Something in February')")
+    assert page.locator(".timeline-tip").inner_text().endswith(": Something in February")

@@ -38,5 +38,10 @@ def test_payloads_are_shown_literally(open_page):
         "</script><script>window.__xss='event-title'</script>"
     data = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent)")
     assert data["places"]["name"][0].startswith("</script><script>")
-    titles = dict(zip(data["events"]["id"], data["events"]["title"]))
+    assert "title" not in data["events"]  # titles are in the event list only, which the page reads
+    titles = page.evaluate("""Object.fromEntries([...document.querySelectorAll('.event-list li.event')]
+      .map(li => [li.dataset.id, li.querySelector('.event-title').textContent]))""")
     assert "\u2028" in titles["payload-two"] and "\u2029" in titles["payload-two"]
+    first = page.evaluate("storymap.setDate('2023-01-01'), storymap.next()")  # the walk's caption: from the list
+    assert page.locator(".timeline-caption-title").text_content() == titles[first]
+    assert page.evaluate("window.__xss") is None

@@ -76,8 +76,11 @@ function EventList(panel, timeline, selection, pageSize) {
   this.panel = panel;
   this.timeline = timeline;
   this.pageSize = pageSize || timeline.ids.length || 1;
-  // page number -> its <ol>, once seen
+  // page number -> its <ol>, once seen; and those being fetched
   this.pages = {};
+  this.fetching = {};
+  // event id -> title, from the list pages seen: the page data carries no titles (they come with the pages)
+  this.titles = new Map();
   this.ended = {};
   this.selectedId = null;
   this.marker = el('li', { className: 'event-now', 'aria-hidden': 'true' });
@@ -103,6 +106,7 @@ EventList.prototype.indexItems = function () {
   this.items = new Map();
   var nodes = this.list ? this.list.querySelectorAll('li.event') : [];
   for (var i = 0; i < nodes.length; i++) { this.items.set(nodes[i].getAttribute('data-id'), nodes[i]); }
+  this.learnTitles(this.list);
   this.ended = {};
   // e.g. the reading position watches the new page's items
   if (this.onItems) { this.onItems(); }
@@ -110,18 +114,49 @@ EventList.prototype.indexItems = function () {
 
 EventList.prototype.item = function (id) { return this.items.get(id) || null; };
 
+EventList.prototype.learnTitles = function (list) {
+  var nodes = list ? list.querySelectorAll('li.event') : [];
+  for (var i = 0; i < nodes.length; i++) {
+    var title = nodes[i].querySelector('.event-title');
+    this.titles.set(nodes[i].getAttribute('data-id'), title ? title.textContent : '');
+  }
+};
+
+// The event's title once a list page holding it has been seen, else null.
+EventList.prototype.titleOf = function (index) {
+  var title = this.titles.get(this.timeline.ids[index]);
+  return title === undefined ? null : title;
+};
+
+// The event's title, its list page fetched (not shown) when need be; '' when it cannot be.
+EventList.prototype.loadTitle = function (index) {
+  var self = this, known = this.titleOf(index);
+  if (known !== null || !this.list) { return Promise.resolve(known || ''); }
+  return this.fetchPage(this.pageOf(index)).then(function () { return self.titleOf(index) || ''; },
+    function () { return ''; });
+};
+
+// A list page's parts, fetched once (and its titles learnt).
+EventList.prototype.fetchPage = function (number) {
+  var self = this;
+  if (this.pages[number]) { return Promise.resolve(this.pages[number]); }
+  if (!this.fetching[number]) {
+    this.fetching[number] = fetchListPage(number).then(function (parts) {
+      self.pages[number] = parts;
+      self.learnTitles(parts.list);
+      return parts;
+    }, function (error) { delete self.fetching[number]; throw error; });
+  }
+  return this.fetching[number];
+};
+
 EventList.prototype.pageOf = function (index) { return Math.floor(index / this.pageSize) + 1; };
 
 // Resolves once the list shows the page (fetched the first time it is needed).
 EventList.prototype.showPage = function (number) {
   var self = this;
   if (!this.list || number === this.page) { return Promise.resolve(); }
-  var known = this.pages[number];
-  var ready = known ? Promise.resolve(known) : fetchListPage(number).then(function (parts) {
-    self.pages[number] = parts;
-    return parts;
-  });
-  return ready.then(function (parts) {
+  return this.fetchPage(number).then(function (parts) {
     var oldPager = self.panel.querySelector('.event-pager');
     self.list.replaceWith(parts.list);
     if (oldPager && parts.pager) { oldPager.replaceWith(parts.pager); }

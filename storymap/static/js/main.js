@@ -12,7 +12,7 @@ function StoryApp(map, data) {
   this.motion = new RouteMotion(data, this.selection).addTo(map);
   var listNode = document.querySelector('.event-list'), panel = listNode ? listNode.parentNode : null;
   this.list = new EventList(panel, this.timeline, this.selection, data.listPageSize);
-  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.selection, data);
+  this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.selection, data, this.list);
   var self = this;
   // Leaflet's bar is half to all of maxWidth: 110 px keeps an 11 px "1000 km" inside a half bar.
   L.control.scale({ maxWidth: 110 }).addTo(map);
@@ -67,9 +67,9 @@ StoryApp.prototype.select = function (index, openDetails) {
   var id = this.timeline.ids[index], item = this.list.item(id), self = this;
   var confidence = this.data.events.confidence[index];
   if (item) { this.showDetails(index, detailsNode(item, confidence)); return; }
-  // The event is on another page of the list: show its title, then the rest once that page is in.
+  // The event is on another page of the list: its title if known, then the rest once that page is in.
   this.showDetails(index, el('div', { className: 'sm-details' }, [
-    el('h3', { className: 'event-title', text: this.data.events.title[index] }),
+    el('h3', { className: 'event-title', text: this.list.titleOf(index) || '' }),
     el('p', { text: this.strings.loading })]));
   this.list.showPage(this.list.pageOf(index)).then(function () {
     if (self.selection.get() !== index) { return; }

@@ -6,14 +6,16 @@
 var PLAY_SPEEDS = [1, 2, 4];
 // per event: a base, per character of its title, at most
 var PLAY_PAUSE_MS = [2500, 40, 6500];
+// a title's length, for the pause, while its list page has not come
+var PLAY_UNKNOWN_TITLE_CHARS = 50;
 var ANNOUNCE_DELAY_MS = 600;
 // PageUp/PageDown: a week on shorter timelines, a month on longer
 var PAGE_STEP_WEEK_MAX_DAYS = 120;
 
 // The reader's moves go to the timeline (setDay), and the bar shows whatever
 // date the timeline fires ('datechange'), whoever moved it. data is the page's
-// data (strings, the events' precision column).
-function TimelineBar(root, timeline, selection, data) {
+// data (strings, the events' precision column); list the event list, which knows titles.
+function TimelineBar(root, timeline, selection, data, list) {
   var find = function (name) { return root.querySelector('.timeline-' + name); };
   this.timeline = timeline;
   this.selection = selection;
@@ -47,7 +49,7 @@ function TimelineBar(root, timeline, selection, data) {
   this.walk = null;
   // the event whose date precision the label follows; -1: a plain day
   this.labelEvent = -1;
-  this.ticks = new TimelineTicks(find('ticks'), timeline, data, this.labels);
+  this.ticks = new TimelineTicks(find('ticks'), timeline, data, this.labels, list);
   this.listen();
 }
 
@@ -108,8 +110,9 @@ TimelineBar.prototype.play = function () {
 TimelineBar.prototype.advance = function () {
   var self = this, id = this.walk.step(1);
   if (id === null) { this.stop(); return; }
-  var title = this.walk.app.data.events.title[this.selection.get()] || '';
-  var pause = Math.min(PLAY_PAUSE_MS[0] + PLAY_PAUSE_MS[1] * title.length, PLAY_PAUSE_MS[2]);
+  var title = this.walk.app.list.titleOf(this.selection.get());
+  var chars = title === null ? PLAY_UNKNOWN_TITLE_CHARS : title.length;
+  var pause = Math.min(PLAY_PAUSE_MS[0] + PLAY_PAUSE_MS[1] * chars, PLAY_PAUSE_MS[2]);
   this.timer = setTimeout(function () { self.advance(); }, pause / PLAY_SPEEDS[this.speed]);
 };
 
@@ -185,9 +188,12 @@ TimelineBar.prototype.render = function () {
 };
 
 // The focused slider's tip names the events of its day, unless the caption already names one.
+// On the slider: the tip, and the day's title fetched with its list page when not known yet
+// (the slider's value text then says it).
 TimelineBar.prototype.tipFocus = function () {
-  var selected = this.selection.get();
-  this.ticks.showTip(selected >= 0 && this.timeline.from[selected] === this.day ? -1 : this.day);
+  var selected = this.selection.get(), self = this, day = this.day;
+  this.ticks.showTip(selected >= 0 && this.timeline.from[selected] === day ? -1 : day);
+  this.ticks.whenNamed(day, function () { if (self.day === day) { self.render(); } });
 };
 
 TimelineBar.prototype.setSteps = function () {

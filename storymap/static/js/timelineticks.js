@@ -21,11 +21,13 @@ var TICKS_LABEL_Y = 56;
 // how near a tick the pointer names it
 var TICKS_HIT_PX = 6;
 
-function TimelineTicks(canvas, timeline, data, labels) {
+function TimelineTicks(canvas, timeline, data, labels, list) {
   this.canvas = canvas;
   this.timeline = timeline;
   this.spans = data.events.span;
-  this.titles = data.events.title;
+  // titles come from the list's pages (list.titleOf, loadTitle)
+  this.list = list;
+  this.tipDay = -1;
   this.labels = labels;
   this.month = utcFormatter(data.dateLocale, { month: 'short' });
   this.size = '';
@@ -65,9 +67,19 @@ TimelineTicks.prototype.draw = function () {
 };
 
 // Names of the events starting on a day ('' for none): the first title, and how many more.
+// A title whose list page has not come yet is '…' (whenNamed fetches it).
 TimelineTicks.prototype.names = function (day) {
-  var list = this.startsOn.get(day) || [];
-  return list.length ? this.titles[list[0]] + (list.length > 1 ? ' (+' + (list.length - 1) + ')' : '') : '';
+  var starting = this.startsOn.get(day) || [];
+  if (!starting.length) { return ''; }
+  var title = this.list.titleOf(starting[0]);
+  return (title === null ? '…' : title) + (starting.length > 1 ? ' (+' + (starting.length - 1) + ')' : '');
+};
+
+// Calls done once the day's first title, unknown now, has come with its list page.
+TimelineTicks.prototype.whenNamed = function (day, done) {
+  var starting = this.startsOn.get(day), list = this.list;
+  if (!starting || list.titleOf(starting[0]) !== null) { return; }
+  list.loadTitle(starting[0]).then(function () { if (list.titleOf(starting[0]) !== null) { done(); } });
 };
 
 // The tip over the rail: the events of the tick nearest x (px into the canvas), or none (x < 0).
@@ -84,7 +96,9 @@ TimelineTicks.prototype.point = function (x) {
 };
 
 TimelineTicks.prototype.showTip = function (day) {
-  var text = day < 0 ? '' : this.names(day), tip = this.tip;
+  var self = this, text = day < 0 ? '' : this.names(day), tip = this.tip;
+  this.tipDay = day;
+  if (day >= 0) { this.whenNamed(day, function () { if (self.tipDay === day) { self.showTip(day); } }); }
   tip.hidden = !text;
   if (!text) { return; }
   tip.textContent = this.labels.day(this.timeline.startMs + day * DAY_MS) + ': ' + text;

@@ -9,7 +9,7 @@ var WALK_FLY_SECONDS = 1.2;
 
 function GuidedWalk(app) {
   this.app = app;
-  this.caption = new Caption(document.querySelector('.timeline-caption'), app.data);
+  this.caption = new Caption(document.querySelector('.timeline-caption'), app.data, app.list);
   var self = this;
   app.selection.on('select', function (e) { self.caption.show(e.index); app.bar.setSteps(); });
   app.bar.walk = this;
@@ -86,9 +86,12 @@ GuidedWalk.prototype.fly = function (index) {
 
 // The caption: a polite live region naming the selected event, its date as
 // precisely as it is known and how sure the story is of it.
-function Caption(node, data) {
+function Caption(node, data, list) {
   this.node = node;
   this.data = data;
+  // titles come from the list's pages: one not seen yet is filled in when its page comes
+  this.list = list;
+  this.shown = -1;
   this.labels = new DateLabels(data.dateLocale, data.strings);
   this.startMs = parseIsoDay(data.timeline.start);
 }
@@ -97,9 +100,13 @@ Caption.prototype.show = function (index) {
   var node = this.node;
   if (!node) { return; }
   while (node.firstChild) { node.removeChild(node.firstChild); }
+  this.shown = index;
   if (index < 0) { return; }
-  var events = this.data.events, strings = this.data.strings;
-  node.appendChild(el('strong', { className: 'timeline-caption-title', text: events.title[index] }));
+  var events = this.data.events, strings = this.data.strings, self = this, known = this.list.titleOf(index);
+  var title = node.appendChild(el('strong', { className: 'timeline-caption-title', text: known || '' }));
+  if (known === null) {
+    this.list.loadTitle(index).then(function (text) { if (self.shown === index) { title.textContent = text; } });
+  }
   node.appendChild(el('span', { text: ' — ' + this.dateOf(index) + '. ' }));
   node.appendChild(el('span', { className: 'timeline-caption-confidence', text: strings['confidence_' + events.confidence[index]] + '.' }));
 };

@@ -16,6 +16,14 @@ PAYLOAD = "<img src=x onerror=window.__xss=1>"
 STRICT_POLICY = "script-src 'self'; style-src 'self'; connect-src 'self'"
 
 
+def close(context, page) -> None:
+    """The routes dropped first: the page polls the status all the time, and a route's fetch still
+    in flight when the context closes failed later, in whichever test ran next."""
+    page.unroute_all(behavior="ignoreErrors")
+    context.unroute_all(behavior="ignoreErrors")
+    context.close()
+
+
 def open_context(browser, errors: list[str]):
     """A browser context that reaches 127.0.0.1 only, adds STRICT_POLICY to pages, and collects errors."""
     context = browser.new_context()
@@ -85,7 +93,7 @@ def test_page_reloads_on_save_and_shows_problems_as_text(browser, tmp_path):
             assert page.locator("#event-arrival .event-title").inner_text() == OLD
             assert errors == []
         finally:
-            context.close()
+            close(context, page)
 
 
 def test_the_not_built_page_lists_problems_under_the_policy_and_reloads_when_fixed(browser, tmp_path):
@@ -113,7 +121,7 @@ def test_the_not_built_page_lists_problems_under_the_policy_and_reloads_when_fix
             # or script among them) fails the test.
             assert [e for e in errors if "status of 503" not in e] == []
         finally:
-            context.close()
+            close(context, page)
 
 
 def test_warnings_of_a_good_build_show_in_amber_over_the_page(browser, tmp_path):
@@ -140,4 +148,4 @@ def test_warnings_of_a_good_build_show_in_amber_over_the_page(browser, tmp_path)
             assert page.locator("#event-arrival .event-title").inner_text() == OLD
             assert errors == []
         finally:
-            context.close()
+            close(context, page)

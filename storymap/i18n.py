@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_skeleton
@@ -37,6 +39,13 @@ def strings(language: str) -> dict[str, str]:
     """Every interface text in the language (by key, as templates read them: t.play), English
     where the language has no catalog. Texts with a number in them: counted()."""
     return dict(_strings(language))
+
+
+@lru_cache(maxsize=64)
+def texts(language: str) -> Mapping[str, str]:
+    """strings(), read-only and made once a language: for what reads them once an event (each
+    list entry, each KML placemark), where a new dict each time was most of the work."""
+    return MappingProxyType(strings(language))
 
 
 def counted(key: str, number: int, language: str) -> str:

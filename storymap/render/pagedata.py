@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from storymap import i18n
@@ -79,10 +80,27 @@ _KIND_NUMBER = {kind: n for n, kind in enumerate(EventKind)}
 _CONFIDENCE_NUMBER = {level: n for n, level in enumerate(Confidence)}
 
 
-def event_row(timed: TimedEvent, start: dt.date) -> tuple:
-    """One event's values for the page data's columns (id, kind, confidence, span, from, until,
-    where, its route or None, precision letter); where is its place's id, a point or None, and
-    the route's number is given when the rows are joined. serve keeps each row."""
+# The page data's event columns, in their order there.
+COLUMNS = ("id", "kind", "confidence", "span", "from", "until")
+
+
+class EventRow(NamedTuple):
+    """One event's values for the page data: its COLUMNS, then where it is drawn (its place's id,
+    a point or None; a route's number is given when the rows are joined) and its date's precision."""
+
+    id: str
+    kind: int
+    confidence: int
+    span: int
+    start: int  # the column "from"
+    until: int | None
+    where: str | list[float] | None
+    route: dict | None
+    precision: str
+
+
+def event_row(timed: TimedEvent, start: dt.date) -> EventRow:
+    """An event's row (serve keeps each one)."""
     event, geo = timed.event, timed.geometry
     letter = event.when.start.precision[0]
     route = None
@@ -97,13 +115,13 @@ def event_row(timed: TimedEvent, start: dt.date) -> tuple:
     else:
         lat, lon = geo.points[0]
         where = [round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)]
-    return (event.id, _KIND_NUMBER[event.kind], _CONFIDENCE_NUMBER[event.confidence],
-            int(event.when.is_span), (timed.visible_from - start).days,
-            None if timed.visible_until is None else (timed.visible_until - start).days,
-            where, route, letter.upper() if event.when.approximate else letter)
+    return EventRow(event.id, _KIND_NUMBER[event.kind], _CONFIDENCE_NUMBER[event.confidence],
+                    int(event.when.is_span), (timed.visible_from - start).days,
+                    None if timed.visible_until is None else (timed.visible_until - start).days,
+                    where, route, letter.upper() if event.when.approximate else letter)
 
 
-def page_data(model: StoryModel, rows: Sequence[tuple] | None = None) -> dict:
+def page_data(model: StoryModel, rows: Sequence[EventRow] | None = None) -> dict:
     """The page's data; rows: the events' event_row, when made before."""
     story = model.story
     strings = {**i18n.strings(story.language), **counted_strings(model)}
@@ -113,16 +131,14 @@ def page_data(model: StoryModel, rows: Sequence[tuple] | None = None) -> dict:
     routes: list[dict] = []
     geo: list = []
     for row in rows:
-        where, route = row[6], row[7]
-        if route is not None:
+        if row.route is not None:
             geo.append({"route": len(routes)})
-            routes.append(route)
+            routes.append(row.route)
         else:
-            geo.append(place_index[where] if isinstance(where, str) else where)
-    columns = dict(zip(("id", "kind", "confidence", "span", "from", "until"),
-                       (list(column) for column in zip(*rows)) if rows else ([] for _ in range(6))))
+            geo.append(place_index[row.where] if isinstance(row.where, str) else row.where)
+    columns = {name: [row[n] for row in rows] for n, name in enumerate(COLUMNS)}
     columns["geo"] = geo
-    precision = "".join(row[8] for row in rows)
+    precision = "".join(row.precision for row in rows)
     return {
         "version": FORMAT_VERSION,
         "id": story.id,

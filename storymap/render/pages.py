@@ -125,7 +125,7 @@ def event_item(model: StoryModel, timed: TimedEvent) -> Markup:
     """One event's entry in the list, the same on every page that holds it: entries are made
     one by one so that serve's memo makes again only those of changed events."""
     view, = event_views(model, (timed,))
-    return Markup(environment().get_template("partials/event.html").render(view=view, t=i18n.strings(model.story.language)))
+    return Markup(environment().get_template("partials/event.html").render(view=view, t=i18n.texts(model.story.language)))
 
 
 def list_page(model: StoryModel, number: int, items: Sequence[Markup] | None = None) -> ListPage:
@@ -164,7 +164,8 @@ def _share(model: StoryModel, base_url: str | None) -> dict:
             "modified": model.last_changed if model.last_changed != story.published else None}
 
 
-def _map_context(model: StoryModel, map_html: Markup, map_script: bytes, rows: Sequence[tuple] | None) -> dict:
+def _map_context(model: StoryModel, map_html: Markup, map_script: bytes,
+                 rows: Sequence[pagedata.EventRow] | None) -> dict:
     story = model.story
     data = pagedata.page_data(model, rows)
     data["listPageSize"] = LIST_PAGE_SIZE
@@ -185,7 +186,7 @@ def story_files(model: StoryModel, base_url: str | None) -> dict[str, bytes]:
 
 
 def map_page_files(model: StoryModel, base_url: str | None, first_items: Sequence[Markup] | None = None,
-                   data_rows: Sequence[tuple] | None = None) -> dict[str, bytes]:
+                   data_rows: Sequence[pagedata.EventRow] | None = None) -> dict[str, bytes]:
     """index.html and embed.html (with the page's data and the first list page) and map.js;
     first_items and data_rows: the first list page's entries and the events' page data, when
     made before (serve's memo)."""

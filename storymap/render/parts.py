@@ -23,10 +23,10 @@ from dataclasses import dataclass, replace
 
 from markupsafe import Markup
 
-from storymap.model import StoryModel
+from storymap.model import StoryModel, TimedEvent
 from storymap.preview import picture
 from storymap.render import basefiles, exports, feeds, pagedata, pages
-from storymap.render.memo import Piece, RenderMemo
+from storymap.render.memo import Piece, RenderMemo, T
 
 SITE_TITLE = "Story maps"
 # A build of fewer events than this is made in one process: forking workers would cost more.
@@ -74,8 +74,9 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
              key(settings, pieces, model.places, model.start, model.end, model.places_credit, model.map_credits,
                  base_url),
              lambda: _prefixed(prefix, pages.map_page_files(model, base_url,
-                                                            _items(model, pieces[:pages.LIST_PAGE_SIZE], memo),
-                                                            _data_rows(model, pieces, memo))),
+                                                            _entries(model, pieces[:pages.LIST_PAGE_SIZE], memo),
+                                                            _fragments(memo, pieces, "event data", model.start,
+                                                                       lambda t: pagedata.event_row(t, model.start)))),
              needs=prefix + "base",
              takes=lambda files: basefiles.take_files(model, _unprefixed(prefix, files))),
         Part(prefix + "data.geojson", "data.geojson", key(model.places, pieces),
@@ -100,24 +101,21 @@ def story_parts(model: StoryModel, base_url: str | None, land: object, land_key:
 
 def _list_page(model: StoryModel, number: int, name: str, base_url: str | None, held: tuple[Piece, ...],
                memo: RenderMemo | None) -> dict[str, bytes]:
-    return {name: pages.list_page_file(model, number, base_url, _items(model, held, memo))}
+    return {name: pages.list_page_file(model, number, base_url, _entries(model, held, memo))}
 
 
-def _data_rows(model: StoryModel, pieces: tuple[Piece, ...], memo: RenderMemo | None) -> list[tuple] | None:
-    """The events' page data with a memo, each row made once per event and timeline start."""
+def _entries(model: StoryModel, held: tuple[Piece, ...], memo: RenderMemo | None) -> list[Markup] | None:
+    """The list entries of the events held (per language)."""
+    return _fragments(memo, held, "event html", model.story.language, lambda t: pages.event_item(model, t))
+
+
+def _fragments(memo: RenderMemo | None, pieces: tuple[Piece, ...], kind: str, parameter: Hashable,
+               make: Callable[[TimedEvent], T]) -> list[T] | None:
+    """The pieces' fragments of one kind with a memo, each made once per event and parameter
+    (an edit makes one again, not the 500 of its list page); None without one: the file makes them."""
     if memo is None:
         return None
-    start = model.start
-    return [memo.fragment(p, "event data", start, lambda t: pagedata.event_row(t, start)) for p in pieces]
-
-
-def _items(model: StoryModel, held: tuple[Piece, ...], memo: RenderMemo | None) -> list[Markup] | None:
-    """The list entries of the events held, with a memo each made once per event and language
-    (an edit makes one entry again, not its page's 500); None without one: the page makes them."""
-    if memo is None:
-        return None
-    language = model.story.language
-    return [Markup(memo.fragment(p, "event html", language, lambda t: pages.event_item(model, t))) for p in held]
+    return [memo.fragment(p, kind, parameter, make) for p in pieces]
 
 
 def site_parts(models: list[StoryModel], base_url: str | None, memo: RenderMemo | None) -> list[Part]:

@@ -82,6 +82,10 @@ function EventList(panel, timeline, selection, pageSize) {
   // event id -> title, from the list pages seen: the page data carries no titles (they come with the pages)
   this.titles = new Map();
   this.ended = {};
+  // The is-ended state still to be applied to items whose content the browser skips
+  // (content-visibility: auto, off screen; head.js notes which): restyling hundreds of
+  // unseen items delayed the frame that shows a new date.
+  this.pending = new Map();
   this.selectedId = null;
   this.marker = el('li', { className: 'event-now', 'aria-hidden': 'true' });
   this.list = panel ? panel.querySelector('.event-list') : null;
@@ -92,6 +96,11 @@ function EventList(panel, timeline, selection, pageSize) {
   timeline.on('datechange', function (e) { self.show(e.day); });
   selection.on('select', function (e) { self.select(e.id, e.reveal); });
   if (panel) {
+    // The event does not bubble: caught on its way down to each item.
+    panel.addEventListener('contentvisibilityautostatechange', function (e) {
+      if (!e.skipped) { self.applyPending(e.target); }
+    }, true);
+    window.addEventListener('beforeprint', function () { self.applyPending(); });
     panel.addEventListener('click', function (e) {
       var link = e.target.closest && e.target.closest('.event-pager a[data-page]');
       if (!link) { return; }
@@ -108,6 +117,7 @@ EventList.prototype.indexItems = function () {
   for (var i = 0; i < nodes.length; i++) { this.items.set(nodes[i].getAttribute('data-id'), nodes[i]); }
   this.learnTitles(this.list);
   this.ended = {};
+  this.pending.clear();
   // e.g. the reading position watches the new page's items
   if (this.onItems) { this.onItems(); }
 };
@@ -195,13 +205,28 @@ EventList.prototype.show = function (day) {
     if (!!this.ended[i] !== ended) {
       this.ended[i] = ended;
       var node = this.item(timeline.ids[i]);
-      if (node) { node.classList.toggle('is-ended', ended); }
+      if (node && node.storymapSkipped) { this.pending.set(node, ended); } else if (node) { this.pending.delete(node); node.classList.toggle('is-ended', ended); }
     }
+  }
+  if (this.pending.size && !this.pendingCall) {
+    var self = this, later = window.requestIdleCallback || function (f) { return setTimeout(f, 100); };
+    this.pendingCall = later(function () { self.pendingCall = null; self.applyPending(); }, { timeout: 1000 });
   }
   var before = next < 0 ? null : this.item(timeline.ids[next]);
   if (this.marker.parentNode !== this.list || this.marker.nextSibling !== before) {
     this.list.insertBefore(this.marker, before);
   }
+};
+
+// The is-ended state held back for one item coming into view, or for all.
+EventList.prototype.applyPending = function (node) {
+  var apply = function (ended, item) { item.classList.toggle('is-ended', ended); };
+  if (node) {
+    if (this.pending.has(node)) { apply(this.pending.get(node), node); this.pending.delete(node); }
+    return;
+  }
+  this.pending.forEach(apply);
+  this.pending.clear();
 };
 
 // Mark the item of the selected event; reveal brings it into view (see revealItem).

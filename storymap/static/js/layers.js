@@ -303,8 +303,8 @@ var StoryCanvas = L.Renderer.extend({
     // symbols' boxes, which labels keep clear of
     this._boxes = [];
     this._groups = [];
-    // by spot ('x,y'): how far from it its markers reach, which its label clears
-    this._reach = {};
+    // by spot (spotKey): how far from it its markers reach, which its label clears
+    this._reach = new Map();
     this._drawRoutes();
     this._drawPlaces();
     this._drawPoints();
@@ -328,9 +328,13 @@ var StoryCanvas = L.Renderer.extend({
       if (!column.has(row)) { column.set(row, count++); }
       spot[i] = column.get(row);
     }
+    // Routes that share a geometry share its path (pagedata.js): projected once.
+    var lines = new Map();
     this._projected = {
       places: placesXY,
-      routes: story.routes.map(function (route) { return pixelLine(route.path, project); }),
+      routes: story.routes.map(function (route) {
+        return lines.get(route.path) || lines.set(route.path, pixelLine(route.path, project)).get(route.path);
+      }),
       xy: xy, spot: spot, spotSlot: new Int32Array(count)
     };
   },
@@ -358,9 +362,10 @@ var StoryCanvas = L.Renderer.extend({
       var past = self._isPast(index), key = self._routeKey(index, past);
       if (!groups[key]) {
         var route = story.routes[geo.route], alpha = routeOpacity(story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
-        groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [] }; keys.push(key);
+        groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [], seen: new Set() }; keys.push(key);
       }
-      groups[key].lines.push(points);
+      // a line many events travel is painted once in its group: the same pixels, a fraction of the work
+      if (!groups[key].seen.has(points)) { groups[key].seen.add(points); groups[key].lines.push(points); }
       if (index === self._selected) {
         ctx.save(); tracePath(ctx, points, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
         ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
@@ -407,10 +412,10 @@ var StoryCanvas = L.Renderer.extend({
       if (group.length > 1 || n > RING_LIMIT) { crowds.push(group); return; }
       var ring = n > 1 ? 7 + 2 * n : 0;
       self._boxes.push(around([spot.x, spot.y], ring + 8));
-      self._reach[spotKey(spot)] = ring + 8;
+      self._reach.set(spotKey(spot), ring + 8);
       spot.members.forEach(function (index, k) {
         var angle = 2 * Math.PI * k / n - Math.PI / 2;
-        var x = spot.x + ring * Math.cos(angle), y = spot.y + ring * Math.sin(angle);
+        var x = n > 1 ? spot.x + ring * Math.cos(angle) : spot.x, y = n > 1 ? spot.y + ring * Math.sin(angle) : spot.y;
         var rank = ranks.of[((self._isPast(index) ? 0 : 1) * ranks.kinds + kinds[index]) * ranks.levels + levels[index]];
         (styles[rank] = styles[rank] || []).push(x, y);
         if (index === self._selected) { halo = [x, y]; }
@@ -454,7 +459,7 @@ var StoryCanvas = L.Renderer.extend({
     this._boxes.push(around([x, y], STYLES.point.crowdRadius + 3));
     // one name per group, at it
     var reach = { r: STYLES.point.crowdRadius + 4, at: [x, y], group: this._groups.length };
-    group.forEach(function (spot) { self._reach[spotKey(spot)] = reach; });
+    group.forEach(function (spot) { self._reach.set(spotKey(spot), reach); });
     this._groups.push({ x: x, y: y, count: count });
     // expand (the bounds to zoom to) is worked out when the marker is hit: few ever are.
     this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: null, spots: group.length < 2 ? null : group, min: min });
@@ -479,7 +484,7 @@ var StoryCanvas = L.Renderer.extend({
     this._labelOrder.forEach(function (i) {
       // Measured once: the font never changes.
       var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i], w = widths[i] = widths[i] || ctx.measureText(text).width;
-      var reach = self._reach[spotKey({ x: xy[0], y: xy[1] })], r = 10;
+      var reach = self._reach.get(spotKey({ x: xy[0], y: xy[1] })), r = 10;
       if (typeof reach === 'number') { r = Math.max(r, reach + 1); } else if (reach) {
         if (named[reach.group]) { return; }
         named[reach.group] = 1; xy = reach.at; r = reach.r;
@@ -622,10 +627,21 @@ function unionBox(a, b) { return a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1])
 // them (ports, railheads and depots before cities), then as written.
 function labelOrder(story) {
   var places = story.places, use = places.id.map(function () { return 0; }), rank = Object.keys(STYLES.placeKinds);
+  // A route's end is at a place when it is within 0.001 degrees of it: places filed by
+  // their 0.001-degree cell, so each end is compared with a few places, not all of them.
+  var cell = function (lat, lon) { return Math.floor(lat * 1000) + ',' + Math.floor(lon * 1000); }, byCell = new Map();
+  places.lat.forEach(function (lat, i) {
+    var key = cell(lat, places.lon[i]);
+    (byCell.get(key) || byCell.set(key, []).get(key)).push(i);
+  });
   var at = function (p) {
-    for (var i = 0; i < places.lat.length; i++) {
-      if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3) { use[i]++; return; }
+    var lat = Math.floor(p[0] * 1000), lon = Math.floor(p[1] * 1000), best = -1;
+    for (var d = 0; d < 9; d++) {
+      (byCell.get((lat + d % 3 - 1) + ',' + (lon + Math.floor(d / 3) - 1)) || []).forEach(function (i) {
+        if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3 && (best < 0 || i < best)) { best = i; }
+      });
     }
+    if (best >= 0) { use[best]++; }
   };
   story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });
   story.routes.forEach(function (route) { at(route.path[0]); at(route.path[route.path.length - 1]); });
@@ -634,7 +650,9 @@ function labelOrder(story) {
   });
 }
 
-function spotKey(spot) { return Math.round(spot.x) + ',' + Math.round(spot.y); }
+// A spot's whole pixel as one number (a canvas spans far less than 2,000,000 px either way):
+// thousands of spots a redraw, filed without making a string for each.
+function spotKey(spot) { return (Math.round(spot.x) + 2e6) * 4e6 + Math.round(spot.y) + 2e6; }
 function around(xy, r) { return [xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r]; }
 function inside(b, view) { return b[0] >= view[0] && b[1] >= view[1] && b[2] <= view[2] && b[3] <= view[3]; }
 function boxesOverlap(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }

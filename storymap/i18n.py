@@ -90,8 +90,14 @@ def format_length(km: float, mode: str, language: str) -> str | None:
     if km < 0.05:
         return None
     rounded = round(km, 1 - math.floor(math.log10(km)))
-    number = format_decimal(int(rounded) if rounded >= 10 else rounded, locale=date_locale(language))
-    return strings(language)[f"length_{mode}"].format(km=number)
+    return _length_text(int(rounded) if rounded >= 10 else rounded, mode, language)
+
+
+@lru_cache(maxsize=4096)
+def _length_text(number: float, mode: str, language: str) -> str:
+    """Made once per rounded length: two significant figures repeat often (a KML placemark and a
+    list entry each ask for every route's), and Babel's formatting was most of their time."""
+    return texts(language)[f"length_{mode}"].format(km=format_decimal(number, locale=date_locale(language)))
 
 
 @lru_cache(maxsize=65536)
@@ -103,7 +109,7 @@ def format_partial(value: PartialDate, language: str) -> str:
 
 @lru_cache(maxsize=65536)
 def format_when(when: When, language: str) -> str:
-    text = strings(language)
+    text = texts(language)
     start = format_partial(when.start, language)
     if not when.is_span:
         label = start

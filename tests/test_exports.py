@@ -169,7 +169,9 @@ def test_routes_carry_path_and_length_in_csv_and_kml(project):
 def test_page_data_draws_an_approximate_via_route_as_a_band_and_knows_its_length(project):
     from storymap.render import pagedata
 
+    from .pagedata_reading import decoded
+
     model = routes_model(project)
-    road, flight = pagedata.page_data(model)["routes"]
+    road, flight = decoded(pagedata.page_data(model))["routes"]
     assert (road["mode"], road["approximate"], road["lengthKm"]) == ("road", True, model.events[0].geometry.length_km)
     assert (flight["approximate"], len(flight["path"])) == (False, len(model.events[1].geometry.points))

@@ -11,6 +11,7 @@ from storymap.render.map import map_skeleton
 from storymap import pipeline
 
 from .conftest import FIXTURES
+from .pagedata_reading import decoded
 
 TINY = FIXTURES / "tiny"
 
@@ -30,7 +31,7 @@ def test_script_json_escapes_everything_that_could_end_the_script():
 
 
 def test_page_data_columns(tiny_model):
-    data = pagedata.page_data(tiny_model)
+    data = decoded(pagedata.page_data(tiny_model))
     events = data["events"]
     assert events["id"] == ["arrival", "rail-leg", "sea-leg", "statement"]
     assert data["timeline"] == {"start": "2023-09-01", "end": "2023-10-02", "days": 31,

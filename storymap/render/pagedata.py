@@ -11,30 +11,46 @@ titles.
 
     timeline: start/end (ISO), days, mode, windowDays, open (ISO: the day the page opens on)
     places:   columns id, name, kind, lat, lon  (the infrastructure layer)
-    routes:   [{mode, approximate, lengthKm, path: [[lat, lon], ...]}]  (approximate: drawn as a
-              band; lengthKm along the drawn line, whose words the event list shows)
-    kinds, confidences: the names that the events' kind and confidence columns number
-    events:   columns id, kind, confidence, span (0/1),
-              from/until (visible days, counted from timeline start; until null
-              = to the end), geo (null: not on the map; n: places[n];
-              [lat, lon]: a point; {"route": n}: routes[n]);
+    kinds, confidences, modes: the names that the columns events.kind, events.confidence and
+              routes.mode number
+    events:   columns id, from (visible day, counted from timeline start), until (null: to
+              the end; else the days it stays after from), geo (null: not on the map;
+              n >= 0: places[n]; -1 (POINT): the next point of events.points; -2 (ROUTE):
+              the next route of routes, whose routes are in event order);
+              kind, confidence, span (0/1): one digit per event, in a string;
               precision: one letter per event for the slider's honest label, the
               precision of its (start) date: d day, m month, y year; upper case
-              when the date is approximate ("dmMy" ...)
+              when the date is approximate ("dmMy" ...);
+              points: columns lat, lon, the points of events.geo in order
+    routes:   one per route event, in event order: mode, approximate (1: drawn as a band; one
+              digit each, in a string), path (-1 (NEXT): the next path of paths; n >= 0: paths' n-th path
+              again, as events drawn along one route file share its line)
+    paths:    the distinct lines routes are drawn along: vertices, all paths' vertices one after
+              another (n >= 0: places[n]'s coordinates; -1 (NEXT): the next of the columns
+              lat, lon); sizes, the number of vertices of each path; lengthKm, each path's
+              length along the drawn line, whose words the event list shows (the script
+              does not need it)
+
+The script (static/js/pagedata.js) decodes it once at load into the shapes its components
+read: routes[n] = {mode, approximate, lengthKm, path: [[lat, lon], ...]} and events.geo[i] =
+null | place index | [lat, lon] | {route: n}. Digits in strings, places named by their index
+and routes numbered by their order are what make the 10,000-event page's data small: 149 kB
+with gzip as one object per route and [lat, lon] per point, 122 kB so.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from storymap import i18n
-from storymap.model import OPEN_AT_START, Confidence, EventKind, PlaceKind, RouteMode, StoryModel, TimedEvent
+from storymap.model import (OPEN_AT_START, Confidence, EventKind, Place, PlaceKind, RouteMode, StoryModel,
+                            TimedEvent)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 COORD_DIGITS = 5  # about a metre
 
 # Strings the script needs; the rest of the interface is rendered on the server.
@@ -78,15 +94,26 @@ def archive_day(address: str) -> dt.date | None:
 
 _KIND_NUMBER = {kind: n for n, kind in enumerate(EventKind)}
 _CONFIDENCE_NUMBER = {level: n for n, level in enumerate(Confidence)}
+_MODE_NUMBER = {mode: n for n, mode in enumerate(RouteMode)}
+NEXT = -1  # routes.path and paths.vertices: the next entry of the table they refer to
+POINT, ROUTE = -1, -2  # events.geo: the next point, the next route
+
+LatLon = tuple[float, float]
 
 
-# The page data's event columns, in their order there.
-COLUMNS = ("id", "kind", "confidence", "span", "from", "until")
+class RouteRow(NamedTuple):
+    """A route event's route: its mode, whether it is drawn as a band, its length and its line,
+    rounded to COORD_DIGITS."""
+
+    mode: RouteMode
+    approximate: bool
+    length_km: float | None
+    path: tuple[LatLon, ...]
 
 
 class EventRow(NamedTuple):
-    """One event's values for the page data: its COLUMNS, then where it is drawn (its place's id,
-    a point or None; a route's number is given when the rows are joined) and its date's precision."""
+    """One event's values for the page data: where it is drawn (its place's id, a point, its
+    route or none of them; places and routes are numbered when the rows are joined) and the rest."""
 
     id: str
     kind: int
@@ -94,9 +121,13 @@ class EventRow(NamedTuple):
     span: int
     start: int  # the column "from"
     until: int | None
-    where: str | list[float] | None
-    route: dict | None
+    where: str | LatLon | None
+    route: RouteRow | None
     precision: str
+
+
+def _rounded(lat: float, lon: float) -> LatLon:
+    return round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)
 
 
 def event_row(timed: TimedEvent, start: dt.date) -> EventRow:
@@ -105,40 +136,84 @@ def event_row(timed: TimedEvent, start: dt.date) -> EventRow:
     letter = event.when.start.precision[0]
     route = None
     if geo is None:
-        where: str | list[float] | None = None
-    elif geo.is_route:
+        where: str | LatLon | None = None
+    elif geo.mode is not None:  # a route (geo.is_route)
         where = None
-        route = {"mode": geo.mode, "approximate": geo.approximate, "lengthKm": geo.length_km,
-                 "path": [[round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)] for lat, lon in geo.points]}
+        route = RouteRow(geo.mode, bool(geo.approximate), geo.length_km,
+                         tuple(_rounded(lat, lon) for lat, lon in geo.points))
     elif timed.place is not None:
         where = timed.place.id
     else:
-        lat, lon = geo.points[0]
-        where = [round(lat, COORD_DIGITS), round(lon, COORD_DIGITS)]
+        where = _rounded(*geo.points[0])
     return EventRow(event.id, _KIND_NUMBER[event.kind], _CONFIDENCE_NUMBER[event.confidence],
                     int(event.when.is_span), (timed.visible_from - start).days,
-                    None if timed.visible_until is None else (timed.visible_until - start).days,
+                    None if timed.visible_until is None else (timed.visible_until - timed.visible_from).days,
                     where, route, letter.upper() if event.when.approximate else letter)
+
+
+def _digits(numbers: Iterable[int]) -> str:
+    """One digit a number: every column written so has fewer than ten values."""
+    return "".join(map(str, numbers))
+
+
+class _Geo:
+    """The columns events.geo and events.points, and the tables routes and paths, as the rows are
+    joined in event order."""
+
+    def __init__(self, places: Sequence[Place]) -> None:
+        self.place_number = {place.id: n for n, place in enumerate(places)}
+        self.place_at: dict[LatLon, int] = {}
+        for n, place in enumerate(places):
+            self.place_at.setdefault(_rounded(place.lat, place.lon), n)
+        self.geo: list[int | None] = []
+        self.points: dict[str, list[float]] = {"lat": [], "lon": []}
+        self.routes: dict[str, list] = {"mode": [], "approximate": [], "path": []}
+        self.paths: dict[str, list] = {"vertices": [], "sizes": [], "lat": [], "lon": [], "lengthKm": []}
+        self.path_number: dict[tuple, int] = {}
+
+    def add(self, row: EventRow) -> None:
+        if row.route is not None:
+            self.geo.append(ROUTE)
+            self.add_route(row.route)
+        elif isinstance(row.where, str):
+            self.geo.append(self.place_number[row.where])
+        elif row.where is None:
+            self.geo.append(None)
+        else:
+            self.geo.append(POINT)
+            self.points["lat"].append(row.where[0])
+            self.points["lon"].append(row.where[1])
+
+    def add_route(self, route: RouteRow) -> None:
+        self.routes["mode"].append(_MODE_NUMBER[route.mode])
+        self.routes["approximate"].append(int(route.approximate))
+        key = (route.path, route.length_km)
+        known = self.path_number.get(key)
+        self.routes["path"].append(NEXT if known is None else known)
+        if known is not None:
+            return
+        self.path_number[key] = len(self.path_number)
+        paths = self.paths
+        for vertex in route.path:
+            place = self.place_at.get(vertex)
+            paths["vertices"].append(NEXT if place is None else place)
+            if place is None:
+                paths["lat"].append(vertex[0])
+                paths["lon"].append(vertex[1])
+        paths["sizes"].append(len(route.path))
+        paths["lengthKm"].append(route.length_km)
 
 
 def page_data(model: StoryModel, rows: Sequence[EventRow] | None = None) -> dict:
     """The page's data; rows: the events' event_row, when made before."""
     story = model.story
     strings = {**i18n.strings(story.language), **counted_strings(model)}
-    place_index = {place.id: n for n, place in enumerate(model.places)}
     if rows is None:
         rows = [event_row(timed, model.start) for timed in model.events]
-    routes: list[dict] = []
-    geo: list = []
+    geo = _Geo(model.places)
     for row in rows:
-        if row.route is not None:
-            geo.append({"route": len(routes)})
-            routes.append(row.route)
-        else:
-            geo.append(place_index[row.where] if isinstance(row.where, str) else row.where)
-    columns = {name: [row[n] for row in rows] for n, name in enumerate(COLUMNS)}
-    columns["geo"] = geo
-    precision = "".join(row.precision for row in rows)
+        geo.add(row)
+    routes = {**geo.routes, "mode": _digits(geo.routes["mode"]), "approximate": _digits(geo.routes["approximate"])}
     return {
         "version": FORMAT_VERSION,
         "id": story.id,
@@ -150,6 +225,7 @@ def page_data(model: StoryModel, rows: Sequence[EventRow] | None = None) -> dict
                      "windowDays": story.timeline.window_days, "open": opening_day(model).isoformat()},
         "kinds": [kind.value for kind in EventKind],
         "confidences": [level.value for level in Confidence],
+        "modes": [mode.value for mode in RouteMode],
         "strings": {key: strings[key] for key in SCRIPT_STRINGS},
         "legendLabels": {
             "places": {kind.value: strings[f"place_{kind}"] for kind in PlaceKind},
@@ -163,7 +239,11 @@ def page_data(model: StoryModel, rows: Sequence[EventRow] | None = None) -> dict
             "lon": [round(p.lon, COORD_DIGITS) for p in model.places],
         },
         "routes": routes,
-        "events": {**columns, "precision": precision},
+        "paths": geo.paths,
+        "events": {"id": [row.id for row in rows], "from": [row.start for row in rows],
+                   "until": [row.until for row in rows], "geo": geo.geo, "points": geo.points,
+                   "kind": _digits(row.kind for row in rows), "confidence": _digits(row.confidence for row in rows),
+                   "span": _digits(row.span for row in rows), "precision": "".join(row.precision for row in rows)},
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from ..pagedata_reading import read_page_data
 from .conftest import wait_until
 
 STORY = "nk-russia-munitions-2023/"
@@ -22,7 +23,7 @@ def overlapping(boxes: list) -> list:
 def test_the_last_day_draws_the_whole_story_and_names_do_not_collide(open_page, width, height):
     page, _ = open_page("example", STORY, width, height)
     page.evaluate("storymap.setDate('2100-01-01')")
-    data = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent)")
+    data = read_page_data(page)
     events = data["events"]
     drawn, visible = page.evaluate("[storymap.drawnEvents(), storymap.visibleEvents()]")
     located = [i for i, geo in enumerate(events["geo"]) if geo is not None]
@@ -48,8 +49,8 @@ def test_tikhoretsk_keeps_its_name_on_a_phone(open_page):
 @pytest.mark.parametrize("width,height", SIZES)
 def test_the_opening_view_holds_every_located_event(open_page, width, height):
     page, _ = open_page("example", STORY, width, height)
-    outside = page.evaluate("""() => {
-      const data = JSON.parse(document.getElementById('storymap-data').textContent), view = map_storymap.getBounds();
+    outside = page.evaluate("""(data) => {
+      const view = map_storymap.getBounds();
       const points = [];
       data.events.geo.forEach(geo => {
         if (geo === null) { return; }
@@ -58,7 +59,7 @@ def test_the_opening_view_holds_every_located_event(open_page, width, height):
         else { data.routes[geo.route].path.forEach(p => points.push(p)); }
       });
       return points.filter(p => !view.contains(p));
-    }""")
+    }""", read_page_data(page))
     assert outside == []
 
 

@@ -8,6 +8,7 @@ import json
 from storymap import i18n
 from storymap.styles import styles
 
+from ..pagedata_reading import read_page_data
 from .conftest import wait_until
 
 STORY = "nk-russia-munitions-2023/"
@@ -50,7 +51,7 @@ def test_legend_and_map_draw_in_the_colours_of_styles_json(open_page):
     # On each day an event appears, the map's canvas shows every visible event's kind colour
     # (at the opening view) and every unfaded route's mode colour (fitted to that route, which
     # may be a few pixels long at the opening view).
-    data = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent)")
+    data = read_page_data(page)
     opening = page.evaluate("[map_storymap.getCenter(), map_storymap.getZoom()]")
     start, seen = dt.date.fromisoformat(data["timeline"]["start"]), set()
     # The calls end in a block that returns nothing: setView and fitBounds return the map, which

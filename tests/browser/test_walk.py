@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 from storymap import pipeline
 
 from ..conftest import FIXTURES
+from ..pagedata_reading import read_page_data
 from .conftest import serve, wait_until
 from .test_embed import host  # noqa: F401 (the fixture: a host page on another origin)
 
@@ -27,13 +28,14 @@ def walk_order(page) -> list[str]:
 
 def anchor(page, event_id: str) -> list[float] | None:
     """Where an event is: its place or point, the middle of its route's box, or None (not on the map)."""
-    return page.evaluate("""(id) => { const data = JSON.parse(document.getElementById('storymap-data').textContent);
+    return page.evaluate("""([id, data]) => {
       const geo = data.events.geo[data.events.id.indexOf(id)];
       if (geo === null) { return null; }
       if (typeof geo === 'number') { return [data.places.lat[geo], data.places.lon[geo]]; }
       if (Array.isArray(geo)) { return geo; }
       const path = data.routes[geo.route].path, lats = path.map(p => p[0]), lons = path.map(p => p[1]);
-      return [(Math.min(...lats) + Math.max(...lats)) / 2, (Math.min(...lons) + Math.max(...lons)) / 2]; }""", event_id)
+      return [(Math.min(...lats) + Math.max(...lats)) / 2, (Math.min(...lons) + Math.max(...lons)) / 2]; }""",
+                         [event_id, read_page_data(page)])
 
 
 def shows(page, event_id: str) -> bool:

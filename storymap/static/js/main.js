@@ -258,16 +258,6 @@ function watchTiles(map, strings) {
   });
 }
 
-// The page's data as every component gets it: kinds and confidence levels by
-// name (the page has indexes into data.kinds and data.confidences), frozen
-// through and through. No component writes to it; each keeps its own state.
-function readPageData(node) {
-  var data = JSON.parse(node.textContent);
-  data.events.kind = data.events.kind.map(function (n) { return data.kinds[n]; });
-  data.events.confidence = data.events.confidence.map(function (n) { return data.confidences[n]; });
-  return deepFreeze(data);
-}
-
 // Arrays by index: a 10,000-event column is frozen without copying it.
 function deepFreeze(value) {
   var parts = Array.isArray(value) ? value : Object.values(value);

@@ -1,0 +1,54 @@
+// The page's data as every component gets it (storymap/render/pagedata.py writes it
+// compactly; its docstring has the format): kinds, confidence levels and modes by name,
+// events.geo[i] null | place index | [lat, lon] | {route: n}, routes[n] {mode,
+// approximate, lengthKm, path: [[lat, lon], ...]} (routes along one line share its path),
+// events.until counted from the timeline's start; frozen through and through. No
+// component writes to it; each keeps its own state.
+function readPageData(node) {
+  var data = JSON.parse(node.textContent), ev = data.events, routes = readRoutes(data);
+  var points = ev.points, place = 0, route = 0;
+  var named = function (names) { return function (digit) { return names[digit]; }; };
+  ev.kind = Array.from(ev.kind, named(data.kinds));
+  ev.confidence = Array.from(ev.confidence, named(data.confidences));
+  ev.span = Array.from(ev.span, Number);
+  ev.until = ev.until.map(function (days, i) { return days === null ? null : ev.from[i] + days; });
+  // -1: the next point, -2: the next route (pagedata.POINT, ROUTE)
+  ev.geo = ev.geo.map(function (geo) {
+    if (geo === -1) { geo = Object.freeze([points.lat[place], points.lon[place++]]); }
+    else if (geo === -2) { geo = Object.freeze({ route: route++ }); }
+    return geo;
+  });
+  data.routes = routes;
+  return freezeData(data);
+}
+
+// routes[n] from the tables routes and paths: -1 is the next entry of the table referred to
+// (pagedata.NEXT), a vertex n >= 0 is places[n].
+function readRoutes(data) {
+  var paths = data.paths, places = data.places, lines = [], vertex = 0, coordinate = 0;
+  paths.sizes.forEach(function (size) {
+    var line = [];
+    for (var end = vertex + size; vertex < end; vertex++) {
+      var n = paths.vertices[vertex];
+      line.push(Object.freeze(n === -1 ? [paths.lat[coordinate], paths.lon[coordinate++]] : [places.lat[n], places.lon[n]]));
+    }
+    lines.push(Object.freeze(line));
+  });
+  var table = data.routes, made = 0;
+  return table.path.map(function (n, i) {
+    if (n === -1) { n = made++; }
+    return Object.freeze({ mode: data.modes[table.mode[i]], approximate: table.approximate[i] === '1',
+      lengthKm: paths.lengthKm[n], path: lines[n] });
+  });
+}
+
+// deepFreeze (main.js), but what the readers above froze is frozen through already: not walked again.
+function freezeData(value) {
+  if (Object.isFrozen(value)) { return value; }
+  var parts = Array.isArray(value) ? value : Object.values(value);
+  Object.freeze(value);
+  for (var i = 0; i < parts.length; i++) {
+    if (parts[i] && typeof parts[i] === 'object') { freezeData(parts[i]); }
+  }
+  return value;
+}

@@ -1,0 +1,91 @@
+"""The page data's compact encoding (storymap/render/pagedata.py): places named by their index in
+route lines, one line for the routes that share it, points and routes in event order; and what it
+decodes to (tests/pagedata_reading.py, as the page script does in static/js/pagedata.js)."""
+from __future__ import annotations
+
+import json
+
+from storymap import pipeline
+from storymap.render import pagedata
+
+from .conftest import EVENT_YAML
+from .pagedata_reading import decoded
+
+ROUTE_FILE = {"type": "Feature", "properties": {},
+              "geometry": {"type": "LineString", "coordinates": [[130.29, 42.25], [104.123456, 52.2], [40.04, 45.89]]}}
+
+
+def event(day: int, where: str) -> str:
+    return EVENT_YAML.replace("2023-10-05", f"2023-10-{day:02}").replace("place: north-port", where)
+
+
+def mixed_model(project):
+    """In event order: a place, a road through a place and a point, a point, two events along one
+    route file (a line that starts and ends at places), an event not on the map, the road again."""
+    project.places()
+    project.write("data/routes/north-east.geojson", json.dumps(ROUTE_FILE))
+    road = "route: {mode: road, path: straight, via: [north-port, {lat: 44.123456, lon: 100.0}, east-depot]}"
+    project.story(events={
+        "a.yaml": event(1, "place: east-depot"),
+        "b.yaml": event(2, road),
+        "c.yaml": event(3, "at: {lat: 50.5, lon: 60.25}"),
+        "d.yaml": event(4, "route: {mode: rail, geometry: north-east}"),
+        "e.yaml": event(5, "route: {mode: rail, geometry: north-east, approximate: true}")
+                  .replace("date: 2023-10-05", "start: 2023-10-05\nend: 2023-10-09"),
+        "f.yaml": event(6, "place: north-port").replace("place: north-port\n", ""),
+        "g.yaml": event(7, road),
+    })
+    result = pipeline.check(project.stories, project.data)
+    assert not result.problems, [p.as_text() for p in result.problems]
+    return result.models[0]
+
+
+def test_routes_name_their_places_and_share_a_line(project):
+    model = mixed_model(project)
+    data = pagedata.page_data(model)
+    north, east = data["places"]["id"].index("north-port"), data["places"]["id"].index("east-depot")
+    assert data["events"]["geo"] == [east, pagedata.ROUTE, pagedata.POINT, pagedata.ROUTE, pagedata.ROUTE, None,
+                                     pagedata.ROUTE]
+    assert data["events"]["points"] == {"lat": [50.5], "lon": [60.25]}
+    # Two lines: the road's and the route file's, each written once; their ends are places.
+    assert data["paths"]["vertices"] == [north, pagedata.NEXT, east, north, pagedata.NEXT, east]
+    assert data["paths"]["sizes"] == [3, 3]
+    assert data["paths"]["lat"] == [44.12346, 52.2] and data["paths"]["lon"] == [100.0, 104.12346]
+    road, rail = str(data["modes"].index("road")), str(data["modes"].index("rail"))
+    assert data["routes"] == {"mode": road + rail + rail + road, "approximate": "0010",
+                              "path": [pagedata.NEXT, pagedata.NEXT, 1, 0]}
+    assert data["events"]["kind"] == "0" * 7 and data["events"]["span"] == "0000100"
+
+
+def test_the_page_data_decodes_to_every_events_place_point_and_line(project):
+    model = mixed_model(project)
+    data = decoded(json.loads(pagedata.script_json(pagedata.page_data(model))))
+    places, events = data["places"], data["events"]
+    assert events["id"] == [timed.event.id for timed in model.events]
+    for n, timed in enumerate(model.events):
+        geo, where = events["geo"][n], timed.geometry
+        if where is None:
+            assert geo is None
+        elif where.is_route:
+            route = data["routes"][geo["route"]]
+            assert route["path"] == [[round(lat, 5), round(lon, 5)] for lat, lon in where.points]
+            assert (route["mode"], route["approximate"], route["lengthKm"]) == \
+                   (where.mode, bool(where.approximate), where.length_km)
+        elif timed.place is not None:
+            assert places["id"][geo] == timed.place.id
+        else:
+            assert geo == [round(where.points[0][0], 5), round(where.points[0][1], 5)]
+    assert [route["path"][0] for route in data["routes"]] == [[42.25, 130.29]] * 4  # north-port's, by reference
+    assert events["until"][4] == events["from"][4] + 4  # to the span's end, counted from the start
+    assert events["until"][:4] == [None] * 4 and events["span"] == [0, 0, 0, 0, 1, 0, 0]
+
+
+def test_a_story_without_places_or_routes(project):
+    project.places()
+    project.story(events={"a.yaml": event(1, "at: {lat: -33.9, lon: 18.4}"),
+                          "b.yaml": event(2, "place: north-port").replace("place: north-port\n", "")})
+    data = pagedata.page_data(pipeline.check(project.stories, project.data).models[0])
+    assert data["places"]["id"] == [] and data["events"]["geo"] == [pagedata.POINT, None]
+    assert data["routes"] == {"mode": "", "approximate": "", "path": []}
+    assert data["paths"] == {"vertices": [], "sizes": [], "lat": [], "lon": [], "lengthKm": []}
+    assert decoded(data)["events"]["geo"] == [[-33.9, 18.4], None]

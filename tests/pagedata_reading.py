@@ -1,6 +1,6 @@
 """The page data as tests read it: the compact document pagedata.page_data writes (its docstring
 has the format), decoded here independently of the page script into plain columns: events.geo
-null | place index | [lat, lon] | {"route": n}, routes [{mode, approximate, lengthKm, path}],
+null | place index | [lat, lon] | {"route": n}, routes [{mode, approximate, path}],
 until counted from the timeline's start, and kind, confidence and span as numbers."""
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def _routes(data: dict) -> list[dict]:
     for mode, approximate, n in zip(table["mode"], table["approximate"], table["path"], strict=True):
         n = next(new_lines) if n == -1 else n
         routes.append({"mode": data["modes"][int(mode)], "approximate": approximate == "1",
-                       "lengthKm": paths["lengthKm"][n], "path": lines[n]})
+                       "path": lines[n]})
     assert next(new_lines, None) is None, "every path is a route's"
     return routes
 

@@ -69,8 +69,7 @@ def test_the_page_data_decodes_to_every_events_place_point_and_line(project):
         elif where.is_route:
             route = data["routes"][geo["route"]]
             assert route["path"] == [[round(lat, 5), round(lon, 5)] for lat, lon in where.points]
-            assert (route["mode"], route["approximate"], route["lengthKm"]) == \
-                   (where.mode, bool(where.approximate), where.length_km)
+            assert (route["mode"], route["approximate"]) == (where.mode, bool(where.approximate))
         elif timed.place is not None:
             assert places["id"][geo] == timed.place.id
         else:
@@ -87,5 +86,5 @@ def test_a_story_without_places_or_routes(project):
     data = pagedata.page_data(pipeline.check(project.stories, project.data).models[0])
     assert data["places"]["id"] == [] and data["events"]["geo"] == [pagedata.POINT, None]
     assert data["routes"] == {"mode": "", "approximate": "", "path": []}
-    assert data["paths"] == {"vertices": [], "sizes": [], "lat": [], "lon": [], "lengthKm": []}
+    assert data["paths"] == {"vertices": [], "sizes": [], "lat": [], "lon": []}
     assert decoded(data)["events"]["geo"] == [[-33.9, 18.4], None]

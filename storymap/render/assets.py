@@ -7,6 +7,7 @@ CDN fetches a changed file anew and keeps an unchanged one for as long as it lik
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,9 +30,9 @@ def assets() -> dict[str, bytes]:
     leaflet_dir = Path(leaflet.BASE_DIR)
     files = {
         "assets/leaflet.js": (leaflet_dir / "leaflet.js").read_bytes(),
-        "assets/leaflet.css": (leaflet_dir / "leaflet.css").read_bytes(),
+        "assets/leaflet.css": compact_css((leaflet_dir / "leaflet.css").read_text("utf-8")).encode("utf-8"),
         "assets/storymap.js": page_script(),
-        "assets/head.js": (STATIC / "js" / "head.js").read_bytes(),
+        "assets/head.js": _compact_script((STATIC / "js" / "head.js").read_text("utf-8")).encode("utf-8"),
         "assets/storymap.css": page_styles(),
         "assets/favicon.svg": (STATIC / "favicon.svg").read_bytes(),
         "favicon.ico": (STATIC / "favicon.ico").read_bytes(),
@@ -55,9 +56,40 @@ def page_script() -> bytes:
     return ("(function () {\n'use strict';\n" + "\n".join(parts) + "\n})();\n").encode("utf-8")
 
 
+# Characters that make one token when they meet: a comment between two of them is kept as a space.
+_WORD = re.compile(r"[\w\-\u0080-\U0010ffff]")
+
+
+def compact_css(source: str) -> str:
+    """The style sheet without its comments, indentation and blank lines: a quarter to a third
+    fewer bytes for phones. Strings are copied as they are (a '/*' in one is not a comment) and
+    line breaks are kept, so what the browser reads is the same rules. Same text, same output."""
+    out: list[str] = []
+    i, n = 0, len(source)
+    while i < n:
+        char = source[i]
+        if char in "\"'":  # a string, to its closing quote; a backslash escapes the next character
+            end = i + 1
+            while end < n and source[end] not in (char, "\n"):
+                end += 2 if source[end] == "\\" else 1
+            out.append(source[i:end + 1])
+            i = end + 1
+        elif source.startswith("/*", i):  # a comment, to its end (an unclosed one to the end, as CSS reads it)
+            end = source.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+            if out and out[-1] and i < n and _WORD.match(out[-1][-1]) and _WORD.match(source[i]):
+                out.append(" ")  # a/**/b is two tokens, not one
+        else:
+            out.append(char)
+            i += 1
+    lines = (line.strip() for line in "".join(out).splitlines())
+    return "\n".join(line for line in lines if line) + "\n"
+
+
 def page_styles() -> bytes:
-    parts = [f"/* --- {name} */\n" + (STATIC / "css" / name).read_text("utf-8") for name in STYLE_MODULES]
-    return "\n".join(parts).encode("utf-8")
+    """Our style modules, compacted, each after a line naming its file (for a reader of the bundle)."""
+    parts = [f"/* --- {name} */\n" + compact_css((STATIC / "css" / name).read_text("utf-8")) for name in STYLE_MODULES]
+    return "".join(parts).encode("utf-8")
 
 
 def asset_url(name: str, root: str) -> str:

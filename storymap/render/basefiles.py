@@ -4,15 +4,20 @@ site as the reader zooms (static/js/basemap.js). With `basemap: natural-earth`
 it is the whole map and no request leaves the site; under a tile provider it
 shows wherever tiles fail or are blocked.
 
-Three levels of detail, each clipped to the story and simplified to about a
-pixel at its closest zoom (naturalearth.py):
+Four levels of detail, each clipped to the story and simplified to about a
+pixel at its closest whole zoom (naturalearth.py):
 
-    level 0  zoom 0-3   the world once round the story, 1:50m
-    level 1  zoom 4-6   the story's box and 20 degrees round it, 1:50m, in cells of 30 degrees
-    level 2  zoom 7 on  the box and 4 degrees round it, 1:10m, in cells of 8 degrees
+    level 0  zoom 0-2   the world once round the story, 1:50m, coarse
+    level 1  zoom 3     the world once round the story, 1:50m
+    level 2  zoom 4-6   the story's box and 20 degrees round it, 1:50m, in cells of 30 degrees
+    level 3  zoom 7 on  the box and 4 degrees round it, 1:10m, in cells of 8 degrees
 
-Levels 1 and 2 are cut into cells so that a reader fetches only the cells in
-view; a cell with neither land nor border has no file.
+The world comes twice because a wide story opens below zoom 3, where the
+finer world file's detail is below a pixel: it loads the coarse file, a
+third the size gzipped, and from zoom 3 the page fetches the finer one in its
+place (never both for one view). Levels 2 and 3 are cut into cells so that a
+reader fetches only the cells in view; a cell with neither land nor border has
+no file.
 
 A file is JSON: {"scale": units per degree, "clip": [x0, y0, x1, y1], "land":
 [ring, ...], "borders": [line, ...]}, every ring and line a flat list of
@@ -21,8 +26,8 @@ northing at the equator's scale) times scale. A ring's edges along the clip
 rectangle are cuts, not coast: the page strokes the rest as coastline, so no
 coast is sent twice. The page's data gets the index: each level's smallest
 zoom, its area, its cells with their areas and files, and whether it wraps
-(level 0, which the page draws again a turn east and west, like tiles). Same story box, same
-bytes.
+(the world levels, which the page draws again a turn east and west, like tiles). Same story box,
+same bytes.
 """
 from __future__ import annotations
 
@@ -58,8 +63,15 @@ class Level:
     cell: float  # the level's area is cut into square cells this many degrees wide
 
 
+# A pixel is 360 / 256 / 2**zoom degrees: 0.35 at zoom 2, 0.18 at zoom 3. A level's tolerance is
+# about a pixel at its last whole zoom, so at the fractions above it (zoom snaps to quarters) a
+# line strays at most about one and a half pixels: 0.15 degrees at zoom 3.75, 0.35 at zoom 2.75.
+# The coarse world's scale of 5 puts its points on a grid of 0.2 degrees, half a pixel at zoom 2
+# and under one at 2.75 (for the benchmark's wide story, which opens at zoom 2.5, its file is 14
+# kB gzipped where the finer world's is 27 kB).
 LEVELS = (
-    Level(0, "50m", 0.15, 10, None, 360.0),  # a pixel at zoom 3 is 0.18 degrees
+    Level(0, "50m", 0.35, 5, None, 360.0),  # a pixel at zoom 2 is 0.35 degrees
+    Level(3, "50m", 0.15, 10, None, 360.0),  # a pixel at zoom 3 is 0.18 degrees
     Level(4, "50m", 0.02, 50, 20.0, 30.0),  # a pixel at zoom 6 is 0.022 degrees
     Level(7, "10m", 0.004, 500, 4.0, 8.0),  # 1:10m is quantised to 0.0036 degrees, a pixel at zoom 8.6
 )
@@ -77,7 +89,7 @@ def story_box(model: StoryModel) -> Rect:
 
 
 def level_area(level: Level, box: Rect) -> Rect:
-    """What a level covers round the story's box, on whole cells (the world once for level 0)."""
+    """What a level covers round the story's box, on whole cells (the world once for a world level)."""
     west, south, east, north = box
     if level.margin is None:
         middle = round((west + east) / 2)

@@ -27,15 +27,14 @@ titles.
               again, as events drawn along one route file share its line)
     paths:    the distinct lines routes are drawn along: vertices, all paths' vertices one after
               another (n >= 0: places[n]'s coordinates; -1 (NEXT): the next of the columns
-              lat, lon); sizes, the number of vertices of each path; lengthKm, each path's
-              length along the drawn line, whose words the event list shows (the script
-              does not need it)
+              lat, lon); sizes, the number of vertices of each path. (No lengths: the
+              event list says each route's length, and the script never needs it.)
 
 The script (static/js/pagedata.js) decodes it once at load into the shapes its components
-read: routes[n] = {mode, approximate, lengthKm, path: [[lat, lon], ...]} and events.geo[i] =
+read: routes[n] = {mode, approximate, path: [[lat, lon], ...]} and events.geo[i] =
 null | place index | [lat, lon] | {route: n}. Digits in strings, places named by their index
 and routes numbered by their order are what make the 10,000-event page's data small: 149 kB
-with gzip as one object per route and [lat, lon] per point, 122 kB so.
+with gzip as one object per route and [lat, lon] per point, 116 kB so.
 """
 from __future__ import annotations
 
@@ -102,12 +101,11 @@ LatLon = tuple[float, float]
 
 
 class RouteRow(NamedTuple):
-    """A route event's route: its mode, whether it is drawn as a band, its length and its line,
-    rounded to COORD_DIGITS."""
+    """A route event's route: its mode, whether it is drawn as a band and its line, rounded to
+    COORD_DIGITS."""
 
     mode: RouteMode
     approximate: bool
-    length_km: float | None
     path: tuple[LatLon, ...]
 
 
@@ -139,7 +137,7 @@ def event_row(timed: TimedEvent, start: dt.date) -> EventRow:
         where: str | LatLon | None = None
     elif geo.mode is not None:  # a route (geo.is_route)
         where = None
-        route = RouteRow(geo.mode, bool(geo.approximate), geo.length_km,
+        route = RouteRow(geo.mode, bool(geo.approximate),
                          tuple(_rounded(lat, lon) for lat, lon in geo.points))
     elif timed.place is not None:
         where = timed.place.id
@@ -168,7 +166,7 @@ class _Geo:
         self.geo: list[int | None] = []
         self.points: dict[str, list[float]] = {"lat": [], "lon": []}
         self.routes: dict[str, list] = {"mode": [], "approximate": [], "path": []}
-        self.paths: dict[str, list] = {"vertices": [], "sizes": [], "lat": [], "lon": [], "lengthKm": []}
+        self.paths: dict[str, list] = {"vertices": [], "sizes": [], "lat": [], "lon": []}
         self.path_number: dict[tuple, int] = {}
 
     def add(self, row: EventRow) -> None:
@@ -187,12 +185,11 @@ class _Geo:
     def add_route(self, route: RouteRow) -> None:
         self.routes["mode"].append(_MODE_NUMBER[route.mode])
         self.routes["approximate"].append(int(route.approximate))
-        key = (route.path, route.length_km)
-        known = self.path_number.get(key)
+        known = self.path_number.get(route.path)
         self.routes["path"].append(NEXT if known is None else known)
         if known is not None:
             return
-        self.path_number[key] = len(self.path_number)
+        self.path_number[route.path] = len(self.path_number)
         paths = self.paths
         for vertex in route.path:
             place = self.place_at.get(vertex)
@@ -201,7 +198,6 @@ class _Geo:
                 paths["lat"].append(vertex[0])
                 paths["lon"].append(vertex[1])
         paths["sizes"].append(len(route.path))
-        paths["lengthKm"].append(route.length_km)
 
 
 def page_data(model: StoryModel, rows: Sequence[EventRow] | None = None) -> dict:

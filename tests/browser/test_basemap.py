@@ -43,8 +43,8 @@ def opened(browser, site):
     as the page makes it; outside ones aborted when block_outside, as a strict CSP or no network would."""
     contexts = []
 
-    def opener(path: str, block_outside: bool):
-        context = browser.new_context(viewport={"width": 1000, "height": 700})
+    def opener(path: str, block_outside: bool, viewport: tuple[int, int] = (1000, 700)):
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         contexts.append(context)
         context.add_init_script(CSP_LISTENER)
         if block_outside:
@@ -68,23 +68,65 @@ def opened(browser, site):
 def test_natural_earth_draws_land_and_nothing_leaves_the_site(opened, site):
     page, requests, errors = opened("built-in-base/", block_outside=False)  # nothing blocked: nothing to block
     wait_until(page, BASE_DRAWN)
+    assert world_files(requests) == []  # a close story opens on its own cells, fetching no world file
     assert page.evaluate("document.querySelectorAll('.leaflet-tile-pane img').length") == 0
     assert "Natural Earth" in page.inner_text(".leaflet-control-attribution")
     page.evaluate("window.map_storymap.setView([42.9, 132.3], 9, {animate: false}); null")  # the 1:10m cells
-    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase2-pane') > 1000")
-    page.evaluate("window.map_storymap.setView([40, 120], 2, {animate: false}); null")  # the world, a turn each way
-    wait_until(page, BASE_DRAWN)
-    # Alaska and Chukotka: the world level's turn is centred on the story (Asia), so this view
-    # lies past its east end and only the copy a turn west draws it.
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase3-pane') > 1000")
+    page.evaluate("window.map_storymap.setView([40, 120], 2, {animate: false}); null")  # the coarse world, a turn each way
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase0-pane') > 1000")
+    # Alaska and Chukotka: the finer world level's turn is centred on the story (Asia), so this
+    # view lies past its east end and only the copy a turn west draws it.
     page.evaluate("window.map_storymap.setView([62, -168], 4, {animate: false}); null")
-    wait_until(page, BASE_DRAWN)
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase1-pane') > 1000")
     page.wait_for_timeout(300)  # time for any late request to show
     outside = [url for url in requests if not url.startswith(site.url)]
     base_files = [url for url in requests if "/basemap-" in url]
     print(f"natural-earth: {len(requests)} requests, {len(base_files)} of them base files, {len(outside)} outside")
     assert outside == []
-    assert any("/basemap-0.json" in url for url in base_files) and any("/basemap-2-" in url for url in base_files)
+    assert world_files(requests) == ["basemap-0.json", "basemap-1.json"]
+    assert any("/basemap-3-" in url for url in base_files)
     assert errors == [] and page.evaluate("window.__cspViolations") == []
+
+
+def world_files(requests: list[str]) -> list[str]:
+    """The world levels' files among the requests, in the order asked for."""
+    names = [url.rsplit("/", 1)[-1].split("?")[0] for url in requests]
+    return [name for name in names if name in ("basemap-0.json", "basemap-1.json")]
+
+
+def test_a_wide_story_fetches_the_world_file_of_its_zoom_only(opened):
+    """Below zoom 3 the coarse world alone; opened at zoom 3 or closer, the finer world alone;
+    zoomed in from the coarse, the finer one in its place."""
+    page, requests, errors = opened("wide-base/", block_outside=True)
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase0-pane') > 1000")
+    assert page.evaluate("window.map_storymap.getZoom()") < 3
+    page.wait_for_timeout(300)  # time for any late request to show
+    assert world_files(requests) == ["basemap-0.json"]
+    page.evaluate("window.map_storymap.setZoom(3, {animate: false}); null")
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase1-pane') > 1000")
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase0-pane') === 0")  # not drawn once the finer one is
+    assert world_files(requests) == ["basemap-0.json", "basemap-1.json"]
+    assert errors == []
+
+    page, requests, errors = opened("wide-base/", block_outside=True, viewport=(2000, 1400))
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase1-pane') > 1000")
+    assert 3 <= page.evaluate("window.map_storymap.getZoom()") < 4
+    page.wait_for_timeout(300)
+    assert world_files(requests) == ["basemap-1.json"]
+    assert errors == []
+
+
+def test_the_coarse_world_stays_while_the_finer_one_loads(opened):
+    """Zoomed in to 3 with the finer world's file not (yet) come, the land drawn stays."""
+    page, requests, errors = opened("wide-base/", block_outside=True)
+    wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase0-pane') > 1000")
+    page.route("**/basemap-1.json*", lambda route: route.abort())
+    page.evaluate("window.map_storymap.setZoom(3, {animate: false}); null")
+    wait_until(page, "performance.getEntriesByType('resource').some((e) => e.name.includes('basemap-1.json'))")
+    page.wait_for_timeout(300)
+    assert page.evaluate(f"({LAND_PIXELS})('.leaflet-smBase0-pane')") > 1000
+    assert page.evaluate(f"({LAND_PIXELS})('.leaflet-smBase1-pane')") == 0
 
 
 def test_with_every_tile_blocked_the_base_shows_beneath_the_tiles(opened, site):

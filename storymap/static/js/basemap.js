@@ -4,14 +4,15 @@
 // Each level of detail has a pane under the tiles (tilePane is at 200), finer
 // above coarser: a level's cells are drawn on their own sea, which hides the
 // coarser land beneath them. Coarser levels are drawn only where the finer
-// one ends, and no level finer than the zoom.
+// one ends, and no level finer than the zoom: below zoom 3 the coarse world
+// level alone, from zoom 3 the finer world level in its place.
 //
 // Each level is one canvas. A cell's lines are kept as Path2D objects in the
 // file's own units, which are Web Mercator: to the page's pixels is a scale and a
 // shift, so a redraw after a pan or zoom is a few native calls, where Leaflet's
-// SVG paths projected every one of the world level's 26,000 points again.
+// SVG paths projected every one of the finer world level's 26,000 points again.
 
-// The world level is one turn of the globe round the story: drawn a turn east and west too, like tiles.
+// A world level is one turn of the globe round the story: drawn a turn east and west too, like tiles.
 var WORLD_TURNS = [-360, 0, 360];
 
 function BaseMap(map, index) {
@@ -30,23 +31,32 @@ function BaseMap(map, index) {
   this.update();
 }
 
+// The levels from the finest the zoom allows to the first that covers the whole view (a world
+// level counts as covering any: it is drawn a turn east and west too). Coarser ones are not fetched; one
+// already drawn is shown beneath while a finer cell loads, so the land does not blink out.
 BaseMap.prototype.update = function () {
-  var map = this.map, zoom = map.getZoom(), view = map.getBounds(), wanted = {}, levels = this.index.levels;
+  var map = this.map, zoom = map.getZoom(), view = map.getBounds(), wanted = {}, spare = {}, levels = this.index.levels;
+  var into = wanted;
   for (var k = levels.length - 1; k >= 0; k--) {
     if (levels[k].minZoom > zoom) { continue; }
     var shifts = levels[k].wrap ? WORLD_TURNS : [0];
     levels[k].files.forEach(function (cell) {
       if (shifts.some(function (shift) { return shifted(cell.bounds, shift).intersects(view); })) {
-        wanted[cell.file || k + ':' + cell.bounds] = [k, cell];
+        into[cell.file || k + ':' + cell.bounds] = [k, cell];
       }
     });
-    if (L.latLngBounds(levels[k].bounds).contains(view)) { break; }
+    if (levels[k].wrap || L.latLngBounds(levels[k].bounds).contains(view)) { into = spare; }
   }
-  var shown = this.canvases.map(function () { return []; });
-  for (var name in wanted) {
-    var drawing = this.cells[name];
-    if (!drawing) { this.load(name, wanted[name][0], wanted[name][1]); }
-    else if (drawing !== true) { shown[drawing.level].push(drawing); }
+  var shown = this.canvases.map(function () { return []; }), waiting = false, name, drawing;
+  for (name in wanted) {
+    drawing = this.cells[name];
+    // an all-sea cell is drawn at once
+    if (!drawing) { this.load(name, wanted[name][0], wanted[name][1]); drawing = this.cells[name]; }
+    if (drawing && drawing !== true) { shown[drawing.level].push(drawing); } else { waiting = true; }
+  }
+  for (name in spare) {
+    drawing = this.cells[name];
+    if (waiting && drawing && drawing !== true) { shown[drawing.level].push(drawing); }
   }
   this.canvases.forEach(function (canvas, k) { canvas.setCells(shown[k]); });
 };
@@ -68,7 +78,7 @@ BaseMap.prototype.load = function (key, k, cell) {
 BaseMap.prototype.draw = function (key, k, cell, data) {
   var land = null, coast = null, borders = null;
   // Paths are made from SVG path text: the files' steps are its relative line-tos, and one
-  // native parse beats a lineTo call per point (the world level has 26,000).
+  // native parse beats a lineTo call per point (the finer world level has 26,000).
   if (data && data.land.length) {
     land = new Path2D(data.land.map(function (flat) { return stepsPath(flat) + 'z'; }).join(''));
     var runs = [];
@@ -107,7 +117,7 @@ var BaseCanvas = L.Renderer.extend({
   },
 
   // A level with nothing in view keeps a 0x0 canvas: sizing one costs a few milliseconds at
-  // every pan and zoom, and at the world's zoom the two finer levels have nothing to draw.
+  // every pan and zoom, and at the world's zoom the finer levels have nothing to draw.
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }
     L.Renderer.prototype._update.call(this);

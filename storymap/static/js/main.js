@@ -30,12 +30,13 @@ function StoryApp(map, data) {
   this.timeline.on('datechange', this.onDateChange, this);
   if (panel) { panel.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
-  // beneath the tiles, or the whole base
-  this.base = new BaseMap(map, data.base);
   watchTiles(map, this.strings);
   // next(), previous(), Play and the caption
   this.walk = new GuidedWalk(this);
   applyView(map, data.view, this.legend.getContainer());
+  // Beneath the tiles, or the whole base. Made once the view is the opening one: at folium's
+  // first fit, often a quarter zoom closer, it would fetch a world file the page never shows.
+  this.base = new BaseMap(map, data.base);
 }
 
 // The map, the list and the bar follow the date themselves; here a selected

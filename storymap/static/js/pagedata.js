@@ -1,7 +1,7 @@
 // The page's data as every component gets it (storymap/render/pagedata.py writes it
 // compactly; its docstring has the format): kinds, confidence levels and modes by name,
 // events.geo[i] null | place index | [lat, lon] | {route: n}, routes[n] {mode,
-// approximate, lengthKm, path: [[lat, lon], ...]} (routes along one line share its path),
+// approximate, path: [[lat, lon], ...]} (routes along one line share its path),
 // events.until counted from the timeline's start; frozen through and through. No
 // component writes to it; each keeps its own state.
 function readPageData(node) {
@@ -38,7 +38,7 @@ function readRoutes(data) {
   return table.path.map(function (n, i) {
     if (n === -1) { n = made++; }
     return Object.freeze({ mode: data.modes[table.mode[i]], approximate: table.approximate[i] === '1',
-      lengthKm: paths.lengthKm[n], path: lines[n] });
+      path: lines[n] });
   });
 }
 

@@ -7,20 +7,18 @@ leaves the previous site untouched.
 """
 from __future__ import annotations
 
-import functools
 import gc
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 from storymap.errors import Problems
-from storymap.geo import countries
 from storymap.geo.resolve import resolve
 from storymap.model import StoryModel
-from storymap.preview import fonts, picture
+from storymap.preview import picture
 from storymap.preview.geometry import NATURAL_EARTH
-from storymap.render import assets, basefiles, pages, parts, schema
+from storymap.render import assets, parts, schema
 from storymap.render.memo import RenderMemo
 from storymap.source.filecache import SourceCache
 from storymap.source.load import Progress, read_inputs
@@ -38,31 +36,14 @@ class BuildResult:
 
 
 def check(stories_dir: Path, data_dir: Path, progress: Progress | None = None,
-          source_cache: SourceCache | None = None, rendering: bool = False) -> BuildResult:
+          source_cache: SourceCache | None = None) -> BuildResult:
     """Read and check everything; write nothing. With a source cache (kept by serve between
-    builds), files unchanged since its last run are not parsed again. `rendering`: the files
-    will be made next (a cold build), so get them ready while other processes parse events."""
+    builds), files unchanged since its last run are not parsed again."""
     problems = Problems()
-    meanwhile = functools.partial(_get_ready, data_dir, rendering) if source_cache is None else None
-    inputs = read_inputs(stories_dir, data_dir, problems, progress, source_cache, meanwhile)
+    inputs = read_inputs(stories_dir, data_dir, problems, progress, source_cache)
     with collection_frozen(source_cache is None):
         models = resolve(inputs, problems) if not problems else []
     return BuildResult(problems, models, files_read=inputs.files_read)
-
-
-def _get_ready(data_dir: Path, rendering: bool) -> None:
-    """What the later stages would each do for themselves first, done in the build's own process
-    while a big story's events are parsed in others (it only waits for them then): modules imported,
-    files read, caches filled. The render's workers are forked after, so they start with all of it
-    where each did it again (the picture's matplotlib, the templates). A step that fails is done
-    again where it is needed, which reports why."""
-    steps: list[Callable[[], object]] = [countries.countries]  # resolve's places-outside-their-country check
-    if rendering:
-        steps += [functools.partial(picture.read_land, data_dir), picture.import_drawing, fonts.faces,
-                  basefiles.read_layers, pages.compile_templates]
-    for step in steps:
-        with suppress(Exception):
-            step()
 
 
 @contextmanager
@@ -120,7 +101,7 @@ def build(stories_dir: Path, data_dir: Path, out_dir: Path, base_url: str | None
     """With strict, warnings stop the build as problems do: nothing is written. serve passes the
     caches it keeps between builds: its source cache (files read before) and render memo."""
     check_output_dir(out_dir)  # a wrong --out is reported before any work
-    result = check(stories_dir, data_dir, progress, source_cache, rendering=True)
+    result = check(stories_dir, data_dir, progress, source_cache)
     if result.problems or (strict and result.problems.warnings):
         return result
     with collection_frozen(memo is None):

@@ -16,7 +16,6 @@ stamp in the PNG. matplotlib is imported only when a preview is drawn.
 """
 from __future__ import annotations
 
-import importlib
 import io
 import math
 from typing import Any
@@ -364,12 +363,6 @@ def _draw_detail(figure, ax, found, land: Land | None, detail, renderer) -> None
     inset.set_zorder(20)
     _draw_map(inset, found, land, box, width, renderer)
     inset.add_artist(Rectangle((0, 0), 1, 1, transform=inset.transAxes, zorder=30, clip_on=False, **frame))
-
-
-def import_drawing() -> None:
-    """Imports ahead the parts of matplotlib render() uses: most of a picture's time at 10,000 events."""
-    for name in ("backends.backend_agg", "collections", "figure", "patches", "patheffects", "style"):
-        importlib.import_module("matplotlib." + name)
 
 
 def render(model: StoryModel, land: Land | None) -> bytes:

@@ -109,12 +109,6 @@ def _cells(level: Level, area: Rect) -> list[Rect]:
     return [(x, y, min(x + level.cell, x1), min(y + level.cell, y1)) for y in reversed(ys) for x in xs]
 
 
-def read_layers() -> None:
-    """Each level's layers read and simplified ahead of the first story's base (naturalearth caches them)."""
-    for level in LEVELS:
-        naturalearth.layers(level.source, level.tolerance)
-
-
 @lru_cache(maxsize=8)
 def _bounds(source: str, tolerance: float, layer: str) -> Any:
     """The boxes of a layer's shapes, found once for every cell."""

@@ -46,14 +46,6 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def compile_templates() -> None:
-    """Every template compiled ahead of the first page (the environment keeps them): a build
-    does it once before forking the processes that make its pages, rather than in each."""
-    env = environment()
-    for name in env.list_templates(extensions=["html"]):
-        env.get_template(name)
-
-
 @dataclass(frozen=True)
 class SourceView:
     publisher: str

@@ -8,7 +8,6 @@ file is expected is a problem at that file.
 """
 from __future__ import annotations
 
-import functools
 import gc
 import os
 from contextlib import contextmanager
@@ -153,13 +152,12 @@ def _check_route_file(path: Path, data_dir: Path, problems: Problems) -> None:
 
 
 def read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress: Progress | None = None,
-                cache: SourceCache | None = None, meanwhile: Callable[[], None] | None = None) -> Inputs:
+                cache: SourceCache | None = None) -> Inputs:
     """Every input, read and checked. With a cache (serve keeps one between builds) a file
     unchanged since it was last read is not parsed again; without one, a fresh cache is used
-    for this run alone (its parallel reading of many event files included). `meanwhile` runs
-    in this process while other processes parse a story's event files (it must not raise)."""
+    for this run alone (its parallel reading of many event files included)."""
     with collection_paused():
-        return _read_inputs(stories_dir, data_dir, problems, progress, cache, meanwhile)
+        return _read_inputs(stories_dir, data_dir, problems, progress, cache)
 
 
 @contextmanager
@@ -177,7 +175,7 @@ def collection_paused() -> Iterator[None]:
 
 
 def _read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress: Progress | None,
-                 cache: SourceCache | None, meanwhile: Callable[[], None] | None) -> Inputs:
+                 cache: SourceCache | None) -> Inputs:
     inputs = Inputs(data_dir=data_dir, source_cache=cache)
     cache = cache if cache is not None else SourceCache()
     cache.start_run()
@@ -187,7 +185,7 @@ def _read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress
     inputs.files_read = (int((data_dir / "places.yaml").exists()) + int((data_dir / PLACES_CREDIT).exists())
                          + len(inputs.route_files))
     for directory in story_dirs(stories_dir):
-        story = read_story(directory, inputs, problems, progress, cache, meanwhile)
+        story = read_story(directory, inputs, problems, progress, cache)
         if story is not None:
             inputs.stories.append(story)
     cache.finish_run()
@@ -195,7 +193,7 @@ def _read_inputs(stories_dir: Path, data_dir: Path, problems: Problems, progress
 
 
 def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Progress | None = None,
-               cache: SourceCache | None = None, meanwhile: Callable[[], None] | None = None) -> Story | None:
+               cache: SourceCache | None = None) -> Story | None:
     story_file = directory / "story.yaml"
     shown = display_path(directory)
     before = len(problems)
@@ -216,7 +214,7 @@ def read_story(directory: Path, inputs: Inputs, problems: Problems, progress: Pr
     if values is not INVALID:
         places.update(index_places(values.get("places", ()), problems))
     events = read_events(directory, Context(problems, directory, places, set(inputs.route_files),
-                                            language=language), progress, cache, meanwhile)
+                                            language=language), progress, cache)
     inputs.files_read += len(event_files(directory))
     if values is INVALID or node is None or len(problems) > before:
         return None
@@ -252,12 +250,12 @@ def event_files(directory: Path) -> list[Path]:
 
 
 def read_events(directory: Path, ctx: Context, progress: Progress | None = None,
-                cache: SourceCache | None = None, meanwhile: Callable[[], None] | None = None) -> list[Event]:
+                cache: SourceCache | None = None) -> list[Event]:
     """A story's events, file by file in name order; with a cache, kept reads are used and many
     files are read in parallel processes (cachedread.py)."""
     files = event_files(directory)
     if cache is not None:
-        events = _read_events_cached(directory, files, ctx, progress, cache, meanwhile)
+        events = _read_events_cached(directory, files, ctx, progress, cache)
     else:
         events = []
         for number, path in enumerate(files, start=1):
@@ -269,26 +267,19 @@ def read_events(directory: Path, ctx: Context, progress: Progress | None = None,
 
 
 def _read_events_cached(directory: Path, files: list[Path], ctx: Context, progress: Progress | None,
-                        cache: SourceCache, also: Callable[[], None] | None = None) -> list[Event]:
+                        cache: SourceCache) -> list[Event]:
     shown = display_path(directory)
     lookups = Lookups(ctx.places, ctx.route_ids, ctx.language)
     reader = EventFileReader(directory, ctx.places, ctx.route_ids, ctx.language)
     counted = (lambda done, total: progress(done, total, f"reading {shown}")) if progress else None
     events: list[Event] = []
-    # With route files in --data, GDAL's reader will be needed: imported while the events are parsed,
-    # and then what the caller gave (a build: what its later stages would each do for themselves).
-    steps = ([routefiles.import_reader] if ctx.route_ids else []) + ([also] if also is not None else [])
-    meanwhile = functools.partial(_each, steps) if steps else None
+    # With route files in --data, GDAL's reader will be needed: imported while the events are parsed.
+    meanwhile = routefiles.import_reader if ctx.route_ids else None
     for path, read in zip(files, cachedread.read_many(cache, files, directory.parent,
                                                        lambda path: ("event", display_path(path), shown),
                                                        lookups, reader, counted, meanwhile)):
         events.extend(read.replay(ctx.problems, display_path(path)))
     return events
-
-
-def _each(steps: list[Callable[[], None]]) -> None:
-    for step in steps:
-        step()
 
 
 @dataclass

@@ -288,10 +288,13 @@ def test_legend_says_how_low_confidence_and_approximate_routes_look(open_page):
 def test_selected_route_moves_and_stops_when_deselected(open_page):
     page, _ = open_page("maplist", STORY)
     motion = page.locator(".sm-motion")
+    size = "(c => [c.width, c.height])(document.querySelector('.sm-motion'))"
     assert motion.count() == 1 and motion.get_attribute("data-moving") == "false"
+    assert page.evaluate(size) == [0, 0]  # idle: no canvas the story's size held for nothing
     count_frames(page)
     page.evaluate("storymap.focus('sketch-rail')")
     assert motion.get_attribute("data-moving") == "true"
+    assert page.evaluate(size) == page.evaluate("(c => [c.width, c.height])(document.querySelector('.sm-canvas'))")
     wait_until(page, "window.__frames > 20")  # frames keep coming while the route moves
     page.evaluate("storymap.focus('hill-works')")  # a point: nothing moves
     assert motion.get_attribute("data-moving") == "false"
@@ -301,6 +304,7 @@ def test_selected_route_moves_and_stops_when_deselected(open_page):
     page.evaluate("map_storymap.closePopup(); null")  # closing the details ends the selection
     assert selected_ids(page) == []
     assert motion.get_attribute("data-moving") == "false"
+    assert page.evaluate(size) == [0, 0]
     wait_until(page, FRAMES_SETTLED)
 
 

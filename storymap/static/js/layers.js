@@ -628,16 +628,16 @@ function unionBox(a, b) { return a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1])
 function labelOrder(story) {
   var places = story.places, use = places.id.map(function () { return 0; }), rank = Object.keys(STYLES.placeKinds);
   // A route's end is at a place when it is within 0.001 degrees of it: places filed by
-  // their 0.001-degree cell, so each end is compared with a few places, not all of them.
-  var cell = function (lat, lon) { return Math.floor(lat * 1000) + ',' + Math.floor(lon * 1000); }, byCell = new Map();
+  // their 0.001-degree cell (cellKey), so each end is compared with a few places, not all of them.
+  var byCell = new Map();
   places.lat.forEach(function (lat, i) {
-    var key = cell(lat, places.lon[i]);
+    var key = cellKey(Math.floor(lat * 1000), Math.floor(places.lon[i] * 1000));
     (byCell.get(key) || byCell.set(key, []).get(key)).push(i);
   });
   var at = function (p) {
     var lat = Math.floor(p[0] * 1000), lon = Math.floor(p[1] * 1000), best = -1;
     for (var d = 0; d < 9; d++) {
-      (byCell.get((lat + d % 3 - 1) + ',' + (lon + Math.floor(d / 3) - 1)) || []).forEach(function (i) {
+      (byCell.get(cellKey(lat + d % 3 - 1, lon + Math.floor(d / 3) - 1)) || []).forEach(function (i) {
         if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3 && (best < 0 || i < best)) { best = i; }
       });
     }

@@ -47,8 +47,7 @@ var RouteMotion = L.Renderer.extend({
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }
     L.Renderer.prototype._update.call(this);
-    // also clears it
-    fitCanvas(this);
+    this._fit();
     this._box = null;
     this._project();
     // no blank frame after a pan
@@ -85,9 +84,16 @@ var RouteMotion = L.Renderer.extend({
   _sync: function () {
     var run = !!this._map && this._route >= 0 && document.visibilityState !== 'hidden' &&
       !(this._reduce && this._reduce.matches);
-    if (run && !this._frame) { this._frame = requestAnimationFrame(this._tick); }
-    if (!run && this._frame) { cancelAnimationFrame(this._frame); this._frame = null; this._clear(); }
+    if (run && !this._frame) { this._frame = requestAnimationFrame(this._tick); this._fit(); }
+    if (!run && this._frame) { cancelAnimationFrame(this._frame); this._frame = null; this._clear(); this._fit(); }
     if (this._container) { this._container.setAttribute('data-moving', String(run)); }
+  },
+
+  // The canvas covers the bounds while something moves, and is 0 x 0 otherwise (also clearing
+  // it): an idle canvas the size of the story's is megabytes of a phone's memory for nothing.
+  _fit: function () {
+    if (!this._bounds || !this._container) { return; }
+    if (this._frame) { fitCanvas(this); } else { this._container.width = this._container.height = 0; }
   },
 
   _tick: function (now) {
@@ -99,7 +105,7 @@ var RouteMotion = L.Renderer.extend({
   _draw: function (now) {
     var ctx = this._ctx, line = this._line, r = MOTION.radius, size = this._bounds.getSize();
     this._clear();
-    if (!line) { return; }
+    if (!line || !this._container.width) { return; }
     var mode = STYLES.routeModes[this._story.routes[this._route].mode];
     var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     ctx.beginPath();

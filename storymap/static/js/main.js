@@ -259,8 +259,11 @@ function watchTiles(map, strings) {
   });
 }
 
-// Arrays by index: a 10,000-event column is frozen without copying it.
+// Arrays by index: a 10,000-event column is frozen without copying it. What is frozen already
+// was frozen through when it was made (pagedata.js freezes each point and route as it reads
+// it): not walked again.
 function deepFreeze(value) {
+  if (Object.isFrozen(value)) { return value; }
   var parts = Array.isArray(value) ? value : Object.values(value);
   Object.freeze(value);
   for (var i = 0; i < parts.length; i++) {

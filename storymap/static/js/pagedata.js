@@ -19,7 +19,7 @@ function readPageData(node) {
     return geo;
   });
   data.routes = routes;
-  return freezeData(data);
+  return deepFreeze(data);
 }
 
 // routes[n] from the tables routes and paths: -1 is the next entry of the table referred to
@@ -40,15 +40,4 @@ function readRoutes(data) {
     return Object.freeze({ mode: data.modes[table.mode[i]], approximate: table.approximate[i] === '1',
       path: lines[n] });
   });
-}
-
-// deepFreeze (main.js), but what the readers above froze is frozen through already: not walked again.
-function freezeData(value) {
-  if (Object.isFrozen(value)) { return value; }
-  var parts = Array.isArray(value) ? value : Object.values(value);
-  Object.freeze(value);
-  for (var i = 0; i < parts.length; i++) {
-    if (parts[i] && typeof parts[i] === 'object') { freezeData(parts[i]); }
-  }
-  return value;
 }

@@ -121,11 +121,7 @@ var BaseCanvas = L.Renderer.extend({
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }
     L.Renderer.prototype._update.call(this);
-    if (!this._cells.length) {
-      this._container.width = this._container.height = 0;
-      return;
-    }
-    fitCanvas(this);
+    fitCanvas(this, !this._cells.length);
     this.redraw();
   },
 

@@ -190,8 +190,10 @@ function traceArrowhead(ctx, x, y, angle) {
   ctx.moveTo(tip[0], tip[1]); ctx.lineTo(left[0], left[1]); ctx.lineTo(right[0], right[1]); ctx.closePath();
 }
 
-// A renderer's canvas over its bounds (the view and some padding), sharp on high-density screens.
-function fitCanvas(renderer) {
+// A renderer's canvas over its bounds (the view and some padding), sharp on high-density screens;
+// empty: 0 x 0, for a canvas with nothing to draw (a full-size one is megabytes of a phone's memory).
+function fitCanvas(renderer, empty) {
+  if (empty) { renderer._container.width = renderer._container.height = 0; return; }
   var size = renderer._bounds.getSize(), ratio = window.devicePixelRatio || 1, canvas = renderer._container;
   L.DomUtil.setPosition(canvas, renderer._bounds.min);
   canvas.width = Math.round(size.x * ratio);
@@ -538,23 +540,35 @@ var StoryCanvas = L.Renderer.extend({
 function groupSpots(spots, gap) {
   var cells = new Map(), groups = [];
   spots.forEach(function (spot) {
-    var cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap), found = null;
-    for (var d = 0; d < 9 && !found; d++) {
-      var near = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
-      for (var k = 0; k < near.length && !found; k++) {
-        if (Math.hypot(near[k][0].x - spot.x, near[k][0].y - spot.y) < gap) { found = near[k]; }
-      }
-    }
+    var cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap);
+    var found = nearCells(cells, cx, cy, function (group) {
+      return Math.hypot(group[0].x - spot.x, group[0].y - spot.y) < gap ? group : null;
+    });
     if (found) { found.push(spot); return; }
     groups.push(found = [spot]);
-    var key = cellKey(cx, cy);
-    (cells.get(key) || cells.set(key, []).get(key)).push(found);
+    fileIn(cells, cellKey(cx, cy), found);
   });
   return groups;
 }
 
 // A grid cell as one number (cells span at most 2^22 rows either side of 0).
 function cellKey(cx, cy) { return cx * 8388608 + cy; }
+
+// An item filed under a key of a Map of lists.
+function fileIn(cells, key, item) { (cells.get(key) || cells.set(key, []).get(key)).push(item); }
+
+// What is filed in cell (cx, cy) and the eight round it, each item to test until one
+// answers (that answer is returned; null when none does).
+function nearCells(cells, cx, cy, test) {
+  for (var d = 0; d < 9; d++) {
+    var items = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
+    for (var k = 0; k < items.length; k++) {
+      var answer = test(items[k]);
+      if (answer) { return answer; }
+    }
+  }
+  return null;
+}
 
 // Boxes filed by the 64 px cells they cover: does a box overlap any of them,
 // asked of thousands of symbols without comparing it with each.
@@ -569,7 +583,7 @@ BoxGrid.prototype.each = function (b, visit) {
 
 BoxGrid.prototype.add = function (box) {
   var cells = this.cells;
-  this.each(box, function (key) { (cells.get(key) || cells.set(key, []).get(key)).push(box); });
+  this.each(box, function (key) { fileIn(cells, key, box); });
 };
 
 BoxGrid.prototype.overlaps = function (b) {
@@ -630,17 +644,13 @@ function labelOrder(story) {
   // A route's end is at a place when it is within 0.001 degrees of it: places filed by
   // their 0.001-degree cell (cellKey), so each end is compared with a few places, not all of them.
   var byCell = new Map();
-  places.lat.forEach(function (lat, i) {
-    var key = cellKey(Math.floor(lat * 1000), Math.floor(places.lon[i] * 1000));
-    (byCell.get(key) || byCell.set(key, []).get(key)).push(i);
-  });
+  places.lat.forEach(function (lat, i) { fileIn(byCell, cellKey(Math.floor(lat * 1000), Math.floor(places.lon[i] * 1000)), i); });
   var at = function (p) {
-    var lat = Math.floor(p[0] * 1000), lon = Math.floor(p[1] * 1000), best = -1;
-    for (var d = 0; d < 9; d++) {
-      (byCell.get(cellKey(lat + d % 3 - 1, lon + Math.floor(d / 3) - 1)) || []).forEach(function (i) {
-        if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3 && (best < 0 || i < best)) { best = i; }
-      });
-    }
+    var best = -1;
+    // every place near enough, the first of them counted
+    nearCells(byCell, Math.floor(p[0] * 1000), Math.floor(p[1] * 1000), function (i) {
+      if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3 && (best < 0 || i < best)) { best = i; }
+    });
     if (best >= 0) { use[best]++; }
   };
   story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });

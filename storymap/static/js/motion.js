@@ -89,11 +89,9 @@ var RouteMotion = L.Renderer.extend({
     if (this._container) { this._container.setAttribute('data-moving', String(run)); }
   },
 
-  // The canvas covers the bounds while something moves, and is 0 x 0 otherwise (also clearing
-  // it): an idle canvas the size of the story's is megabytes of a phone's memory for nothing.
+  // The canvas covers the bounds while something moves, and is 0 x 0 otherwise (also clearing it).
   _fit: function () {
-    if (!this._bounds || !this._container) { return; }
-    if (this._frame) { fitCanvas(this); } else { this._container.width = this._container.height = 0; }
+    if (this._bounds && this._container) { fitCanvas(this, !this._frame); }
   },
 
   _tick: function (now) {

@@ -172,4 +172,4 @@ def test_long_lists_are_split_into_pages(tiny_model, monkeypatch):
 
 def test_a_short_list_is_one_page_without_a_pager(tiny_model):
     text = pages.story_files(tiny_model, None)["index.html"].decode()
-    assert "event-pager" not in text and '"listPageSize":500' in text
+    assert "event-pager" not in text and '"listPageSize":100' in text

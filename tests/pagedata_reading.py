@@ -22,7 +22,11 @@ def decoded(data: dict) -> dict:
         geo.append(list(next(points)) if where == -1 else {"route": next(numbered)} if where == -2 else where)
     assert next(points, None) is None and next(numbered, None) is None, "every point and route is an event's"
     assert all(isinstance(n, int) and n < len(places["id"]) for n in geo if not isinstance(n, list | dict | None))
-    events.update(geo=geo, kind=[int(d) for d in events["kind"]], confidence=[int(d) for d in events["confidence"]],
+    ids, before = [], ""
+    for text in events["id"]:
+        before = before[:int(text[0], 36)] + text[1:]
+        ids.append(before)
+    events.update(id=ids, geo=geo, kind=[int(d) for d in events["kind"]], confidence=[int(d) for d in events["confidence"]],
                   span=[int(d) for d in events["span"]],
                   until=[None if days is None else start + days for start, days in zip(events["from"], events["until"])])
     del events["points"], data["paths"]

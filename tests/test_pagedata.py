@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from storymap import pipeline
 from storymap.render import pagedata
+from storymap.source.fields import ID_PATTERN
 
 from .conftest import EVENT_YAML
 from .pagedata_reading import decoded
@@ -88,3 +92,23 @@ def test_a_story_without_places_or_routes(project):
     assert data["routes"] == {"mode": "", "approximate": "", "path": []}
     assert data["paths"] == {"vertices": [], "sizes": [], "lat": [], "lon": []}
     assert decoded(data)["events"]["geo"] == [[-33.9, 18.4], None]
+
+
+def ids_read_back(written: list[str]) -> list[str]:
+    return decoded({"events": {"id": written, "geo": [], "points": {"lat": [], "lon": []}, "kind": "",
+                               "confidence": "", "span": "", "from": [], "until": []},
+                    "places": {"id": [], "lat": [], "lon": []}, "paths": {"sizes": [], "vertices": [], "lat": [], "lon": []},
+                    "routes": {"mode": [], "approximate": [], "path": []}, "modes": []})["events"]["id"]
+
+
+def test_ids_are_written_as_what_they_add_to_the_one_before():
+    ids = ["sea-leg-1", "sea-leg-2", "sea-leg-20", "rail", "rail", "r", "rail-2", "a" * 80, "a" * 79 + "b", "0"]
+    written = pagedata.shared_start_ids(ids)
+    assert written[:6] == ["0sea-leg-1", "82", "90", "0rail", "4", "1"]
+    assert written[8] == "z" + "a" * 44 + "b"  # at most 35 shared characters: one base-36 digit
+    assert ids_read_back(written) == ids
+
+
+@given(st.lists(st.from_regex(ID_PATTERN, fullmatch=True), max_size=30))
+def test_any_ids_read_back_as_they_were(ids):
+    assert ids_read_back(pagedata.shared_start_ids(ids)) == ids

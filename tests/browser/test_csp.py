@@ -14,6 +14,8 @@ import pytest
 
 from storymap.render import share
 from storymap.render.policy import map_page_policy, tile_origins
+
+from ..pagedata_reading import read_page_data
 from storymap import pipeline
 
 from ..conftest import REPO
@@ -159,7 +161,7 @@ def test_nothing_the_reader_does_breaks_the_pages_own_policy(open_page):
     page, _ = open_page("example", EXAMPLE)
     policy = "document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content"
     assert "script-src 'self';" in page.evaluate(policy)  # the page is under its own policy
-    for event_id in page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id"):
+    for event_id in read_page_data(page)["events"]["id"]:
         page.evaluate("(id) => storymap.focus(id)", event_id)  # every popup, route movement and picture
     page.locator(".timeline-play").click()
     page.wait_for_timeout(400)

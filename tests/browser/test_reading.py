@@ -13,6 +13,7 @@ import pytest
 from storymap import i18n, pipeline
 from storymap.render import pages
 
+from ..pagedata_reading import read_page_data
 from .conftest import OVERLAPPING, SITES, serve, wait_until
 
 PHONES = {"375x667": (375, 667), "320x568": (320, 568)}
@@ -106,7 +107,7 @@ def test_no_sideways_scrolling_on_a_phone(open_page, long_words, site_name, path
     if path.endswith("embed.html"):
         page.locator(".embed-events summary").click()
     if site_name != "example" and path.endswith("/"):
-        first = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id[0]")
+        first = read_page_data(page)["events"]["id"][0]
         page.evaluate(f"storymap.focus('{first}')")  # its details open on the map too
     width, viewport = scroll_width(page)
     assert width <= viewport
@@ -155,7 +156,7 @@ def test_every_control_is_a_44px_touch_target(open_page, site_name, path, size):
         assert page.evaluate(SMALL_TARGETS, INLINE_TEXT) == []
     if path.endswith(("/", "embed.html")) and path:
         page.locator(".sm-legend summary").click()  # the legend opened, and an event's details on the map
-        data = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events")
+        data = read_page_data(page)["events"]
         located = [i for i, geo in zip(data["id"], data["geo"]) if geo is not None]
         page.emulate_media(reduced_motion="reduce")  # no zoom animation scaling the popup while it is measured
         page.evaluate(f"storymap.focus('{located[0]}')")

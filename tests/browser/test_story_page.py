@@ -8,6 +8,7 @@ import pytest
 from storymap import pipeline
 from storymap.model import StoryModel
 
+from ..pagedata_reading import read_page_data
 from .conftest import SITES, wait_until
 
 
@@ -189,7 +190,7 @@ def test_without_javascript_the_list_tells_the_story(browser, sites):
 
 def test_example_story_every_event_can_be_focused(open_page):
     page, _ = open_page("example", "nk-russia-munitions-2023/")
-    ids = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id")
+    ids = read_page_data(page)["events"]["id"]
     assert len(ids) >= 12
     for event_id in ids:
         assert page.evaluate(f"storymap.focus('{event_id}')") is True

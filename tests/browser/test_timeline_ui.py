@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from storymap import pipeline
 
 from ..conftest import FIXTURES
+from ..pagedata_reading import read_page_data
 from .conftest import serve, wait_until
 
 SIZES = {"desktop": (1280, 800), "phone": (375, 667)}
@@ -76,8 +77,7 @@ def test_speed_button_cycles_and_faster_speeds_walk_further(open_page, size):
         page.clock.run_for(5000)
         page.locator(".timeline-play").click()
         assert page.locator(".timeline-play").get_attribute("data-playing") == "false"
-        return page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id"
-                             ".indexOf(decodeURIComponent(location.hash.slice(7)))")
+        return read_page_data(page)["events"]["id"].index(page.evaluate("decodeURIComponent(location.hash.slice(7))"))
 
     page = open_at(open_page, "rules", "window-rules/", size)
     speed = page.locator(".timeline-speed")
@@ -109,7 +109,7 @@ def test_playing_announces_where_it_stops_not_every_tick(open_page, size):
 def test_next_and_previous_walk_every_event_and_select_it_without_opening_details(open_page, size):
     page = open_at(open_page, "rules", "window-rules/", size)
     prev, nxt = page.locator(".timeline-prev"), page.locator(".timeline-next")
-    ids = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id")
+    ids = read_page_data(page)["events"]["id"]
     page.evaluate("storymap.setDate('2023-01-01')")
     reached, dates = [], []
     for _ in ids:

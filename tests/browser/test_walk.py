@@ -47,7 +47,7 @@ def shows(page, event_id: str) -> bool:
 def test_next_and_previous_walk_the_events_in_order_and_the_map_follows(open_page, size):
     page, _ = open_page("example", EXAMPLE, *SIZES[size])
     page.emulate_media(reduced_motion="reduce")  # no flight: the view is final at once
-    order = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id")
+    order = read_page_data(page)["events"]["id"]
     assert walk_order(page) == order and len(order) == 16
     assert page.evaluate("storymap.next()") is None  # the end: nothing changes
     assert page.evaluate("storymap.date()") == "2023-10-17"
@@ -71,7 +71,7 @@ def test_next_and_previous_walk_the_events_in_order_and_the_map_follows(open_pag
 def test_next_from_the_opening_overview_starts_the_walk_at_the_first_event(open_page):
     page, _ = open_page("example", EXAMPLE)
     page.emulate_media(reduced_motion="reduce")
-    order = page.evaluate("JSON.parse(document.getElementById('storymap-data').textContent).events.id")
+    order = read_page_data(page)["events"]["id"]
     assert page.evaluate("storymap.date()") == "2023-10-17"  # opens on the last day, nothing selected
     assert page.evaluate("storymap.next()") == order[0]
     assert page.evaluate("storymap.date()") == "2023-08-15"

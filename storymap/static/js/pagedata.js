@@ -8,6 +8,7 @@ function readPageData(node) {
   var data = JSON.parse(node.textContent), ev = data.events, routes = readRoutes(data);
   var points = ev.points, place = 0, route = 0;
   var named = function (names) { return function (digit) { return names[digit]; }; };
+  ev.id = readIds(ev.id);
   ev.kind = Array.from(ev.kind, named(data.kinds));
   ev.confidence = Array.from(ev.confidence, named(data.confidences));
   ev.span = Array.from(ev.span, Number);
@@ -20,6 +21,16 @@ function readPageData(node) {
   });
   data.routes = routes;
   return deepFreeze(data);
+}
+
+// Each id is written as the count of characters it shares with the one before (a base-36
+// digit), then the rest of it (pagedata.shared_start_ids).
+function readIds(written) {
+  var before = '';
+  return written.map(function (text) {
+    before = before.slice(0, parseInt(text[0], 36)) + text.slice(1);
+    return before;
+  });
 }
 
 // routes[n] from the tables routes and paths: -1 is the next entry of the table referred to

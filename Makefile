@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers chromium fonts bytecode clean
+.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers bundle chromium fonts bytecode clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -103,6 +103,13 @@ docs-schema: $(STAMP)
 # Natural Earth's files, the levels or the simplification: tests/test_basemap_layers.py says when.
 basemap-layers: $(STAMP)
 	$(PY) tools/build_basemap_layers.py
+
+# Minify the page script (storymap/static/storymap.min.js) after changing storymap/static/js/ or
+# styles.json, with the esbuild pinned in tools/js/package-lock.json (Node and npm needed here
+# only): tests/test_bundle.py says when. Sites are built from the committed file.
+bundle: $(STAMP)
+	cd tools/js && npm ci --ignore-scripts --no-audit --no-fund
+	$(PY) tools/bundle_js.py
 
 # Redraw the README's picture: the example story's preview.png, as every build draws it (offline,
 # byte-identical from build to build, so an unchanged story leaves the committed file unchanged).

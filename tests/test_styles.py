@@ -131,7 +131,7 @@ def test_the_legend_words_for_low_confidence_name_the_levels_drawn_hollow():
 
 
 def test_page_script_gets_styles_json_as_its_styles():
-    script = assets.page_script().decode("utf-8")
+    script = assets.page_script_source().decode("utf-8")
     start = script.index("var STYLES = ") + len("var STYLES = ")
     bundled, _ = json.JSONDecoder().raw_decode(script[start:])
     assert bundled == json.loads(styles.STYLES_FILE.read_text("utf-8"))

@@ -1,0 +1,37 @@
+"""The minified page script (storymap/static/storymap.min.js, made by `make bundle`): sites ship
+it only while it was made from today's modules, and this fails until it is made again."""
+from __future__ import annotations
+
+import json
+
+from storymap import styles
+from storymap.render import assets
+
+
+def test_the_minified_script_was_made_from_todays_modules():
+    source = assets.page_script_source()
+    header = assets.minified_header(source)
+    assert assets.MINIFIED_SCRIPT.read_bytes().startswith(header), (
+        "storymap/static/js/ or styles.json changed since storymap.min.js was made: run `make bundle`")
+    shipped = assets.page_script()
+    assert shipped == assets.MINIFIED_SCRIPT.read_bytes()[len(header):]
+    assert len(shipped) < 0.75 * len(source)  # local names shortened, not only whitespace
+    # It still carries every colour of styles.json and the interface the page offers.
+    text = shipped.decode("utf-8")
+    assert all(colour in text for colour in json.loads(styles.STYLES_FILE.read_text("utf-8"))["eventKinds"].values())
+    assert "window.storymap=" in text and "storymap:ready" in text
+
+
+def test_modules_newer_than_the_minified_script_ship_as_they_are(tmp_path, monkeypatch):
+    stale = tmp_path / "storymap.min.js"
+    stale.write_bytes(b"// storymap.min.js: page_script_source() sha256 0000\n(function(){})();\n")
+    monkeypatch.setattr(assets, "MINIFIED_SCRIPT", stale)
+    assert assets.page_script() == assets.page_script_source()
+    monkeypatch.setattr(assets, "MINIFIED_SCRIPT", tmp_path / "missing.js")
+    assert assets.page_script() == assets.page_script_source()
+
+
+def test_the_shipped_script_has_no_html_injection_or_template_literals():
+    for script in (assets.page_script(), assets.page_script_source()):
+        text = script.decode("utf-8")
+        assert ".innerHTML" not in text and "insertAdjacentHTML" not in text and "`" not in text

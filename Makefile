@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers bundle chromium fonts bytecode clean
+.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers leaflet bundle chromium fonts bytecode clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -104,11 +104,21 @@ docs-schema: $(STAMP)
 basemap-layers: $(STAMP)
 	$(PY) tools/build_basemap_layers.py
 
+# Rebuild storymap/static/vendor/leaflet.js and leaflet.css, the part of Leaflet the story pages
+# use, from tools/leaflet: entry.js, with Leaflet and esbuild at the versions package-lock.json
+# pins (installed without their install scripts). Needs Node.js and npm; the site build and the
+# tests only read the committed files. tests/test_vendor_leaflet.py says when a rebuild is due.
+LEAFLET_TOOLS := tools/leaflet
+VENDOR := storymap/static/vendor
+leaflet:
+	cd $(LEAFLET_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund
+	node $(LEAFLET_TOOLS)/build.mjs $(VENDOR)/leaflet.js $(VENDOR)/leaflet.css
+
 # Minify the page script (storymap/static/storymap.min.js) after changing storymap/static/js/ or
-# styles.json, with the esbuild pinned in tools/js/package-lock.json (Node and npm needed here
-# only): tests/test_bundle.py says when. Sites are built from the committed file.
+# styles.json, with the esbuild tools/leaflet pins (Node.js and npm needed here only):
+# tests/test_bundle.py says when. Sites are built from the committed file.
 bundle: $(STAMP)
-	cd tools/js && npm ci --ignore-scripts --no-audit --no-fund
+	cd $(LEAFLET_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund
 	$(PY) tools/bundle_js.py
 
 # Redraw the README's picture: the example story's preview.png, as every build draws it (offline,

@@ -1,13 +1,13 @@
 """Minify the page script into storymap/static/storymap.min.js (`make bundle`).
 
 The joined modules (assets.page_script_source) go through esbuild, pinned with its
-lock file in tools/js/, which shortens local names and drops whitespace: at 10,000
+lock file in tools/leaflet/, which shortens local names and drops whitespace: at 10,000
 events the script was 26.8 KB gzipped and 21 KB so. The result is committed, so
 building a site needs no Node; its first line holds the digest of the source it was
 made from, and a site built from changed modules ships them unminified until this
 runs again (tests/test_bundle.py fails meanwhile).
 
-    python tools/bundle_js.py [ESBUILD]   (default: tools/js/node_modules/.bin/esbuild)
+    python tools/bundle_js.py [ESBUILD]   (default: tools/leaflet/node_modules/.bin/esbuild)
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 from storymap.render import assets
 
 ROOT = Path(__file__).resolve().parent.parent
-ESBUILD = ROOT / "tools" / "js" / "node_modules" / ".bin" / "esbuild"
+ESBUILD = ROOT / "tools" / "leaflet" / "node_modules" / ".bin" / "esbuild"
 # es2017 is what the page's own modules are written to; no template literals, so a minifier
 # never makes one (journalist text must never reach one: tests/test_render_stages.py looks).
 OPTIONS = ["--minify", "--target=es2017", "--supported:template-literal=false", "--charset=utf8",

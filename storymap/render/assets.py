@@ -1,5 +1,6 @@
 """The site's own files under assets/: our page script and styles, each bundled into
-one file, Leaflet from its package, and the favicon; and their versioned addresses.
+one file, the part of Leaflet the pages use (static/vendor, built by `make leaflet`), and
+the favicon; and their versioned addresses.
 
 Pages name each asset with a content hash in its URL (asset_url), so a browser or
 CDN fetches a changed file anew and keeps an unchanged one for as long as it likes.
@@ -14,6 +15,9 @@ from pathlib import Path
 from storymap import styles
 
 STATIC = Path(__file__).parent.parent / "static"  # storymap/static: files shipped with the package
+# Leaflet trimmed to what the pages use, built from tools/leaflet and committed. Nothing it keeps
+# draws Leaflet's images (marker icons, the layers control's button), so none are copied.
+VENDOR = STATIC / "vendor"
 # Our page script, as small modules in the order they must run (joined at build time).
 SCRIPT_MODULES = ("util.js", "pagedata.js", "timeline.js", "layers.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "walk.js", "api.js",
                   "basemap.js", "layout.js", "main.js")
@@ -28,21 +32,15 @@ STYLE_MODULES = ("base.css", "story.css", "map.css", "timeline.css", "events.css
 @lru_cache(maxsize=1)
 def assets() -> dict[str, bytes]:
     """Files under site/assets/ (and the favicon at the site root), by path."""
-    import xstatic.pkg.leaflet as leaflet
-
-    leaflet_dir = Path(leaflet.BASE_DIR)
-    files = {
-        "assets/leaflet.js": (leaflet_dir / "leaflet.js").read_bytes(),
-        "assets/leaflet.css": compact_css((leaflet_dir / "leaflet.css").read_text("utf-8")).encode("utf-8"),
+    return {
+        "assets/leaflet.js": (VENDOR / "leaflet.js").read_bytes(),
+        "assets/leaflet.css": compact_css((VENDOR / "leaflet.css").read_text("utf-8")).encode("utf-8"),
         "assets/storymap.js": page_script(),
         "assets/head.js": _compact_script((STATIC / "js" / "head.js").read_text("utf-8")).encode("utf-8"),
         "assets/storymap.css": page_styles(),
         "assets/favicon.svg": (STATIC / "favicon.svg").read_bytes(),
         "favicon.ico": (STATIC / "favicon.ico").read_bytes(),
     }
-    for image in sorted((leaflet_dir / "images").iterdir()):
-        files[f"assets/images/{image.name}"] = image.read_bytes()
-    return files
 
 
 def _compact_script(source: str) -> str:

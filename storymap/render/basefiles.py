@@ -68,10 +68,12 @@ class Level:
 # line strays at most about one and a half pixels: 0.15 degrees at zoom 3.75, 0.35 at zoom 2.75.
 # The coarse world's scale of 5 puts its points on a grid of 0.2 degrees, half a pixel at zoom 2
 # and under one at 2.75 (for the benchmark's wide story, which opens at zoom 2.5, its file is 14
-# kB gzipped where the finer world's is 27 kB).
+# kB gzipped where the finer world's is 27 kB). Both worlds are cut into 90-degree cells, of which
+# the page loads those in view: the benchmark's story, opening on Eurasia at zoom 2.5, loads 9 of
+# the coarse world's 16 (10 kB of its 14); a phone's narrower view, fewer.
 LEVELS = (
-    Level(0, "50m", 0.35, 5, None, 360.0),  # a pixel at zoom 2 is 0.35 degrees
-    Level(3, "50m", 0.15, 10, None, 360.0),  # a pixel at zoom 3 is 0.18 degrees
+    Level(0, "50m", 0.35, 5, None, 90.0),  # a pixel at zoom 2 is 0.35 degrees
+    Level(3, "50m", 0.15, 10, None, 90.0),  # a pixel at zoom 3 is 0.18 degrees
     Level(4, "50m", 0.02, 50, 20.0, 30.0),  # a pixel at zoom 6 is 0.022 degrees
     Level(7, "10m", 0.004, 500, 4.0, 8.0),  # 1:10m is quantised to 0.0036 degrees, a pixel at zoom 8.6
 )

@@ -4,6 +4,8 @@ other origin; with the default tiles, every tile blocked, the same base still
 shows beneath the tile pane."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from storymap import pipeline
@@ -84,15 +86,19 @@ def test_natural_earth_draws_land_and_nothing_leaves_the_site(opened, site):
     base_files = [url for url in requests if "/basemap-" in url]
     print(f"natural-earth: {len(requests)} requests, {len(base_files)} of them base files, {len(outside)} outside")
     assert outside == []
-    assert world_files(requests) == ["basemap-0.json", "basemap-1.json"]
+    assert world_files(requests) == [0, 1]
     assert any("/basemap-3-" in url for url in base_files)
     assert errors == [] and page.evaluate("window.__cspViolations") == []
 
 
-def world_files(requests: list[str]) -> list[str]:
-    """The world levels' files among the requests, in the order asked for."""
-    names = [url.rsplit("/", 1)[-1].split("?")[0] for url in requests]
-    return [name for name in names if name in ("basemap-0.json", "basemap-1.json")]
+def world_files(requests: list[str]) -> list[int]:
+    """The world levels (0: the coarse, 1: the finer) whose cells were asked for, in the order first asked."""
+    levels: list[int] = []
+    for url in requests:
+        found = re.fullmatch(r"basemap-([01])(?:-[0-9]+)?\.json", url.rsplit("/", 1)[-1].split("?")[0])
+        if found and int(found.group(1)) not in levels:
+            levels.append(int(found.group(1)))
+    return levels
 
 
 def test_a_wide_story_fetches_the_world_file_of_its_zoom_only(opened):
@@ -102,18 +108,18 @@ def test_a_wide_story_fetches_the_world_file_of_its_zoom_only(opened):
     wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase0-pane') > 1000")
     assert page.evaluate("window.map_storymap.getZoom()") < 3
     page.wait_for_timeout(300)  # time for any late request to show
-    assert world_files(requests) == ["basemap-0.json"]
+    assert world_files(requests) == [0]
     page.evaluate("window.map_storymap.setZoom(3, {animate: false}); null")
     wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase1-pane') > 1000")
     wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase0-pane') === 0")  # not drawn once the finer one is
-    assert world_files(requests) == ["basemap-0.json", "basemap-1.json"]
+    assert world_files(requests) == [0, 1]
     assert errors == []
 
     page, requests, errors = opened("wide-base/", block_outside=True, viewport=(2000, 1400))
     wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase1-pane') > 1000")
     assert 3 <= page.evaluate("window.map_storymap.getZoom()") < 4
     page.wait_for_timeout(300)
-    assert world_files(requests) == ["basemap-1.json"]
+    assert world_files(requests) == [1]
     assert errors == []
 
 
@@ -121,9 +127,9 @@ def test_the_coarse_world_stays_while_the_finer_one_loads(opened):
     """Zoomed in to 3 with the finer world's file not (yet) come, the land drawn stays."""
     page, requests, errors = opened("wide-base/", block_outside=True)
     wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase0-pane') > 1000")
-    page.route("**/basemap-1.json*", lambda route: route.abort())
+    page.route("**/basemap-1-*.json*", lambda route: route.abort())
     page.evaluate("window.map_storymap.setZoom(3, {animate: false}); null")
-    wait_until(page, "performance.getEntriesByType('resource').some((e) => e.name.includes('basemap-1.json'))")
+    wait_until(page, "performance.getEntriesByType('resource').some((e) => e.name.includes('basemap-1-'))")
     page.wait_for_timeout(300)
     assert page.evaluate(f"({LAND_PIXELS})('.leaflet-smBase0-pane')") > 1000
     assert page.evaluate(f"({LAND_PIXELS})('.leaflet-smBase1-pane')") == 0

@@ -15,12 +15,12 @@ def decoded(data: dict) -> dict:
     events, places = data["events"], data["places"]
     routes = _routes(data)
     points = iter(zip(events["points"]["lat"], events["points"]["lon"], strict=True))
-    numbered = iter(range(len(routes)))
-    geo = []
-    for where in events["geo"]:
-        assert where is None or where >= -2, where
-        geo.append(list(next(points)) if where == -1 else {"route": next(numbered)} if where == -2 else where)
+    numbered, place_numbers = iter(range(len(routes))), iter(events["place"])
+    read = {"0": lambda: None, "1": lambda: next(place_numbers, "missing"), "2": lambda: list(next(points)),
+            "3": lambda: {"route": next(numbered)}}
+    geo = [read[digit]() for digit in events["geo"]]
     assert next(points, None) is None and next(numbered, None) is None, "every point and route is an event's"
+    assert next(place_numbers, None) is None and "missing" not in geo, "one place number for each event at one"
     assert all(isinstance(n, int) and n < len(places["id"]) for n in geo if not isinstance(n, list | dict | None))
     ids, before = [], ""
     for text in events["id"]:
@@ -29,7 +29,7 @@ def decoded(data: dict) -> dict:
     events.update(id=ids, geo=geo, kind=[int(d) for d in events["kind"]], confidence=[int(d) for d in events["confidence"]],
                   span=[int(d) for d in events["span"]],
                   until=[None if days is None else start + days for start, days in zip(events["from"], events["until"])])
-    del events["points"], data["paths"]
+    del events["points"], events["place"], data["paths"]
     data["routes"] = routes
     return data
 

@@ -48,8 +48,8 @@ def test_routes_name_their_places_and_share_a_line(project):
     model = mixed_model(project)
     data = pagedata.page_data(model)
     north, east = data["places"]["id"].index("north-port"), data["places"]["id"].index("east-depot")
-    assert data["events"]["geo"] == [east, pagedata.ROUTE, pagedata.POINT, pagedata.ROUTE, pagedata.ROUTE, None,
-                                     pagedata.ROUTE]
+    assert data["events"]["geo"] == "1323303"  # a place, routes, a point, an event not on the map
+    assert data["events"]["place"] == [east]
     assert data["events"]["points"] == {"lat": [50.5], "lon": [60.25]}
     # Two lines: the road's and the route file's, each written once; their ends are places.
     assert data["paths"]["vertices"] == [north, pagedata.NEXT, east, north, pagedata.NEXT, east]
@@ -88,14 +88,14 @@ def test_a_story_without_places_or_routes(project):
     project.story(events={"a.yaml": event(1, "at: {lat: -33.9, lon: 18.4}"),
                           "b.yaml": event(2, "place: north-port").replace("place: north-port\n", "")})
     data = pagedata.page_data(pipeline.check(project.stories, project.data).models[0])
-    assert data["places"]["id"] == [] and data["events"]["geo"] == [pagedata.POINT, None]
+    assert data["places"]["id"] == [] and data["events"]["geo"] == f"{pagedata.POINT}{pagedata.NOWHERE}"
     assert data["routes"] == {"mode": "", "approximate": "", "path": []}
     assert data["paths"] == {"vertices": [], "sizes": [], "lat": [], "lon": []}
     assert decoded(data)["events"]["geo"] == [[-33.9, 18.4], None]
 
 
 def ids_read_back(written: list[str]) -> list[str]:
-    return decoded({"events": {"id": written, "geo": [], "points": {"lat": [], "lon": []}, "kind": "",
+    return decoded({"events": {"id": written, "geo": "", "place": [], "points": {"lat": [], "lon": []}, "kind": "",
                                "confidence": "", "span": "", "from": [], "until": []},
                     "places": {"id": [], "lat": [], "lon": []}, "paths": {"sizes": [], "vertices": [], "lat": [], "lon": []},
                     "routes": {"mode": [], "approximate": [], "path": []}, "modes": []})["events"]["id"]

@@ -6,18 +6,19 @@
 // component writes to it; each keeps its own state.
 function readPageData(node) {
   var data = JSON.parse(node.textContent), ev = data.events, routes = readRoutes(data);
-  var points = ev.points, place = 0, route = 0;
+  var points = ev.points, place = 0, point = 0, route = 0;
   var named = function (names) { return function (digit) { return names[digit]; }; };
   ev.id = readIds(ev.id);
   ev.kind = Array.from(ev.kind, named(data.kinds));
   ev.confidence = Array.from(ev.confidence, named(data.confidences));
   ev.span = Array.from(ev.span, Number);
   ev.until = ev.until.map(function (days, i) { return days === null ? null : ev.from[i] + days; });
-  // -1: the next point, -2: the next route (pagedata.POINT, ROUTE)
-  ev.geo = ev.geo.map(function (geo) {
-    if (geo === -1) { geo = Object.freeze([points.lat[place], points.lon[place++]]); }
-    else if (geo === -2) { geo = Object.freeze({ route: route++ }); }
-    return geo;
+  // 0: not on the map, 1: the next place number, 2: the next point, 3: the next route
+  // (pagedata.NOWHERE, PLACE, POINT, ROUTE)
+  ev.geo = Array.from(ev.geo, function (digit) {
+    if (digit === '1') { return ev.place[place++]; }
+    if (digit === '2') { return Object.freeze([points.lat[point], points.lon[point++]]); }
+    return digit === '3' ? Object.freeze({ route: route++ }) : null;
   });
   data.routes = routes;
   return deepFreeze(data);

@@ -114,9 +114,9 @@ leaflet:
 	cd $(LEAFLET_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund
 	node $(LEAFLET_TOOLS)/build.mjs $(VENDOR)/leaflet.js $(VENDOR)/leaflet.css
 
-# Minify the page script (storymap/static/storymap.min.js) after changing storymap/static/js/ or
-# styles.json, with the esbuild tools/leaflet pins (Node.js and npm needed here only):
-# tests/test_bundle.py says when. Sites are built from the committed file.
+# Minify the page script and styles (storymap/static/storymap.min.js, .min.css) after changing
+# storymap/static/js/, css/ or styles.json, with the esbuild tools/leaflet pins (Node.js and npm only):
+# tests/test_bundle.py says when. Sites are built from the committed files.
 bundle: $(STAMP)
 	cd $(LEAFLET_TOOLS) && npm ci --ignore-scripts --no-audit --no-fund
 	$(PY) tools/bundle_js.py

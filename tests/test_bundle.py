@@ -1,5 +1,6 @@
-"""The minified page script (storymap/static/storymap.min.js, made by `make bundle`): sites ship
-it only while it was made from today's modules, and this fails until it is made again."""
+"""The minified page script and styles (storymap/static/storymap.min.js and .min.css, made by
+`make bundle`): sites ship them only while they were made from today's modules, and this fails
+until they are made again."""
 from __future__ import annotations
 
 import json
@@ -10,7 +11,7 @@ from storymap.render import assets
 
 def test_the_minified_script_was_made_from_todays_modules():
     source = assets.page_script_source()
-    header = assets.minified_header(source)
+    header = assets.minified_header(source, assets.MINIFIED_SCRIPT)
     assert assets.MINIFIED_SCRIPT.read_bytes().startswith(header), (
         "storymap/static/js/ or styles.json changed since storymap.min.js was made: run `make bundle`")
     shipped = assets.page_script()
@@ -22,13 +23,27 @@ def test_the_minified_script_was_made_from_todays_modules():
     assert "window.storymap=" in text and "storymap:ready" in text
 
 
+def test_the_minified_styles_were_made_from_todays_modules():
+    source = assets.page_styles_source()
+    header = assets.minified_header(source, assets.MINIFIED_STYLES)
+    assert assets.MINIFIED_STYLES.read_bytes().startswith(header), (
+        "storymap/static/css/ changed since storymap.min.css was made: run `make bundle`")
+    shipped = assets.page_styles().decode("utf-8")
+    assert len(shipped) < len(source) and "/*" not in shipped
+    # Every selector of the modules is still there (a sample of each kind).
+    for selector in (".event-list", ".timeline-play", "@media print", ".sm-legend", ".skip-link"):
+        assert selector in shipped, selector
+
+
 def test_modules_newer_than_the_minified_script_ship_as_they_are(tmp_path, monkeypatch):
     stale = tmp_path / "storymap.min.js"
-    stale.write_bytes(b"// storymap.min.js: page_script_source() sha256 0000\n(function(){})();\n")
+    stale.write_bytes(b"/* storymap.min.js: sha256 0000 */\n(function(){})();\n")
     monkeypatch.setattr(assets, "MINIFIED_SCRIPT", stale)
     assert assets.page_script() == assets.page_script_source()
     monkeypatch.setattr(assets, "MINIFIED_SCRIPT", tmp_path / "missing.js")
     assert assets.page_script() == assets.page_script_source()
+    monkeypatch.setattr(assets, "MINIFIED_STYLES", tmp_path / "missing.css")
+    assert assets.page_styles() == assets.page_styles_source()
 
 
 def test_the_shipped_script_has_no_html_injection_or_template_literals():

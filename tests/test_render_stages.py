@@ -142,17 +142,18 @@ def _squashed(css: str) -> str:
 
 def test_bundled_styles_are_their_sources_less_comments_and_spacing():
     """No string in our styles or Leaflet's holds a comment's opening, so the bundles, squashed,
-    are the sources squashed: compacting removed comments and spacing, nothing else."""
+    are the sources squashed: compacting removed comments and spacing, nothing else. (Ours ship
+    minified too, from this bundle: tests/test_bundle.py.)"""
     files = assets.assets()
     ours = "".join((assets.STATIC / "css" / name).read_text("utf-8") for name in assets.STYLE_MODULES)
     leaflets = (assets.VENDOR / "leaflet.css").read_text("utf-8")
-    for source, bundle in ((ours, files["assets/storymap.css"]), (leaflets, files["assets/leaflet.css"])):
+    for source, bundle in ((ours, assets.page_styles_source()), (leaflets, files["assets/leaflet.css"])):
         text = bundle.decode("utf-8")
         assert not re.search(r"\"[^\"\n]*/\*|'[^'\n]*/\*", source)
         assert _squashed(text) == _squashed(source)
         assert all(line and line == line.strip() for line in text.splitlines())
         assert len(text) < 0.9 * len(source)
-    comments = re.findall(r"/\*.*?\*/", files["assets/storymap.css"].decode("utf-8"))
+    comments = re.findall(r"/\*.*?\*/", assets.page_styles_source().decode("utf-8"))
     assert comments == [f"/* --- {name} */" for name in assets.STYLE_MODULES]
 
 

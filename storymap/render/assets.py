@@ -21,9 +21,10 @@ VENDOR = STATIC / "vendor"
 # Our page script, as small modules in the order they must run (joined at build time).
 SCRIPT_MODULES = ("util.js", "pagedata.js", "timeline.js", "layers.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "walk.js", "api.js",
                   "basemap.js", "layout.js", "main.js")
-# The page script minified by esbuild (tools/bundle_js.py, `make bundle`), committed so that
-# building a site needs no JavaScript tooling.
+# The page script and styles minified by esbuild (tools/bundle_js.py, `make bundle`), committed
+# so that building a site needs no JavaScript tooling.
 MINIFIED_SCRIPT = STATIC / "storymap.min.js"
+MINIFIED_STYLES = STATIC / "storymap.min.css"
 # Concatenated in this order into one file (one request); later files may refine earlier ones.
 STYLE_MODULES = ("base.css", "story.css", "map.css", "timeline.css", "events.css", "wide.css", "embed.css",
                  "index.css", "preview.css", "nojs.css", "print.css")
@@ -58,22 +59,26 @@ def page_script_source() -> bytes:
     return ("(function () {\n'use strict';\n" + "\n".join(parts) + "\n})();\n").encode("utf-8")
 
 
-def minified_header(source: bytes) -> bytes:
-    """The first line of MINIFIED_SCRIPT: the digest of the source it was made from."""
-    return f"// {MINIFIED_SCRIPT.name}: page_script_source() sha256 {hashlib.sha256(source).hexdigest()}\n".encode()
+def minified_header(source: bytes, minified: Path) -> bytes:
+    """The first line of a minified file: the digest of the source it was made from."""
+    return f"/* {minified.name}: sha256 {hashlib.sha256(source).hexdigest()} */\n".encode()
+
+
+def _minified_or_source(source: bytes, minified: Path) -> bytes:
+    """The minified file when it was made from this source, else the source as it is."""
+    try:
+        made = minified.read_bytes()
+    except FileNotFoundError:
+        return source
+    header = minified_header(source, minified)
+    return made[len(header):] if made.startswith(header) else source
 
 
 def page_script() -> bytes:
     """The page script as sites ship it: MINIFIED_SCRIPT (local names shortened: a fifth fewer bytes
     gzipped for phones) when it was made from today's modules, else the joined modules as they are.
     `make bundle` makes it again; tests/test_bundle.py fails while it is out of date."""
-    source = page_script_source()
-    try:
-        minified = MINIFIED_SCRIPT.read_bytes()
-    except FileNotFoundError:
-        return source
-    header = minified_header(source)
-    return minified[len(header):] if minified.startswith(header) else source
+    return _minified_or_source(page_script_source(), MINIFIED_SCRIPT)
 
 
 # Characters that make one token when they meet: a comment between two of them is kept as a space.
@@ -106,10 +111,16 @@ def compact_css(source: str) -> str:
     return "\n".join(line for line in lines if line) + "\n"
 
 
-def page_styles() -> bytes:
+def page_styles_source() -> bytes:
     """Our style modules, compacted, each after a line naming its file (for a reader of the bundle)."""
     parts = [f"/* --- {name} */\n" + compact_css((STATIC / "css" / name).read_text("utf-8")) for name in STYLE_MODULES]
     return "".join(parts).encode("utf-8")
+
+
+def page_styles() -> bytes:
+    """The styles as sites ship them: MINIFIED_STYLES when made from today's modules (`make bundle`),
+    else page_styles_source()."""
+    return _minified_or_source(page_styles_source(), MINIFIED_STYLES)
 
 
 def asset_url(name: str, root: str) -> str:

@@ -13,7 +13,7 @@ event's visible interval from here and only compares the current day with it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from storymap.model import Event, TimelineMode, TimelineSettings
 
@@ -48,7 +48,11 @@ def timeline_range(events: Iterable[Event], settings: TimelineSettings,
 
 def in_order(events: Iterable[Event], settings: TimelineSettings) -> list[Event]:
     """Timeline order: by first visible day, then as written (files by name, then position)."""
-    indexed = list(enumerate(events))
-    indexed.sort(key=lambda pair: (visible_interval(pair[1], settings)[0], pair[0]))
-    return [event for _, event in indexed]
+    written = list(events)
+    return [written[n] for n in timeline_order([visible_interval(event, settings)[0] for event in written])]
+
+
+def timeline_order(first_days: Sequence[dt.date]) -> list[int]:
+    """in_order as positions, given each event's first visible day in the order written."""
+    return sorted(range(len(first_days)), key=lambda n: (first_days[n], n))
 

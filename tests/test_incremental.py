@@ -53,6 +53,7 @@ class Incremental:
         result = pipeline.build(self.project.stories, self.project.data, self.project.out,
                                 source_cache=self.cache, memo=self.memo)
         assert not result.problems, result.problems.sorted()
+        self.timed = {timed.event.id: timed for model in result.models for timed in model.events}
         return self.memo.counts()
 
     def edit(self, relative: str, old: str, new: str) -> None:
@@ -127,6 +128,29 @@ def test_a_moved_place_redoes_every_event_at_it_and_the_picture(site):
     assert counts["event"] == 1 and counts["event geojson"] == 1  # alpha's e4 is the only event at east-depot
     assert counts["preview.png"] == 1 and counts["story pages"] == 1
     assert story_counts(counts).get("list page") == 1  # e4's page; the tiny story does not use the place
+
+
+def test_events_off_routes_keep_their_placing_until_their_place_or_timeline_changes(site):
+    """The geo stage's memo: an unchanged event keeps its TimedEvent (same object); a moved place
+    places its events again, an edited event is placed again; a route event is timed again and
+    keeps its line from the routes' own memo."""
+    def placed_again(before: dict) -> set[str]:
+        return {n for n, timed in before.items() if site.timed[n] is not timed and timed.event.route is None}
+
+    first = site.timed
+    site.edit("stories/alpha/events/e2.yaml", "Event number 2", "Event number two")
+    site.rebuild_matches_clean()
+    assert placed_again(first) == {"e2"}
+    assert site.timed["sea-leg"].geometry is first["sea-leg"].geometry
+    site.edit("data/places.yaml", "lat: 45.89, lon: 40.04", "lat: 45.5, lon: 41.0")
+    second = site.timed
+    site.rebuild_matches_clean()
+    assert placed_again(second) == {"e4"}  # the only event at east-depot
+    assert site.timed["e4"].geometry != second["e4"].geometry
+    site.edit("stories/alpha/story.yaml", "published: 2023-10-18", "published: 2023-10-18\ntimeline: {mode: window}")
+    third = site.timed
+    site.rebuild_matches_clean()
+    assert placed_again(third) == {f"e{n}" for n in range(1, 6)}
 
 
 def test_an_edited_story_title_rebuilds_its_story_and_the_index(site):

@@ -15,7 +15,7 @@ from storymap import styles
 
 STATIC = Path(__file__).parent.parent / "static"  # storymap/static: files shipped with the package
 # Our page script, as small modules in the order they must run (joined at build time).
-SCRIPT_MODULES = ("util.js", "pagedata.js", "timeline.js", "layers.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "walk.js", "api.js",
+SCRIPT_MODULES = ("util.js", "pagedata.js", "timeline.js", "layers.js", "mutedroutes.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "walk.js", "api.js",
                   "basemap.js", "layout.js", "main.js")
 # Concatenated in this order into one file (one request); later files may refine earlier ones.
 STYLE_MODULES = ("base.css", "story.css", "map.css", "timeline.css", "events.css", "wide.css", "embed.css",

@@ -245,6 +245,7 @@ var StoryCanvas = L.Renderer.extend({
     this._styleRanks = styleRanks(story);
     this._kindOf = Uint8Array.from(story.events.kind, function (kind) { return story.kinds.indexOf(kind); });
     this._levelOf = Uint8Array.from(story.events.confidence, function (level) { return story.confidences.indexOf(level); });
+    this._muted = new MutedRoutes(story);
     timeline.on('datechange', this._onDate, this);
     selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
   },
@@ -269,18 +270,17 @@ var StoryCanvas = L.Renderer.extend({
         past[i] = until !== null && until < e.day ? 1 : 0;
       }
     }
-    this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past; this._dated = true;
+    this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past; this._day = e.day; this._dated = true;
     this.redraw();
   },
 
-  // A route event's group when drawn (muted or not): routes of one mode, opacity and
-  // precision are painted together. Worked out once per event and kept.
-  _routeKey: function (index, past) {
-    var keys = this._routeKeys || (this._routeKeys = [[], []]), known = keys[+past][index];
+  // A route event's group when drawn not muted (MutedRoutes has the muted ones'): routes of
+  // one mode, opacity and precision are painted together. Worked out once per event and kept.
+  _routeKey: function (index) {
+    var keys = this._routeKeys || (this._routeKeys = []), known = keys[index];
     if (known !== undefined) { return known; }
     var route = this._story.routes[this._story.events.geo[index].route];
-    var alpha = routeOpacity(this._story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
-    return (keys[+past][index] = (past ? 0 : 1) + route.mode + ' ' + alpha + ' ' + !!route.approximate);
+    return (keys[index] = route.mode + ' ' + routeOpacity(this._story.events.confidence[index]) + ' ' + !!route.approximate);
   },
 
   _isPast: function (index) { return !!this._past[index] && index !== this._selected; },
@@ -305,7 +305,7 @@ var StoryCanvas = L.Renderer.extend({
     // symbols' boxes, which labels keep clear of
     this._boxes = [];
     this._groups = [];
-    // by spot (spotKey): how far from it its markers reach, which its label clears
+    // by the spot of a place (placeSpot): how far from it its markers reach, which its label clears
     this._reach = new Map();
     this._drawRoutes();
     this._drawPlaces();
@@ -330,6 +330,10 @@ var StoryCanvas = L.Renderer.extend({
       if (!column.has(row)) { column.set(row, count++); }
       spot[i] = column.get(row);
     }
+    // each place's spot (-1: no event there), whose markers its name keeps clear of
+    var placeSpot = Int32Array.from(placesXY, function (at) { var column = spots.get(Math.round(at[0])); return column && column.has(Math.round(at[1])) ? column.get(Math.round(at[1])) : -1; });
+    var atPlace = new Uint8Array(count);
+    placeSpot.forEach(function (s) { if (s >= 0) { atPlace[s] = 1; } });
     // Routes that share a geometry share its path (pagedata.js): projected once.
     var lines = new Map();
     this._projected = {
@@ -337,7 +341,7 @@ var StoryCanvas = L.Renderer.extend({
       routes: story.routes.map(function (route) {
         return lines.get(route.path) || lines.set(route.path, pixelLine(route.path, project)).get(route.path);
       }),
-      xy: xy, spot: spot, spotSlot: new Int32Array(count)
+      xy: xy, spot: spot, spotSlot: new Int32Array(count), placeSpot: placeSpot, atPlace: atPlace
     };
   },
 
@@ -353,29 +357,33 @@ var StoryCanvas = L.Renderer.extend({
     return [projected[0] - origin.x - min.x, projected[1] - origin.y - min.y];
   },
 
-  // Routes grouped by mode and opacity, each group painted at once; muted ones first, beneath.
+  // Routes grouped by mode and opacity, each group painted at once; muted ones first, beneath
+  // (MutedRoutes), then the selected one's halo. Routes are hit-tested from _drawn (hitTest).
   _drawRoutes: function () {
-    var story = this._story, ctx = this._ctx, self = this, groups = {}, keys = [], shift = this._shift();
-    this._drawn.forEach(function (index) {
-      var geo = story.events.geo[index];
-      if (!geo || geo.route === undefined) { return; }
+    var story = this._story, ctx = this._ctx, groups = {}, keys = [], shift = this._shift(), count = 0, halo = null;
+    var lines = this._lines = this._projected.routes, geos = story.events.geo, canvas = ctx.canvas;
+    for (var d = 0; d < this._drawn.length; d++) {
+      var index = this._drawn[d], geo = geos[index];
+      if (!geo || geo.route === undefined) { continue; }
       // world px, shifted as they are traced
-      var points = self._projected.routes[geo.route];
-      var past = self._isPast(index), key = self._routeKey(index, past);
+      var points = lines[geo.route];
+      count++;
+      if (index === this._selected) { halo = points; }
+      if (this._isPast(index)) { continue; }
+      var key = this._routeKey(index);
       if (!groups[key]) {
-        var route = story.routes[geo.route], alpha = routeOpacity(story.events.confidence[index]) * (past ? STYLES.past.routeOpacity : 1);
-        groups[key] = { mode: route.mode, alpha: alpha, approximate: route.approximate, lines: [], seen: new Set() }; keys.push(key);
+        var route = story.routes[geo.route];
+        groups[key] = { mode: route.mode, alpha: routeOpacity(story.events.confidence[index]), approximate: route.approximate, lines: [], seen: new Set() }; keys.push(key);
       }
       // a line many events travel is painted once in its group: the same pixels, a fraction of the work
       if (!groups[key].seen.has(points)) { groups[key].seen.add(points); groups[key].lines.push(points); }
-      if (index === self._selected) {
-        ctx.save(); tracePath(ctx, points, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
-        ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
-      }
-      self._hits.push({ index: index, line: points });
-    });
-    // the hits so far are this frame's routes
-    var plain = this._hits.length > ROUTE_DETAIL_LIMIT;
+    }
+    var plain = count > ROUTE_DETAIL_LIMIT;
+    this._muted.draw(ctx, this._day, { lines: lines, shift: shift, skip: this._selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() });
+    if (halo) {
+      ctx.save(); tracePath(ctx, halo, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
+      ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
+    }
     keys.sort().forEach(function (key) {
       var group = groups[key];
       drawRouteLines(ctx, group.lines, group.mode, group.alpha, plain, group.approximate, shift);
@@ -405,7 +413,7 @@ var StoryCanvas = L.Renderer.extend({
       // at the position of its first event drawn
       if (slot[spot] < 0) {
         slot[spot] = order.length;
-        order.push({ x: xy[2 * index] - shift[0], y: xy[2 * index + 1] - shift[1], members: [] });
+        order.push({ x: xy[2 * index] - shift[0], y: xy[2 * index + 1] - shift[1], members: [], s: spot });
       }
       order[slot[spot]].members.push(index);
     }
@@ -414,7 +422,7 @@ var StoryCanvas = L.Renderer.extend({
       if (group.length > 1 || n > RING_LIMIT) { crowds.push(group); return; }
       var ring = n > 1 ? 7 + 2 * n : 0;
       self._boxes.push(around([spot.x, spot.y], ring + 8));
-      self._reach.set(spotKey(spot), ring + 8);
+      if (projected.atPlace[spot.s]) { self._reach.set(spot.s, ring + 8); }
       spot.members.forEach(function (index, k) {
         var angle = 2 * Math.PI * k / n - Math.PI / 2;
         var x = n > 1 ? spot.x + ring * Math.cos(angle) : spot.x, y = n > 1 ? spot.y + ring * Math.sin(angle) : spot.y;
@@ -461,7 +469,8 @@ var StoryCanvas = L.Renderer.extend({
     this._boxes.push(around([x, y], STYLES.point.crowdRadius + 3));
     // one name per group, at it
     var reach = { r: STYLES.point.crowdRadius + 4, at: [x, y], group: this._groups.length };
-    group.forEach(function (spot) { self._reach.set(spotKey(spot), reach); });
+    var atPlace = this._projected.atPlace;
+    group.forEach(function (spot) { if (atPlace[spot.s]) { self._reach.set(spot.s, reach); } });
     this._groups.push({ x: x, y: y, count: count });
     // expand (the bounds to zoom to) is worked out when the marker is hit: few ever are.
     this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: null, spots: group.length < 2 ? null : group, min: min });
@@ -486,7 +495,7 @@ var StoryCanvas = L.Renderer.extend({
     this._labelOrder.forEach(function (i) {
       // Measured once: the font never changes.
       var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i], w = widths[i] = widths[i] || ctx.measureText(text).width;
-      var reach = self._reach.get(spotKey({ x: xy[0], y: xy[1] })), r = 10;
+      var reach = self._reach.get(self._projected.placeSpot[i]), r = 10;
       if (typeof reach === 'number') { r = Math.max(r, reach + 1); } else if (reach) {
         if (named[reach.group]) { return; }
         named[reach.group] = 1; xy = reach.at; r = reach.r;
@@ -520,16 +529,20 @@ var StoryCanvas = L.Renderer.extend({
   // bounds to zoom to, for a group), {place} for a place.
   hitTest: function (containerPoint) {
     var layerPoint = this._map.containerPointToLayerPoint(containerPoint), map = this._map;
-    var x = layerPoint.x - this._bounds.min.x, y = layerPoint.y - this._bounds.min.y, shift = this._shift();
-    // topmost first
+    var x = layerPoint.x - this._bounds.min.x, y = layerPoint.y - this._bounds.min.y, shift = this._shift(), geos = this._story.events.geo;
+    // topmost first: points and places, then routes (beneath them), the latest first
     for (var i = this._hits.length - 1; i >= 0; i--) {
       var hit = this._hits[i];
-      if (hit.line ? distanceToLine(x + shift[0], y + shift[1], hit.line) <= 7 : Math.hypot(hit.x - x, hit.y - y) <= hit.r) {
+      if (Math.hypot(hit.x - x, hit.y - y) <= hit.r) {
         if (hit.spots && !hit.expand) {
           hit.expand = L.latLngBounds(hit.spots.map(function (spot) { return map.layerPointToLatLng([spot.x + hit.min.x, spot.y + hit.min.y]); }));
         }
         return hit;
       }
+    }
+    for (var d = this._drawn.length - 1; d >= 0 && this._lines; d--) {
+      var geo = geos[this._drawn[d]], line = geo && geo.route !== undefined && this._lines[geo.route];
+      if (line && distanceToLine(x + shift[0], y + shift[1], line) <= 7) { return { index: this._drawn[d], line: line }; }
     }
     return null;
   }
@@ -660,9 +673,6 @@ function labelOrder(story) {
   });
 }
 
-// A spot's whole pixel as one number (a canvas spans far less than 2,000,000 px either way):
-// thousands of spots a redraw, filed without making a string for each.
-function spotKey(spot) { return (Math.round(spot.x) + 2e6) * 4e6 + Math.round(spot.y) + 2e6; }
 function around(xy, r) { return [xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r]; }
 function inside(b, view) { return b[0] >= view[0] && b[1] >= view[1] && b[2] <= view[2] && b[3] <= view[3]; }
 function boxesOverlap(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }

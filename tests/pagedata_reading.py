@@ -21,7 +21,7 @@ def decoded(data: dict) -> dict:
     geo = [read[digit]() for digit in events["geo"]]
     assert next(points, None) is None and next(numbered, None) is None, "every point and route is an event's"
     assert next(place_numbers, None) is None and "missing" not in geo, "one place number for each event at one"
-    assert all(isinstance(n, int) and n < len(places["id"]) for n in geo if not isinstance(n, list | dict | None))
+    assert all(isinstance(n, int) and n < len(places["kind"]) for n in geo if not isinstance(n, list | dict | None))
     ids, before = [], ""
     for text in events["id"]:
         before = before[:int(text[0], 36)] + text[1:]

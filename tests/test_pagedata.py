@@ -47,7 +47,8 @@ def mixed_model(project):
 def test_routes_name_their_places_and_share_a_line(project):
     model = mixed_model(project)
     data = pagedata.page_data(model)
-    north, east = data["places"]["id"].index("north-port"), data["places"]["id"].index("east-depot")
+    place_ids = [place.id for place in model.places]  # the page's places are the model's, in order
+    north, east = place_ids.index("north-port"), place_ids.index("east-depot")
     assert data["events"]["geo"] == "1323303"  # a place, routes, a point, an event not on the map
     assert data["events"]["place"] == [east]
     assert data["events"]["points"] == {"lat": [50.5], "lon": [60.25]}
@@ -75,7 +76,7 @@ def test_the_page_data_decodes_to_every_events_place_point_and_line(project):
             assert route["path"] == [[round(lat, 5), round(lon, 5)] for lat, lon in where.points]
             assert (route["mode"], route["approximate"]) == (where.mode, bool(where.approximate))
         elif timed.place is not None:
-            assert places["id"][geo] == timed.place.id
+            assert model.places[geo] == timed.place and places["name"][geo] == timed.place.name
         else:
             assert geo == [round(where.points[0][0], 5), round(where.points[0][1], 5)]
     assert [route["path"][0] for route in data["routes"]] == [[42.25, 130.29]] * 4  # north-port's, by reference
@@ -88,7 +89,7 @@ def test_a_story_without_places_or_routes(project):
     project.story(events={"a.yaml": event(1, "at: {lat: -33.9, lon: 18.4}"),
                           "b.yaml": event(2, "place: north-port").replace("place: north-port\n", "")})
     data = pagedata.page_data(pipeline.check(project.stories, project.data).models[0])
-    assert data["places"]["id"] == [] and data["events"]["geo"] == f"{pagedata.POINT}{pagedata.NOWHERE}"
+    assert data["places"]["name"] == [] and data["events"]["geo"] == f"{pagedata.POINT}{pagedata.NOWHERE}"
     assert data["routes"] == {"mode": "", "approximate": "", "path": []}
     assert data["paths"] == {"vertices": [], "sizes": [], "lat": [], "lon": []}
     assert decoded(data)["events"]["geo"] == [[-33.9, 18.4], None]

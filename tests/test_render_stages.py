@@ -39,10 +39,12 @@ def test_page_data_columns(tiny_model):
     assert events["from"] == [0, 0, 2, 31] and events["until"] == [None, None, 19, None]
     assert [data["kinds"][k] for k in events["kind"]] == ["shipment", "movement", "observation", "statement"]
     assert [data["confidences"][c] for c in events["confidence"]] == ["high", "moderate", "low", "moderate"]
-    assert events["geo"][0] == data["places"]["id"].index("north-port")
+    place_ids = [place.id for place in tiny_model.places]  # the page's places are the model's, in order
+    assert events["geo"][0] == place_ids.index("north-port")
     assert events["geo"][1] == {"route": 0} and events["geo"][3] is None
     assert data["routes"][0]["mode"] == "rail" and data["routes"][0]["approximate"] is True
-    assert set(data["places"]["id"]) == {"north-port", "south-pier"}  # only places events use
+    assert set(place_ids) == {"north-port", "south-pier"}  # only places events use
+    assert data["places"]["name"] == [place.name for place in tiny_model.places] and "id" not in data["places"]
 
 
 def test_markdown_has_no_raw_html_and_only_web_links():

@@ -10,7 +10,8 @@ event (fetching it when need be). A 10,000-event page's data was a third
 titles.
 
     timeline: start/end (ISO), days, mode, windowDays, open (ISO: the day the page opens on)
-    places:   columns id, name, kind, lat, lon  (the infrastructure layer)
+    places:   columns name, kind, lat, lon  (the infrastructure layer; the page names a place, and
+              needs no id for it)
     kinds, confidences, modes: the names that the columns events.kind, events.confidence and
               routes.mode number
     events:   columns id (each written as the characters it shares with the previous event's id,
@@ -254,7 +255,7 @@ def page_data(model: StoryModel, rows: Sequence[EventRow] | None = None) -> dict
             "kinds": {kind.value: strings[f"kind_{kind}"] for kind in EventKind},
         },
         "places": {
-            "id": [p.id for p in model.places], "name": [p.name for p in model.places],
+            "name": [p.name for p in model.places],
             "kind": [p.kind for p in model.places],
             "lat": [round(p.lat, COORD_DIGITS) for p in model.places],
             "lon": [round(p.lon, COORD_DIGITS) for p in model.places],

@@ -392,9 +392,9 @@ var StoryCanvas = L.Renderer.extend({
 
   _drawPlaces: function () {
     var story = this._story, ctx = this._ctx, self = this;
-    story.places.id.forEach(function (id, i) {
+    story.places.kind.forEach(function (kind, i) {
       var xy = self._toCanvas(self._projected.places[i]);
-      drawPlace(ctx, story.places.kind[i], xy[0], xy[1]);
+      drawPlace(ctx, kind, xy[0], xy[1]);
       self._hits.push({ place: i, x: xy[0], y: xy[1], r: 8 });
       self._boxes.push(around(xy, 8));
     });
@@ -653,7 +653,7 @@ function unionBox(a, b) { return a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1])
 // them, routes starting or ending there), then by kind as styles.json lists
 // them (ports, railheads and depots before cities), then as written.
 function labelOrder(story) {
-  var places = story.places, use = places.id.map(function () { return 0; }), rank = Object.keys(STYLES.placeKinds);
+  var places = story.places, use = places.kind.map(function () { return 0; }), rank = Object.keys(STYLES.placeKinds);
   // A route's end is at a place when it is within 0.001 degrees of it: places filed by
   // their 0.001-degree cell (cellKey), so each end is compared with a few places, not all of them.
   var byCell = new Map();
@@ -668,7 +668,7 @@ function labelOrder(story) {
   };
   story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });
   story.routes.forEach(function (route) { at(route.path[0]); at(route.path[route.path.length - 1]); });
-  return places.id.map(function (id, i) { return i; }).sort(function (a, b) {
+  return places.kind.map(function (kind, i) { return i; }).sort(function (a, b) {
     return use[b] - use[a] || rank.indexOf(places.kind[a]) - rank.indexOf(places.kind[b]) || a - b;
   });
 }

@@ -175,6 +175,22 @@ def test_long_lists_are_split_into_pages(tiny_model, monkeypatch):
     assert '"listPageSize":3' in first and "storymap.js" not in second and "storymap-data" not in second
 
 
+def test_a_long_lists_pager_links_its_ends_and_the_pages_near_it(tiny_model, monkeypatch):
+    assert pages.ListPage(6, 100, [], 501, 10_000).pager == [1, None, 4, 5, 6, 7, 8, None, 100]
+    assert pages.ListPage(1, 10, [], 1, 1000).pager == [1, 2, 3, None, 10]
+    assert pages.ListPage(4, 10, [], 301, 1000).pager == [1, 2, 3, 4, 5, 6, None, 10]  # 2: not a gap of one
+    assert pages.ListPage(3, 7, [], 201, 700).pager == list(range(1, 8))
+    monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 1)  # the tiny story's four events, a page each
+    monkeypatch.setattr(pages, "PAGER_REACH", 0)
+    files = pages.story_files(tiny_model, None)
+    last, third = (files[name].decode() for name in ("events-4.html", "events-3.html"))
+    pager = last[last.index('<nav class="event-pager"'):last.index("</nav>")]  # ‹ 1 … 4
+    assert pager.count('<span class="event-pager-gap" aria-hidden="true">…</span>') == 1
+    assert 'rel="prev" data-page="3"' in pager and '<span aria-current="page">4</span>' in pager
+    assert 'data-page="2"' not in pager
+    assert "event-pager-gap" not in third and 'aria-label="Page 2"' in third  # 1 2 3 4: a gap of one is shown
+
+
 def test_a_short_list_is_one_page_without_a_pager(tiny_model):
     text = pages.story_files(tiny_model, None)["index.html"].decode()
     assert "event-pager" not in text and '"listPageSize":100' in text

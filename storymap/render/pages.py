@@ -27,6 +27,7 @@ from storymap.render.policy import content_security_policy, map_page_policy
 # 100 entries (about 4 KB gzipped at 10,000 events, against 19 KB for 500) keep the story page
 # light on a phone: every entry is parsed and laid out before the map is ready.
 LIST_PAGE_SIZE = 100
+PAGER_REACH = 2  # the pager's numbers either side of the page's own (ListPage.pager)
 # folium's map set-up, a file beside the story's pages rather than an inline script (the CSP).
 MAP_SCRIPT = "map.js"
 
@@ -85,6 +86,21 @@ class ListPage:
     @property
     def last(self) -> int:
         return self.first + len(self.items) - 1
+
+    @property
+    def pager(self) -> list[int | None]:
+        """The page numbers the pager links, None for a gap: the first, the last and PAGER_REACH
+        either side of this one. A pager of every number was 1,000 links on each of a
+        100,000-event story's 1,000 pages: a tenth of each page's bytes, and a build a sixth slower."""
+        shown = sorted({1, self.count, *range(max(1, self.number - PAGER_REACH),
+                                              min(self.count, self.number + PAGER_REACH) + 1)})
+        numbers: list[int | None] = []
+        for number in shown:
+            if numbers and number > (numbers[-1] or 0) + 1:
+                # one number left out is shown rather than a gap of one
+                numbers.append(number - 1 if number == (numbers[-1] or 0) + 2 else None)
+            numbers.append(number)
+        return numbers
 
     @staticmethod
     def href(number: int) -> str:

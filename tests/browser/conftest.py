@@ -126,6 +126,15 @@ def serve(root: Path, headers: dict[str, str] | None = None) -> Server:
     return Server(root, httpd)
 
 
+def built_and_served(stories: Path, data: Path, site: Path):
+    """For a fixture to yield from: the stories built into site, served while the fixture lasts."""
+    result = pipeline.build(stories, data, site)
+    assert not result.problems, [p.as_text() for p in result.problems]
+    server = serve(site)
+    yield server
+    server.httpd.shutdown()
+
+
 @pytest.fixture(scope="session")
 def sites(tmp_path_factory):
     """Each fixture site built once and served on its own port; "paged" is the rules

@@ -9,9 +9,8 @@ import pytest
 import datetime as dt
 from pathlib import Path
 
-from storymap import pipeline
 
-from .conftest import serve, wait_until
+from .conftest import built_and_served, wait_until
 
 # Every item's is-ended class against what the date says: at the timeline's end every event
 # has started, so an item is over exactly when its event is not active.
@@ -43,11 +42,7 @@ def write_long_story(root: Path, count: int) -> None:
 def long_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("list-dates")
     write_long_story(root, 200)
-    result = pipeline.build(root / "stories", root / "data", root / "site")
-    assert not result.problems, [p.as_text() for p in result.problems]
-    server = serve(root / "site")
-    yield server
-    server.httpd.shutdown()
+    yield from built_and_served(root / "stories", root / "data", root / "site")
 
 
 def test_items_off_screen_are_marked_after_those_in_view(browser, long_site):

@@ -9,10 +9,9 @@ import sys
 
 import pytest
 
-from storymap import pipeline
 
 from ..conftest import REPO
-from .conftest import serve
+from .conftest import built_and_served
 
 EVENTS = 3000  # about 600 routes: more than styles.json's routeDetail, so drawn plain; two chunks kept
 
@@ -66,11 +65,7 @@ def crowded(tmp_path_factory):
         sys.path.remove(str(REPO / "bench"))
     root = tmp_path_factory.mktemp("crowded")
     story = synthetic.generate_story(root, EVENTS)
-    result = pipeline.build(story.stories, story.data, root / "site")
-    assert not result.problems, [p.as_text() for p in result.problems]
-    server = serve(root / "site")
-    yield server
-    server.httpd.shutdown()
+    yield from built_and_served(story.stories, story.data, root / "site")
 
 
 def open_crowded(browser, server):

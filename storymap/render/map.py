@@ -54,12 +54,14 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
                       tiles=None, prefer_canvas=True, control_scale=False, zoom_control=True,  # scale: main.js
                       world_copy_jump=False, zoom_snap=0.25)  # fits a story closely, not at the next whole zoom out
     fmap.default_js, fmap.default_css = [], []
-    if not basemaps.is_built_in(settings.basemap):
-        folium.TileLayer(tiles=basemaps.provider(settings.basemap), control=False).add_to(fmap)
+    # The fit first, then the tiles: tiles added at folium's opening view (zoom 2) would be
+    # made, requested and thrown away by the fit (at 10,000 events, a tenth of map.js's time).
     if box and (settings.center is None or settings.zoom is None):
         fit = folium.map.FitBounds([list(box[0]), list(box[1])], padding=(24, 24), max_zoom=10)
         fit.options["animate"] = False  # an animated opening zoom would swallow the page script's refit
         fmap.add_child(fit)
+    if not basemaps.is_built_in(settings.basemap):
+        folium.TileLayer(tiles=basemaps.provider(settings.basemap), control=False).add_to(fmap)
     fmap._id = MAP_NAME
     _stable_ids(fmap, "layer")
     figure = fmap.get_root()

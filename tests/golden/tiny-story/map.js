@@ -18,7 +18,13 @@ var map_storymap = L.map(
 
         
     
-            var tile_layer_layer_0 = L.tileLayer(
+            map_storymap.fitBounds(
+                [[42.17354, 40.04], [52.29, 132.375]],
+                {"animate": false, "maxZoom": 10, "padding": [24, 24]}
+            );
+        
+    
+            var tile_layer_layer_1 = L.tileLayer(
                 "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
                 {
   "minZoom": 0,
@@ -35,10 +41,4 @@ var map_storymap = L.map(
             );
         
     
-            tile_layer_layer_0.addTo(map_storymap);
-        
-    
-            map_storymap.fitBounds(
-                [[42.17354, 40.04], [52.29, 132.375]],
-                {"animate": false, "maxZoom": 10, "padding": [24, 24]}
-            );
+            tile_layer_layer_1.addTo(map_storymap);

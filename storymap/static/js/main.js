@@ -277,6 +277,9 @@ function start() {
   // the Leaflet map folium created (render.MAP_NAME)
   var map = window['map_' + 'storymap'];
   if (!dataNode || !map) { return; }
+  // head.js's switch, in case the async head script has not run yet: the layout is measured next
+  document.documentElement.classList.remove('no-js');
+  document.documentElement.classList.add('js');
   var app = new StoryApp(map, readPageData(dataNode));
   if (!app.openHash(location.hash, 'start')) { app.timeline.setDay(app.timeline.dayOf(app.data.timeline.open) || 0, 'start'); }
   app.hash.flush();

@@ -1,8 +1,9 @@
 """Interface strings, date and length formats per language.
 
 The strings are English in wording.py and translated in gettext catalogs (catalogs.py reads
-storymap/locale/). Dates and numbers are formatted with Babel (CLDR data, the same data
-browsers' Intl uses), so the server-rendered list and the page's slider label agree.
+storymap/locale/). Dates and numbers are formatted with Babel (CLDR data); the page formats
+its own (the timeline's labels) from the patterns and names page_formats() gives it, so the
+server-rendered list and the page's slider label read alike, and the page needs no Intl.
 """
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from types import MappingProxyType
+from typing import Literal
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_interval, format_skeleton
-from babel.numbers import format_decimal
+from babel.dates import format_interval, format_skeleton, get_month_names, match_skeleton, tokenize_pattern
+from babel.numbers import format_decimal, get_group_symbol
 
 from storymap import catalogs, wording
 from storymap.model import PartialDate, When
@@ -75,7 +77,7 @@ def is_country_code(code: str) -> bool:
 
 
 def date_locale(language: str) -> str:
-    """The Babel locale used for dates; its '-' form is what the page's Intl uses."""
+    """The Babel locale used for dates and numbers (the list's, and page_formats')."""
     return DATE_LOCALES.get(language, language.replace("-", "_"))
 
 
@@ -123,3 +125,57 @@ def format_when(when: When, language: str) -> str:
     else:
         label = text["span"].format(start=start, end=format_partial(when.end, language))
     return text["approximately"].format(date=label) if when.approximate else label
+
+
+# The skeletons the page formats dates with, by the letters of its precision column (d, m, y),
+# and "t" for the month names under the timeline's rail.
+PAGE_SKELETONS = {"d": "yMMMd", "m": "yMMM", "y": "y", "t": "MMM"}
+# The fields whose difference picks a range's pattern, the greatest first (as format_interval).
+RANGE_FIELDS = "yMd"
+_MONTH_WIDTHS: dict[int, Literal["abbreviated", "wide", "narrow"]] = {3: "abbreviated", 4: "wide", 5: "narrow"}
+_MONTH_CONTEXTS: dict[str, Literal["format", "stand-alone"]] = {"M": "format", "L": "stand-alone"}
+
+
+@lru_cache(maxsize=64)
+def page_formats(language: str) -> dict:
+    """What the page needs to write dates and numbers as format_partial, format_when and
+    format_decimal do, with no Intl (its first formatter costs a page tens of milliseconds):
+    CLDR patterns by PAGE_SKELETONS key; the two halves of a range of days' pattern by the
+    greatest field that differs (the window's range, a period's dates: "3–20 Sept 2023"); the month names those patterns use, by their
+    field ("MMM": format, "LLL": stand-alone); the digit group separator and group sizes."""
+    locale = Locale.parse(date_locale(language))
+    patterns = {key: _skeleton_pattern(locale, skeleton) for key, skeleton in PAGE_SKELETONS.items()}
+    day_range = _range_parts(locale, PAGE_SKELETONS["d"], patterns["d"])
+    used = [*patterns.values(), *(part for pair in day_range.values() for part in pair)]
+    grouping = locale.decimal_formats[None].grouping
+    return {"patterns": patterns, "range": day_range, "months": _month_names(locale, used),
+            "group": get_group_symbol(locale, numbering_system="latn"), "grouping": list(grouping)}
+
+
+def _month_names(locale: Locale, patterns: list[str]) -> dict[str, list[str]]:
+    """January to December as each month field of the patterns names them ("MMM", "LLL"); months
+    written as numbers (M, MM) need none."""
+    months = {}
+    for pattern in patterns:
+        for kind, value in tokenize_pattern(pattern):
+            if kind == "field" and isinstance(value, tuple) and value[0] in _MONTH_CONTEXTS and value[1] >= 3:
+                names = get_month_names(_MONTH_WIDTHS[value[1]], _MONTH_CONTEXTS[value[0]], locale)
+                months[value[0] * value[1]] = [names[month] for month in range(1, 13)]
+    return dict(sorted(months.items()))
+
+
+def _skeleton_pattern(locale: Locale, skeleton: str) -> str:
+    """The pattern format_skeleton writes the skeleton with (its nearest, as it, where missing)."""
+    found = skeleton if skeleton in locale.datetime_skeletons else match_skeleton(skeleton, locale.datetime_skeletons)
+    return str(locale.datetime_skeletons[found].pattern)
+
+
+def _range_parts(locale: Locale, skeleton: str, pattern: str) -> dict[str, list[str]]:
+    """format_interval's pattern halves (first date, last date) by the field that differs; a field
+    of the pattern without its own: both dates whole, joined by the locale's fallback."""
+    found = locale.interval_formats.get(skeleton, {})
+    fallback = str(locale.interval_formats.get(None, "{0} – {1}"))
+    between = fallback.split("{0}", 1)[-1].split("{1}", 1)[0].replace("'", "''")
+    fields = {value[0] for kind, value in tokenize_pattern(pattern) if kind == "field"}
+    return {field: list(found[field]) if field in found else [f"{pattern}'{between}'", pattern]
+            for field in RANGE_FIELDS if field in found or field in fields}

@@ -202,7 +202,7 @@ def test_ukrainian_story_page_is_ukrainian(tmp_path):
     for text in ("Відтворити", "Події", "Джерело", "Опубліковано", "18 жовт. 2023\u202fр.", "15 серп. 2023\u202fр.",
                  "прибл. вер. 2023\u202fр.", "Низька достовірність", "Немає на мапі", "Завантажити дані",
                  '"events_shown":"показано {shown} з {total} подій"',
-                 '"window_range":"період у {days} днів: {range}"', '"dateLocale":"uk"'):
+                 '"window_range":"період у {days} днів: {range}"', '"LLL":["січ."'):
         assert text in page, text
     for english in (">Play<", ">Events<", "Published", "Low confidence", "events shown", "-day window"):
         assert english not in page, english

@@ -20,7 +20,7 @@ function TimelineBar(root, timeline, selection, data, list) {
   this.timeline = timeline;
   this.selection = selection;
   this.strings = data.strings;
-  this.labels = new DateLabels(data.dateLocale, data.strings);
+  this.labels = new DateLabels(data.formats, data.strings);
   this.precision = data.events.precision || '';
   this.windowDays = data.timeline.mode === 'window' ? data.timeline.windowDays : 0;
   this.slider = find('slider');
@@ -229,35 +229,53 @@ TimelineBar.prototype.announce = function (text, delay) {
   this.announceTimer = setTimeout(function () { announcer.textContent = text; }, delay);
 };
 
-// Dates as the event list writes them: "5 Oct 2023", "Oct 2023", "2023", "c. 5 Oct 2023".
-var DATE_FORMATS = {
-  d: { day: 'numeric', month: 'short', year: 'numeric' },
-  m: { month: 'short', year: 'numeric' },
-  y: { year: 'numeric' }
-};
-
-function DateLabels(locale, strings) {
-  this.locale = locale;
-  // each made when first used: a formatter costs the page's start milliseconds
-  this.formats = { d: utcFormatter(locale, DATE_FORMATS.d) };
-  this.numbers = new Intl.NumberFormat(this.formats.d.resolvedOptions().locale);
+// Dates as the event list writes them: "5 Oct 2023", "Oct 2023", "2023", "c. 5 Oct 2023",
+// from the CLDR patterns and month names the build took from Babel for the story's language
+// (pagedata: formats). No Intl: a page's first formatter costs it tens of milliseconds.
+function DateLabels(formats, strings) {
+  this.formats = formats;
   this.approximately = strings.approximately;
 }
 
-DateLabels.prototype.day = function (ms) { return this.formats.d.format(new Date(ms)); };
+// A CLDR pattern written for a UTC day: d, M or L (a number, or the month names sent), y;
+// 'quoted' text and other characters as they are ('' is a quote).
+DateLabels.prototype.write = function (pattern, ms) {
+  var date = new Date(ms), months = this.formats.months;
+  return pattern.replace(/''/g, '\0').replace(/'([^']*)'|([A-Za-z])\2*/g, function (run, quoted, letter) {
+    if (quoted !== undefined) { return quoted; }
+    var n = run.length, value = letter === 'd' ? date.getUTCDate() : letter === 'y' || letter === 'Y' ? date.getUTCFullYear() : -1;
+    if ((letter === 'M' || letter === 'L') && n > 2) { return months[run][date.getUTCMonth()]; }
+    if (letter === 'M' || letter === 'L') { value = date.getUTCMonth() + 1; }
+    if (value < 0) { return run; }
+    return String(n === 2 ? value % 100 : value).padStart(n, '0');
+  }).replace(/\0/g, "'");
+};
+
+// key: a precision letter (d, m, y) or t, a month alone (the rail's labels).
+DateLabels.prototype.format = function (key, ms) { return this.write(this.formats.patterns[key], ms); };
+
+DateLabels.prototype.day = function (ms) { return this.format('d', ms); };
 
 // A date at the precision of the event's letter (pagedata: d, m, y; upper case: approximate).
 DateLabels.prototype.honest = function (ms, letter) {
-  var lower = letter.toLowerCase(), precision = DATE_FORMATS[lower] ? lower : 'd';
-  var format = this.formats[precision] || (this.formats[precision] = utcFormatter(this.locale, DATE_FORMATS[precision]));
-  var text = format.format(new Date(ms));
+  var lower = letter.toLowerCase(), text = this.format(/^[dmy]$/.test(lower) ? lower : 'd', ms);
   return lower !== letter ? fillIn(this.approximately, { date: text }) : text;
 };
 
+// Two days as one range, shortened as CLDR says by the greatest field that differs: "3–20 Oct 2023".
 DateLabels.prototype.range = function (firstMs, lastMs) {
-  var format = this.formats.d, first = new Date(firstMs), last = new Date(lastMs);
-  if (firstMs === lastMs) { return format.format(first); }
-  return format.formatRange ? format.formatRange(first, last) : format.format(first) + ' – ' + format.format(last);
+  var first = new Date(firstMs), last = new Date(lastMs);
+  var field = first.getUTCFullYear() !== last.getUTCFullYear() ? 'y' : first.getUTCMonth() !== last.getUTCMonth() ? 'M' : 'd';
+  var parts = firstMs !== lastMs && this.formats.range[field];
+  return parts ? this.write(parts[0], firstMs) + this.write(parts[1], lastMs) : this.day(firstMs);
 };
 
-DateLabels.prototype.number = function (n) { return this.numbers.format(n); };
+// A whole number with the language's digit groups: "12,345", "1,23,456" (Hindi), "12 345".
+DateLabels.prototype.number = function (n) {
+  var digits = String(Math.round(n)), size = this.formats.grouping[0], text = '';
+  for (; digits.length > size; size = this.formats.grouping[1]) {
+    text = this.formats.group + digits.slice(-size) + text;
+    digits = digits.slice(0, -size);
+  }
+  return digits + text;
+};

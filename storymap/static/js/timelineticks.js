@@ -29,7 +29,6 @@ function TimelineTicks(canvas, timeline, data, labels, list) {
   this.list = list;
   this.tipDay = -1;
   this.labels = labels;
-  this.month = utcFormatter(data.dateLocale, { month: 'short' });
   this.size = '';
   // day -> the events starting on it, in timeline order
   this.startsOn = new Map();
@@ -115,10 +114,9 @@ TimelineTicks.prototype.drawMonths = function (ctx, width) {
   ctx.textBaseline = 'alphabetic';
   var first = new Date(timeline.startMs);
   for (var ms = utcDay(first.getUTCFullYear(), first.getUTCMonth() + 1, 1); ms <= last; ms = shiftMonths(ms, 1)) {
-    var date = new Date(ms);
-    if (years && date.getUTCMonth()) { continue; }
+    if (years && new Date(ms).getUTCMonth()) { continue; }
     var x = this.column(Math.round((ms - timeline.startMs) / DAY_MS), width);
-    var text = years ? this.labels.formats.y.format(date) : this.month.format(date), w = ctx.measureText(text).width;
+    var text = this.labels.format(years ? 'y' : 't', ms), w = ctx.measureText(text).width;
     ctx.fillStyle = TICKS_COLOURS.rail;
     ctx.fillRect(x, TICKS_RAIL_Y + 2, 1, 6);
     if (x - w / 2 < left || x + w / 2 > right) { continue; }

@@ -62,13 +62,6 @@ function fillIn(template, values) {
   });
 }
 
-// Dates are UTC midnights; an unknown locale falls back to British English.
-function utcFormatter(locale, given) {
-  var options = Object.assign({}, given, { timeZone: 'UTC' });
-  try { return new Intl.DateTimeFormat(locale, options); }
-  catch (err) { return new Intl.DateTimeFormat('en-GB', options); }
-}
-
 function prefersReducedMotion() {
   return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
 }

@@ -92,7 +92,7 @@ function Caption(node, data, list) {
   // titles come from the list's pages: one not seen yet is filled in when its page comes
   this.list = list;
   this.shown = -1;
-  this.labels = new DateLabels(data.dateLocale, data.strings);
+  this.labels = new DateLabels(data.formats, data.strings);
   this.startMs = parseIsoDay(data.timeline.start);
 }
 

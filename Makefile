@@ -15,7 +15,7 @@ UV_VERSION := 0.13.8
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
 LINTED := storymap tests bench build.py
 
-.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers leaflet bundle chromium fonts bytecode clean
+.PHONY: site test lint typecheck lock serve check bench golden docs-schema picture basemap-layers country-pieces leaflet bundle chromium fonts bytecode clean
 
 # The stamps depend on the lock files, so a changed lock reinstalls. The packages come first with
 # every hash checked; then the project itself, without resolving anything again and built by the
@@ -103,6 +103,12 @@ docs-schema: $(STAMP)
 # Natural Earth's files, the levels or the simplification: tests/test_basemap_layers.py says when.
 basemap-layers: $(STAMP)
 	$(PY) tools/build_basemap_layers.py
+
+# Cut Natural Earth's 1:50m countries into the valid pieces the places-outside-their-country check
+# measures (data/naturalearth/countries-50m-pieces.npz) after a change to countries-50m.json,
+# iso-3166-1.csv or how storymap/geo/countries.py makes them: tests/test_country_pieces.py says when.
+country-pieces: $(STAMP)
+	$(PY) tools/build_country_pieces.py
 
 # Rebuild storymap/static/vendor/leaflet.js and leaflet.css, the part of Leaflet the story pages
 # use, from tools/leaflet: entry.js, with Leaflet and esbuild at the versions package-lock.json

@@ -13,6 +13,7 @@ import datetime as dt
 import errno
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import NoReturn
@@ -38,6 +39,26 @@ base_url_option = click.option("--base-url", default=None, metavar="URL",
                                help="Address the site is published at, for the feed and oEmbed links.")
 strict_option = click.option("--strict", is_flag=True,
                              help="Treat warnings as problems: exit 1 (and write nothing) when there are any.")
+
+
+def run() -> NoReturn:
+    """build.py's and `python -m storymap`'s entry: the command, then the process ends without
+    Python's teardown when no other thread runs (serve's would be cut short). A cold build leaves
+    millions of small objects that the interpreter would free one by one, and walk once more for
+    cycles, after the site is written and its line printed: 0.3 to 0.7 s of a 10,000-event build."""
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+        if threading.active_count() > 1 or not (code is None or isinstance(code, int)):
+            raise
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:  # a closed pipe, say: Python's own exit reports it as it always has
+            raise done from None
+        os._exit(code or 0)
+    raise AssertionError("click's main() always ends with SystemExit")
 
 
 def fail(error: UserError, unchanged: Path | None = None) -> NoReturn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from storymap import write
@@ -144,3 +145,51 @@ def test_real_process_exit_codes_and_no_traceback(tmp_path):
     assert "Traceback" not in bad.stderr
     usage = subprocess.run([sys.executable, str(REPO / "build.py"), "--bogus"], capture_output=True, text=True)
     assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+class Ended(Exception):
+    """os._exit, caught: the test goes on where the process would have ended."""
+
+
+def test_run_ends_without_teardown_after_flushing(tmp_path, monkeypatch, capsys):
+    from storymap import cli
+
+    ended = []
+
+    def end(code):
+        ended.append(code)
+        raise Ended
+
+    monkeypatch.setattr(cli.os, "_exit", end)
+    monkeypatch.setattr(sys, "argv", ["build.py", *tiny_args(tmp_path / "site")])
+    try:
+        cli.run()
+    except Ended:
+        pass
+    assert ended == [0]
+    assert "Built 1 story (4 events)" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "argv", ["build.py", "--bogus"])
+    try:
+        cli.run()
+    except Ended:
+        pass
+    assert ended == [0, 2]
+
+
+def test_run_exits_as_python_does_while_another_thread_runs(tmp_path, monkeypatch):
+    import threading
+
+    from storymap import cli
+
+    monkeypatch.setattr(cli.os, "_exit", lambda code: pytest.fail("os._exit with another thread running"))
+    monkeypatch.setattr(sys, "argv", ["build.py", *tiny_args(tmp_path / "site")])
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with pytest.raises(SystemExit) as done:
+            cli.run()
+    finally:
+        stop.set()
+        other.join()
+    assert done.value.code == 0

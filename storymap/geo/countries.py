@@ -13,6 +13,12 @@ are unwrapped before they are repaired and then cut into pieces within -180..180
 (antimeridian.split_polygons), so no part of Russia is lost. Everything is read once per
 process; tests/test_countries.py measures how long that takes.
 
+Decoding, repairing and cutting took a fifth of a second of every build that checks a place's
+country, so the pieces are kept, exactly, in data/naturalearth/countries-50m-pieces.npz
+(tools/build_country_pieces.py makes it, `make country-pieces`; tests/test_country_pieces.py
+checks it matches what pieces_from_sources() makes now). A file made from other sources than
+those here is not used: the pieces are made at run time instead, the same, only slower.
+
 1:50m coasts and borders are generalised by a few kilometres: a port or a border station may
 lie a little outside its country. distance_outside_km says by how much, so a caller can tell a
 slip of the pen (hundreds of km, or a swapped lat and lon) from the map's generalisation.
@@ -20,6 +26,7 @@ slip of the pen (hundreds of km, or a swapped lat and lon) from the map's genera
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import math
 from functools import lru_cache
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
 DATA = Path(__file__).resolve().parents[2] / "data" / "naturalearth"
 COUNTRIES_FILE = DATA / "countries-50m.json"
 CODES_FILE = DATA / "iso-3166-1.csv"
+PIECES_FILE = DATA / "countries-50m-pieces.npz"  # the pieces, kept (tools/build_country_pieces.py)
 EARTH_RADIUS_KM = 6371.0088  # the mean radius: distances here are for warnings, not survey
 
 
@@ -110,9 +118,8 @@ def _valid_pieces(shapes: NDArray[np.object_]) -> tuple[NDArray[np.object_], NDA
     return pieces[keep], origin[keep]
 
 
-@lru_cache(maxsize=1)
-def countries() -> Countries:
-    """The countries, read and indexed once per process."""
+def pieces_from_sources() -> tuple[list[str], NDArray[np.object_]]:
+    """Each valid piece of a country within -180..180, with its code, made from the TopoJSON."""
     import numpy as np
     import shapely
 
@@ -135,7 +142,51 @@ def countries() -> Countries:
         shapely.GeometryType.POLYGON, np.concatenate(rings), (np.concatenate([[0], coords_ends]),
                                                               np.concatenate([[0], ring_ends])))
     pieces, origin = _valid_pieces(shapes)
-    codes = [polygon_codes[i] for i in origin.tolist()]
+    return [polygon_codes[i] for i in origin.tolist()], pieces
+
+
+def sources_digest() -> str:
+    """What the kept pieces were made from: the sources' bytes, by name."""
+    digest = hashlib.sha256()
+    for path in (COUNTRIES_FILE, CODES_FILE):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def piece_arrays(codes: Sequence[str], pieces: NDArray[np.object_]) -> dict[str, NDArray[Any]]:
+    """The pieces as the kept file stores them: shapely's ragged arrays (coordinates exact), the codes."""
+    import numpy as np
+    import shapely
+
+    _, coords, (rings, polygons) = shapely.to_ragged_array(pieces)
+    return {"sources": np.array(sources_digest()), "codes": np.array(codes, dtype="U2"), "coords": coords,
+            "rings": rings, "polygons": polygons}
+
+
+def kept_pieces() -> tuple[list[str], NDArray[np.object_]] | None:
+    """The pieces from the kept file; None when it is missing or was made from other sources."""
+    import numpy as np
+    import shapely
+
+    try:
+        stored = np.load(PIECES_FILE)
+    except OSError:
+        return None
+    with stored:
+        if str(stored["sources"]) != sources_digest():
+            return None
+        pieces = shapely.from_ragged_array(shapely.GeometryType.POLYGON, stored["coords"],
+                                           (stored["rings"], stored["polygons"]))
+        return stored["codes"].tolist(), pieces
+
+
+@lru_cache(maxsize=1)
+def countries() -> Countries:
+    """The countries, read and indexed once per process."""
+    import numpy as np
+    import shapely
+
+    codes, pieces = kept_pieces() or pieces_from_sources()
     order = np.argsort(np.array(codes), kind="stable")
     grouped: dict[str, list[shapely.Geometry]] = {}
     for index in order.tolist():

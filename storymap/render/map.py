@@ -67,4 +67,11 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a map's root is always its Figure: its html and script parts
     fmap.render()
-    return Markup(figure.html.render().strip()), Markup(figure.script.render().strip())
+    return Markup(figure.html.render().strip()), Markup(CLASS_SWITCH + figure.script.render().strip())
+
+
+# head.js, which switches html.no-js to html.js, is async (base.html): it may come after the
+# deferred scripts, and a map made while no-js styles hide its panel has no size. So map.js
+# makes the switch too before folium's set-up (nothing, when head.js has run).
+CLASS_SWITCH = "document.documentElement.classList.replace('no-js', 'js');\n"
+

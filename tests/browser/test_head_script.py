@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from .conftest import CHROMIUM_ARGS, _QuietHandler, wait_until  # noqa: F401  (CHROMIUM_ARGS: see the module doc)
+from .conftest import _QuietHandler, wait_until
+from .test_csp import drawn_pixels
 
 HEAD_DELAY_S = 0.8  # long enough that everything else of the page has come by then
 
@@ -52,5 +53,11 @@ def test_a_slow_head_script_holds_the_first_paint_but_not_the_parser(browser, sl
         # ... and nothing was drawn before it ran: the first frame already has the page's styles for scripts.
         assert "js" in seen["firstFrame"].split() and "no-js" not in seen["firstFrame"].split()
         assert "no-js" not in page.evaluate("document.documentElement.className").split()
+        if path:  # a map page: made at its full size and drawn, though head.js came after its scripts
+            wait_until(page, "document.documentElement.classList.contains('storymap-ready')")
+            size = page.evaluate("[map_storymap.getSize().x, map_storymap.getSize().y, "
+                                 "document.getElementById('map_storymap').clientWidth]")
+            assert size[0] > 100 and size[1] > 100 and size[0] == size[2]
+            assert drawn_pixels(page) > 500
     finally:
         context.close()

@@ -1,3 +1,4 @@
+document.documentElement.classList.replace('no-js', 'js');
 var map_storymap = L.map(
                 "map_storymap",
                 {

@@ -142,6 +142,19 @@ function drawRouteLines(ctx, lines, mode, alpha, plain, approximate, shift) {
   ctx.restore();
 }
 
+// (lat, lon) -> [x, y], world pixels at the zoom: map.project's numbers, worked out as Leaflet
+// does for its usual projection (spherical Mercator) without the LatLng and Point it makes
+// for each, which were a third of the page's first drawing at 10,000 events.
+function worldPixels(map, zoom) {
+  var crs = map.options.crs;
+  if (crs !== L.CRS.EPSG3857) { return function (lat, lon) { var p = map.project([lat, lon], zoom); return [p.x, p.y]; }; }
+  var mercator = crs.projection, R = mercator.R, max = mercator.MAX_LATITUDE, d = Math.PI / 180, to = crs.transformation, scale = crs.scale(zoom);
+  return function (lat, lon) {
+    var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
+    return [scale * (to._a * (R * lon * d) + to._b), scale * (to._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + to._d)];
+  };
+}
+
 // A route's points in world pixels at this zoom, less those within a pixel of the last one
 // kept: the painted line is the same, and a zoomed-out view of thousands of routes paints
 // far fewer segments (a computed sea or rail line has a point every few kilometres).
@@ -260,18 +273,29 @@ var StoryCanvas = L.Renderer.extend({
   // In cumulative mode what has passed stays, muted (docs/timeline.md): a span
   // after its end, a dated event once its default window (windowDays) is over.
   _onDate: function (e) {
-    var ev = this._story.events, t = this._story.timeline, past = new Uint8Array(ev.id.length), drawn = e.shown;
-    if (t.mode === 'cumulative') {
+    var n = this._story.events.id.length, past = new Uint8Array(n), drawn = e.shown;
+    if (this._story.timeline.mode === 'cumulative') {
+      var from = this._mutedFrom || this._cumulativeDays(), until = this._mutedUntil;
       drawn = [];
-      for (var i = 0; i < ev.id.length; i++) {
-        if (ev.geo[i] === null || ev.from[i] > e.day) { continue; }
-        var until = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
+      for (var i = 0; i < n; i++) {
+        if (from[i] > e.day) { continue; }
         drawn.push(i);
-        past[i] = until !== null && until < e.day ? 1 : 0;
+        past[i] = until[i] < e.day ? 1 : 0;
       }
     }
     this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past; this._day = e.day; this._dated = true;
     this.redraw();
+  },
+
+  // Cumulative mode's two days per event, worked out once for _onDate's scan: the first it is
+  // drawn (Infinity: never, not being on the map) and the last before it is muted (Infinity: never).
+  _cumulativeDays: function () {
+    var ev = this._story.events, t = this._story.timeline;
+    this._mutedUntil = Float64Array.from(ev.from, function (from, i) {
+      var until = ev.span[i] ? ev.until[i] : from + t.windowDays - 1;
+      return until === null ? Infinity : until;
+    });
+    return (this._mutedFrom = Float64Array.from(ev.from, function (from, i) { return ev.geo[i] === null ? Infinity : from; }));
   },
 
   // A route event's group when drawn not muted (MutedRoutes has the muted ones'): routes of
@@ -317,21 +341,25 @@ var StoryCanvas = L.Renderer.extend({
   // each point event's spot (the whole pixel it falls on): events sharing one are
   // drawn as one spot, so a redraw only looks them up.
   _project: function () {
-    var map = this._map, zoom = map.getZoom(), story = this._story, geo = story.events.geo, n = geo.length;
-    var places = story.places, project = function (lat, lon) { var p = map.project([lat, lon], zoom); return [p.x, p.y]; };
+    var story = this._story, geo = story.events.geo, n = geo.length, places = story.places, project = worldPixels(this._map, this._map.getZoom());
     var placesXY = places.lat.map(function (lat, i) { return project(lat, places.lon[i]); });
     var xy = new Float64Array(2 * n), spot = new Int32Array(n).fill(-1), spots = new Map(), count = 0;
-    for (var i = 0; i < n; i++) {
-      var at = typeof geo[i] === 'number' ? placesXY[geo[i]] : Array.isArray(geo[i]) ? project(geo[i][0], geo[i][1]) : null;
-      if (!at) { continue; }
-      xy[2 * i] = at[0]; xy[2 * i + 1] = at[1];
+    var spotAt = function (at) {
       var column = spots.get(Math.round(at[0])) || new Map(), row = Math.round(at[1]);
       if (!column.size) { spots.set(Math.round(at[0]), column); }
       if (!column.has(row)) { column.set(row, count++); }
-      spot[i] = column.get(row);
+      return column.get(row);
+    };
+    // each place's spot, looked up once for all the events at it
+    var placeSpot = Int32Array.from(placesXY, spotAt), used = new Uint8Array(placesXY.length);
+    for (var i = 0; i < n; i++) {
+      var g = geo[i], at = typeof g === 'number' ? placesXY[g] : Array.isArray(g) ? project(g[0], g[1]) : null;
+      if (!at) { continue; }
+      xy[2 * i] = at[0]; xy[2 * i + 1] = at[1];
+      if (typeof g === 'number') { spot[i] = placeSpot[g]; used[placeSpot[g]] = 1; } else { spot[i] = spotAt(at); used[spot[i]] = 1; }
     }
-    // each place's spot (-1: no event there), whose markers its name keeps clear of
-    var placeSpot = Int32Array.from(placesXY, function (at) { var column = spots.get(Math.round(at[0])); return column && column.has(Math.round(at[1])) ? column.get(Math.round(at[1])) : -1; });
+    // whose markers a place's name keeps clear of (-1: no event there)
+    placeSpot = placeSpot.map(function (s) { return used[s] ? s : -1; });
     var atPlace = new Uint8Array(count);
     placeSpot.forEach(function (s) { if (s >= 0) { atPlace[s] = 1; } });
     // Routes that share a geometry share its path (pagedata.js): projected once.
@@ -379,7 +407,9 @@ var StoryCanvas = L.Renderer.extend({
       if (!groups[key].seen.has(points)) { groups[key].seen.add(points); groups[key].lines.push(points); }
     }
     var plain = count > ROUTE_DETAIL_LIMIT;
-    this._muted.draw(ctx, this._day, { lines: lines, shift: shift, skip: this._selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() });
+    var view = this._mutedView = { lines: lines, shift: shift, skip: this._selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() };
+    if (this._muted.later) { this._keepMutedLater(view); }
+    this._muted.draw(ctx, this._day, view);
     if (halo) {
       ctx.save(); tracePath(ctx, halo, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
       ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
@@ -388,6 +418,13 @@ var StoryCanvas = L.Renderer.extend({
       var group = groups[key];
       drawRouteLines(ctx, group.lines, group.mode, group.alpha, plain, group.approximate, shift);
     });
+  },
+
+  // The page's first drawing paints its muted routes itself (MutedRoutes.later): the kept
+  // canvas for later days is made when the page is idle, unless a drawing since has made it.
+  _keepMutedLater: function (view) {
+    var self = this, day = this._day, later = window.requestIdleCallback || function (f) { return setTimeout(f, 100); };
+    later(function () { if (self._mutedView === view && self._ctx) { self._muted.keep(self._ctx, day, view); } });
   },
 
   _drawPlaces: function () {
@@ -658,16 +695,24 @@ function labelOrder(story) {
   // their 0.001-degree cell (cellKey), so each end is compared with a few places, not all of them.
   var byCell = new Map();
   places.lat.forEach(function (lat, i) { fileIn(byCell, cellKey(Math.floor(lat * 1000), Math.floor(places.lon[i] * 1000)), i); });
+  // the place at p, -1 for none
   var at = function (p) {
     var best = -1;
     // every place near enough, the first of them counted
     nearCells(byCell, Math.floor(p[0] * 1000), Math.floor(p[1] * 1000), function (i) {
       if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3 && (best < 0 || i < best)) { best = i; }
     });
-    if (best >= 0) { use[best]++; }
+    return best;
   };
   story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });
-  story.routes.forEach(function (route) { at(route.path[0]); at(route.path[route.path.length - 1]); });
+  // routes along one line share its path (pagedata.js): its ends are looked up once
+  var ends = new Map();
+  story.routes.forEach(function (route) {
+    var path = route.path, known = ends.get(path);
+    if (!known) { ends.set(path, known = [at(path[0]), at(path[path.length - 1])]); }
+    if (known[0] >= 0) { use[known[0]]++; }
+    if (known[1] >= 0) { use[known[1]]++; }
+  });
   return places.kind.map(function (kind, i) { return i; }).sort(function (a, b) {
     return use[b] - use[a] || rank.indexOf(places.kind[a]) - rank.indexOf(places.kind[b]) || a - b;
   });

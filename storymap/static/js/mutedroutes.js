@@ -40,6 +40,10 @@ function MutedRoutes(story) {
   this.group = order.map(function (i) { return names.indexOf(keys[i]); });
   this.route = order.map(function (i) { return ev.geo[i].route; });
   this.kept = null;
+  // The page's first drawing paints the muted routes directly, in the same chunks, and the
+  // kept canvas is made later (keep), when the page is idle: at start-up its making (and
+  // painting it, to copy it) came on top of the first frame's own work.
+  this.later = true;
 }
 
 // Paints the muted routes from position a to b, group by group (their names' order), each
@@ -58,38 +62,68 @@ MutedRoutes.prototype.paint = function (ctx, a, b, view, seen, base) {
 
 // The day's muted routes onto ctx, a cleared canvas; view: {lines, shift, skip, plain, key}.
 MutedRoutes.prototype.draw = function (ctx, day, view) {
-  var self = this, at = this.at, ends = this.ends, kept = this.kept, end = 0, whole = 0, hi = at.length, sets = function () { return self.styles.map(function () { return new Set(); }); };
-  // the muted: those whose threshold is on or before the day
-  while (end < hi) { var mid = (end + hi) >> 1; if (at[mid] <= day) { end = mid + 1; } else { hi = mid; } }
-  var seen = sets(), chunks = function (target, from, to, seen) {
-    ends.forEach(function (e, k) { if (e > from && e <= to) { self.paint(target, k ? ends[k - 1] : 0, e, view, seen); } });
-  };
+  var self = this, kept = this.kept, reach = this.reach(day), end = reach[0], whole = reach[1], seen = this.sets(), later = this.later;
+  this.later = false;
   // plain lines only: the kept canvas waits, untouched, for a crowded day
   if (!view.plain) { this.paint(ctx, 0, end, view, seen); return; }
-  ends.forEach(function (e) { if (e <= end) { whole = e; } });
   // the selected route is left out: of the kept chunks it must be the one left out of them
   var within = function (i) { var p = i < 0 ? -1 : self.order.indexOf(i); return p >= 0 && p < kept.to ? i : -1; };
   var fresh = !kept || kept.lines !== view.lines || kept.key !== view.key || within(kept.skip) !== within(view.skip);
-  if (!fresh && kept.to > whole) {
-    // earlier than the kept canvas: drawn here, in the same chunks, and the kept one kept
-    chunks(ctx, 0, whole, seen);
+  if ((later && !kept) || (!fresh && kept.to > whole)) {
+    // the page's first drawing, or a day earlier than the kept canvas: drawn here, in the same chunks
+    this.chunks(ctx, 0, whole, view, seen);
   } else {
-    if (fresh) {
-      kept = this.kept = whole ? { canvas: kept ? kept.canvas : document.createElement('canvas'), lines: view.lines, key: view.key, to: 0, seen: sets() } : null;
-    }
-    if (kept && whole > kept.to) {
-      if (!kept.to) {
-        // cleared and scaled as the story's
-        kept.canvas.width = ctx.canvas.width; kept.canvas.height = ctx.canvas.height;
-        kept.canvas.getContext('2d').setTransform(ctx.getTransform());
-      }
-      chunks(kept.canvas.getContext('2d'), kept.to, whole, kept.seen);
-      kept.to = whole; kept.skip = view.skip;
-    }
+    kept = this.fill(ctx.canvas, whole, view, fresh);
     if (kept) {
       ctx.save(); ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.globalCompositeOperation = 'copy';
       ctx.drawImage(kept.canvas, 0, 0); ctx.restore();
     }
   }
   this.paint(ctx, whole, end, view, seen, kept && kept.to <= whole && kept.seen);
+};
+
+// [end, whole]: the muted on the day are those before position end (their threshold is on or
+// before it); whole: where the last chunk they wholly fill ends.
+MutedRoutes.prototype.reach = function (day) {
+  var at = this.at, end = 0, whole = 0, hi = at.length;
+  while (end < hi) { var mid = (end + hi) >> 1; if (at[mid] <= day) { end = mid + 1; } else { hi = mid; } }
+  this.ends.forEach(function (e) { if (e <= end) { whole = e; } });
+  return [end, whole];
+};
+
+// One set of lines painted per style.
+MutedRoutes.prototype.sets = function () { return this.styles.map(function () { return new Set(); }); };
+
+// The whole chunks from position from to position to, chunk by chunk.
+MutedRoutes.prototype.chunks = function (target, from, to, view, seen) {
+  var self = this, ends = this.ends;
+  ends.forEach(function (e, k) { if (e > from && e <= to) { self.paint(target, k ? ends[k - 1] : 0, e, view, seen); } });
+};
+
+// The kept canvas with the chunks before position whole in view, made afresh or added to (canvas:
+// the story's, whose size and scale it takes); null while no chunk is whole.
+MutedRoutes.prototype.fill = function (canvas, whole, view, fresh) {
+  var kept = this.kept;
+  if (fresh) {
+    kept = this.kept = whole ? { canvas: kept ? kept.canvas : document.createElement('canvas'), lines: view.lines, key: view.key, to: 0, seen: this.sets() } : null;
+  }
+  if (kept && whole > kept.to) {
+    if (!kept.to) {
+      // cleared and scaled as the story's
+      kept.canvas.width = canvas.width; kept.canvas.height = canvas.height;
+      kept.canvas.getContext('2d').setTransform(canvas.getContext('2d').getTransform());
+    }
+    this.chunks(kept.canvas.getContext('2d'), kept.to, whole, view, kept.seen);
+    kept.to = whole; kept.skip = view.skip;
+  }
+  return kept;
+};
+
+// After the page's first drawing, once it is idle: the kept canvas for that drawing's day and
+// view (ctx: the story's), painted now (as copying it would paint it), so that a jump to a
+// later day finds it ready. Nothing to do if a drawing since has made it.
+MutedRoutes.prototype.keep = function (ctx, day, view) {
+  if (this.kept || !view.plain) { return; }
+  var kept = this.fill(ctx.canvas, this.reach(day)[1], view, true);
+  if (kept) { kept.canvas.getContext('2d').getImageData(0, 0, 1, 1); }
 };

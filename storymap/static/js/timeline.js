@@ -12,6 +12,10 @@ var Timeline = L.Evented.extend({
     this.from = events.from;
     this.until = events.until;
     this.located = events.geo.map(function (geo) { return geo !== null; });
+    // For setDay's scan, one comparison pair per event: the first and last day on the map
+    // (a last day of Infinity: open-ended; a first day of Infinity: not on the map).
+    this._onMapFrom = Float64Array.from(events.from, function (day, i) { return events.geo[i] === null ? Infinity : day; });
+    this._onMapUntil = Float64Array.from(events.until, function (day) { return day === null ? Infinity : day; });
     // A Map, not an object: ids come from outside (the hash, messages, the API), and
     // "constructor" or "__proto__" must not find Object.prototype's members.
     this.indexById = new Map();
@@ -30,10 +34,11 @@ Timeline.prototype.getDay = function () { return this._day; };
 // as indexes in timeline order. Setting the same day fires too: the bar says the
 // date again and the address is written again.
 Timeline.prototype.setDay = function (day, cause) {
-  var shown = [];
+  var shown = [], from = this._onMapFrom, until = this._onMapUntil;
   day = clamp(Math.round(day), 0, this.days);
-  for (var i = 0; i < this.ids.length; i++) {
-    if (this.located[i] && this.isVisible(i, day)) { shown.push(i); }
+  // isVisible for the located, inlined: at 100,000 events it runs on every jump
+  for (var i = 0; i < from.length; i++) {
+    if (from[i] <= day && day <= until[i]) { shown.push(i); }
   }
   var changed = day !== this._day;
   this._day = day;

@@ -298,13 +298,20 @@ var StoryCanvas = L.Renderer.extend({
     return (this._mutedFrom = Float64Array.from(ev.from, function (from, i) { return ev.geo[i] === null ? Infinity : from; }));
   },
 
-  // A route event's group when drawn not muted (MutedRoutes has the muted ones'): routes of
-  // one mode, opacity and precision are painted together. Worked out once per event and kept.
-  _routeKey: function (index) {
-    var keys = this._routeKeys || (this._routeKeys = []), known = keys[index];
-    if (known !== undefined) { return known; }
-    var route = this._story.routes[this._story.events.geo[index].route];
-    return (keys[index] = route.mode + ' ' + routeOpacity(this._story.events.confidence[index]) + ' ' + !!route.approximate);
+  // Route events' groups when drawn not muted (MutedRoutes has the muted ones'): routes of one
+  // mode, opacity and precision are painted together, the groups in the order of their names.
+  // Worked out once: of[index] is an event's group (-1: not a route), styles[g] a group's.
+  _routeGroups: function () {
+    if (this._groupsOfRoutes) { return this._groupsOfRoutes; }
+    var story = this._story, ev = story.events, of = new Int32Array(ev.geo.length).fill(-1), names = [], styles = [], byName = new Map();
+    ev.geo.forEach(function (geo, i) {
+      if (!geo || geo.route === undefined) { return; }
+      var route = story.routes[geo.route], alpha = routeOpacity(ev.confidence[i]), name = route.mode + ' ' + alpha + ' ' + !!route.approximate;
+      if (!byName.has(name)) { byName.set(name, names.length); names.push(name); styles.push({ mode: route.mode, alpha: alpha, approximate: route.approximate }); }
+      of[i] = byName.get(name);
+    });
+    var painted = names.map(function (name, g) { return g; }).sort(function (a, b) { return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0; });
+    return (this._groupsOfRoutes = { of: of, styles: styles, painted: painted });
   },
 
   _isPast: function (index) { return !!this._past[index] && index !== this._selected; },
@@ -388,35 +395,30 @@ var StoryCanvas = L.Renderer.extend({
   // Routes grouped by mode and opacity, each group painted at once; muted ones first, beneath
   // (MutedRoutes), then the selected one's halo. Routes are hit-tested from _drawn (hitTest).
   _drawRoutes: function () {
-    var story = this._story, ctx = this._ctx, groups = {}, keys = [], shift = this._shift(), count = 0, halo = null;
-    var lines = this._lines = this._projected.routes, geos = story.events.geo, canvas = ctx.canvas;
+    var ctx = this._ctx, shift = this._shift(), count = 0, halo = null, routeGroups = this._routeGroups(), groupOf = routeGroups.of;
+    var lines = this._lines = this._projected.routes, geos = this._story.events.geo, canvas = ctx.canvas, past = this._past, selected = this._selected;
+    var groups = routeGroups.styles.map(function () { return { lines: [], seen: new Set() }; });
     for (var d = 0; d < this._drawn.length; d++) {
-      var index = this._drawn[d], geo = geos[index];
-      if (!geo || geo.route === undefined) { continue; }
+      var index = this._drawn[d], g = groupOf[index];
+      if (g < 0) { continue; }
       // world px, shifted as they are traced
-      var points = lines[geo.route];
+      var points = lines[geos[index].route], group = groups[g];
       count++;
-      if (index === this._selected) { halo = points; }
-      if (this._isPast(index)) { continue; }
-      var key = this._routeKey(index);
-      if (!groups[key]) {
-        var route = story.routes[geo.route];
-        groups[key] = { mode: route.mode, alpha: routeOpacity(story.events.confidence[index]), approximate: route.approximate, lines: [], seen: new Set() }; keys.push(key);
-      }
+      if (index === selected) { halo = points; } else if (past[index]) { continue; }
       // a line many events travel is painted once in its group: the same pixels, a fraction of the work
-      if (!groups[key].seen.has(points)) { groups[key].seen.add(points); groups[key].lines.push(points); }
+      if (!group.seen.has(points)) { group.seen.add(points); group.lines.push(points); }
     }
     var plain = count > ROUTE_DETAIL_LIMIT;
-    var view = this._mutedView = { lines: lines, shift: shift, skip: this._selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() };
+    var view = this._mutedView = { lines: lines, shift: shift, skip: selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() };
     if (this._muted.later) { this._keepMutedLater(view); }
     this._muted.draw(ctx, this._day, view);
     if (halo) {
       ctx.save(); tracePath(ctx, halo, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
       ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
     }
-    keys.sort().forEach(function (key) {
-      var group = groups[key];
-      drawRouteLines(ctx, group.lines, group.mode, group.alpha, plain, group.approximate, shift);
+    routeGroups.painted.forEach(function (g) {
+      var style = routeGroups.styles[g];
+      if (groups[g].lines.length) { drawRouteLines(ctx, groups[g].lines, style.mode, style.alpha, plain, style.approximate, shift); }
     });
   },
 
@@ -485,7 +487,7 @@ var StoryCanvas = L.Renderer.extend({
   // at their middle. A click zooms in to part them, or opens the latest event
   // when they share one spot.
   _drawCrowd: function (group) {
-    var ctx = this._ctx, story = this._story, self = this, count = 0, last = -1, selected = false, past = true, x = 0, y = 0, min = this._bounds.min.clone();
+    var ctx = this._ctx, story = this._story, self = this, count = 0, last = -1, selected = false, past = true, x = 0, y = 0, min = this._bounds.min.clone(), pastDays = this._past;
     // One pass over the members: the latest (its kind colours the marker), the selected, all muted.
     for (var g = 0; g < group.length; g++) {
       var members = group[g].members;
@@ -493,7 +495,7 @@ var StoryCanvas = L.Renderer.extend({
       for (var m = 0; m < members.length; m++) {
         last = Math.max(last, members[m]);
         selected = selected || members[m] === this._selected;
-        past = past && this._isPast(members[m]);
+        past = past && pastDays[members[m]] === 1 && members[m] !== this._selected;
       }
     }
     if (selected) { circle(ctx, x, y, 16, null, HALO, 5); }
@@ -589,15 +591,21 @@ var StoryCanvas = L.Renderer.extend({
 // of gap-sized cells keeps it linear): markers that would overlap at this zoom.
 function groupSpots(spots, gap) {
   var cells = new Map(), groups = [];
-  spots.forEach(function (spot) {
-    var cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap);
-    var found = nearCells(cells, cx, cy, function (group) {
-      return Math.hypot(group[0].x - spot.x, group[0].y - spot.y) < gap ? group : null;
-    });
-    if (found) { found.push(spot); return; }
+  for (var s = 0; s < spots.length; s++) {
+    var spot = spots[s], cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap), found = null;
+    // nearCells, written out: at 100,000 events this runs for thousands of spots on every date
+    for (var d = 0; d < 9 && !found; d++) {
+      var items = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
+      for (var k = 0; k < items.length; k++) {
+        var dx = items[k][0].x - spot.x, dy = items[k][0].y - spot.y;
+        // hypot is never below either side: the cheap test first
+        if (Math.abs(dx) < gap && Math.abs(dy) < gap && Math.hypot(dx, dy) < gap) { found = items[k]; break; }
+      }
+    }
+    if (found) { found.push(spot); continue; }
     groups.push(found = [spot]);
     fileIn(cells, cellKey(cx, cy), found);
-  });
+  }
   return groups;
 }
 

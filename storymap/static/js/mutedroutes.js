@@ -3,9 +3,9 @@
 // day after its end, and not before its start) and stays so on every later day,
 // so the muted routes of a day are a prefix of the route events sorted by that
 // threshold. A crowded map (hairlines: more routes drawn than ROUTE_DETAIL_LIMIT)
-// draws that prefix in fixed chunks of at least MUTED_CHUNK routes, the whole
-// chunks onto a kept canvas: a later day draws onto it only the chunks muted
-// since, and a jump back to an earlier day leaves it for the jump forward again
+// draws that prefix in fixed chunks of at least MUTED_CHUNK routes (one ends with
+// the last day's muted), the whole chunks onto a kept canvas: a later day draws
+// onto it only the chunks muted since, and a jump back to an earlier day leaves it for the jump forward again
 // (the earlier day draws its own routes directly, in the same chunks). The
 // chunks and their order depend on the story alone, and both canvases start
 // clear with the same size and transform, so the copy is the very pixels drawing
@@ -32,8 +32,10 @@ function MutedRoutes(story) {
   this.order = order;
   // by position in order: its threshold, style and route
   this.at = order.map(function (i, p) {
-    // chunks end at least MUTED_CHUNK routes after the last, never within a day
-    if (p && p - (ends[ends.length - 1] || 0) >= MUTED_CHUNK && at[order[p - 1]] !== at[i]) { ends.push(p); }
+    // chunks end at least MUTED_CHUNK routes after the last, never within a day, and where the
+    // timeline's last day's muted end: a jump to it (the page often opens there) paints none itself
+    var gap = p - (ends[ends.length - 1] || 0), before = p ? at[order[p - 1]] : at[i];
+    if (p && before !== at[i] && (gap >= MUTED_CHUNK || (gap && before <= t.days && at[i] > t.days))) { ends.push(p); }
     return at[i];
   });
   ends.push(order.length);

@@ -142,9 +142,8 @@ function drawRouteLines(ctx, lines, mode, alpha, plain, approximate, shift) {
   ctx.restore();
 }
 
-// (lat, lon) -> [x, y], world pixels at the zoom: map.project's numbers, worked out as Leaflet
-// does for its usual projection (spherical Mercator) without the LatLng and Point it makes
-// for each, which were a third of the page's first drawing at 10,000 events.
+// (lat, lon) -> world [x, y] at the zoom: map.project's numbers, worked out as Leaflet does
+// for spherical Mercator without a LatLng and a Point each.
 function worldPixels(map, zoom) {
   var crs = map.options.crs;
   if (crs !== L.CRS.EPSG3857) { return function (lat, lon) { var p = map.project([lat, lon], zoom); return [p.x, p.y]; }; }
@@ -256,8 +255,12 @@ var StoryCanvas = L.Renderer.extend({
     this._hits = [];
     this._labelOrder = labelOrder(story);
     this._styleRanks = styleRanks(story);
-    this._kindOf = Uint8Array.from(story.events.kind, function (kind) { return story.kinds.indexOf(kind); });
-    this._levelOf = Uint8Array.from(story.events.confidence, function (level) { return story.confidences.indexOf(level); });
+    this._kindOf = new Uint8Array(story.events.id.length);
+    this._levelOf = new Uint8Array(story.events.id.length);
+    for (var i = 0; i < story.events.id.length; i++) {
+      this._kindOf[i] = story.kinds.indexOf(story.events.kind[i]);
+      this._levelOf[i] = story.confidences.indexOf(story.events.confidence[i]);
+    }
     this._muted = new MutedRoutes(story);
     timeline.on('datechange', this._onDate, this);
     selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
@@ -287,20 +290,20 @@ var StoryCanvas = L.Renderer.extend({
     this.redraw();
   },
 
-  // Cumulative mode's two days per event, worked out once for _onDate's scan: the first it is
-  // drawn (Infinity: never, not being on the map) and the last before it is muted (Infinity: never).
+  // For _onDate, once: each event's first day drawn and last day before muted (Infinity: never).
   _cumulativeDays: function () {
-    var ev = this._story.events, t = this._story.timeline;
-    this._mutedUntil = Float64Array.from(ev.from, function (from, i) {
-      var until = ev.span[i] ? ev.until[i] : from + t.windowDays - 1;
-      return until === null ? Infinity : until;
-    });
-    return (this._mutedFrom = Float64Array.from(ev.from, function (from, i) { return ev.geo[i] === null ? Infinity : from; }));
+    var ev = this._story.events, t = this._story.timeline, n = ev.from.length, from = new Float64Array(n), until = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var last = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
+      from[i] = ev.geo[i] === null ? Infinity : ev.from[i];
+      until[i] = last === null ? Infinity : last;
+    }
+    this._mutedUntil = until;
+    return (this._mutedFrom = from);
   },
 
-  // Route events' groups when drawn not muted (MutedRoutes has the muted ones'): routes of one
-  // mode, opacity and precision are painted together, the groups in the order of their names.
-  // Worked out once: of[index] is an event's group (-1: not a route), styles[g] a group's.
+  // Routes of one mode, opacity and precision are painted together (the muted: MutedRoutes), in
+  // their names' order. Once: of[index] an event's group (-1: no route), styles[g] a group's.
   _routeGroups: function () {
     if (this._groupsOfRoutes) { return this._groupsOfRoutes; }
     var story = this._story, ev = story.events, of = new Int32Array(ev.geo.length).fill(-1), names = [], styles = [], byName = new Map();
@@ -357,7 +360,7 @@ var StoryCanvas = L.Renderer.extend({
       if (!column.has(row)) { column.set(row, count++); }
       return column.get(row);
     };
-    // each place's spot, looked up once for all the events at it
+    // each place's, once for all its events
     var placeSpot = Int32Array.from(placesXY, spotAt), used = new Uint8Array(placesXY.length);
     for (var i = 0; i < n; i++) {
       var g = geo[i], at = typeof g === 'number' ? placesXY[g] : Array.isArray(g) ? project(g[0], g[1]) : null;
@@ -365,7 +368,7 @@ var StoryCanvas = L.Renderer.extend({
       xy[2 * i] = at[0]; xy[2 * i + 1] = at[1];
       if (typeof g === 'number') { spot[i] = placeSpot[g]; used[placeSpot[g]] = 1; } else { spot[i] = spotAt(at); used[spot[i]] = 1; }
     }
-    // whose markers a place's name keeps clear of (-1: no event there)
+    // -1: no event there
     placeSpot = placeSpot.map(function (s) { return used[s] ? s : -1; });
     var atPlace = new Uint8Array(count);
     placeSpot.forEach(function (s) { if (s >= 0) { atPlace[s] = 1; } });
@@ -410,7 +413,7 @@ var StoryCanvas = L.Renderer.extend({
     }
     var plain = count > ROUTE_DETAIL_LIMIT;
     var view = this._mutedView = { lines: lines, shift: shift, skip: selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() };
-    if (this._muted.later) { this._keepMutedLater(view); }
+    if (this._muted.later) { this._keepMutedLater(); }
     this._muted.draw(ctx, this._day, view);
     if (halo) {
       ctx.save(); tracePath(ctx, halo, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
@@ -422,11 +425,12 @@ var StoryCanvas = L.Renderer.extend({
     });
   },
 
-  // The page's first drawing paints its muted routes itself (MutedRoutes.later): the kept
-  // canvas for later days is made when the page is idle, unless a drawing since has made it.
-  _keepMutedLater: function (view) {
-    var self = this, day = this._day, later = window.requestIdleCallback || function (f) { return setTimeout(f, 100); };
-    later(function () { if (self._mutedView === view && self._ctx) { self._muted.keep(self._ctx, day, view); } });
+  // After the first drawing (MutedRoutes.later): the kept canvas made when the page is idle.
+  _keepMutedLater: function () {
+    var self = this, opened = this._day, later = window.requestIdleCallback || function (f) { return setTimeout(f, 100); };
+    later(function () {
+      if (self._ctx && self._mutedView) { self._muted.keep(self._ctx, Math.max(opened, self._day), self._mutedView); }
+    }, { timeout: 1000 });
   },
 
   _drawPlaces: function () {
@@ -593,12 +597,12 @@ function groupSpots(spots, gap) {
   var cells = new Map(), groups = [];
   for (var s = 0; s < spots.length; s++) {
     var spot = spots[s], cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap), found = null;
-    // nearCells, written out: at 100,000 events this runs for thousands of spots on every date
+    // nearCells, written out: thousands of spots a date at 100,000 events
     for (var d = 0; d < 9 && !found; d++) {
       var items = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
       for (var k = 0; k < items.length; k++) {
         var dx = items[k][0].x - spot.x, dy = items[k][0].y - spot.y;
-        // hypot is never below either side: the cheap test first
+        // hypot is never below either side
         if (Math.abs(dx) < gap && Math.abs(dy) < gap && Math.hypot(dx, dy) < gap) { found = items[k]; break; }
       }
     }
@@ -713,7 +717,7 @@ function labelOrder(story) {
     return best;
   };
   story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });
-  // routes along one line share its path (pagedata.js): its ends are looked up once
+  // a shared path's ends looked up once
   var ends = new Map();
   story.routes.forEach(function (route) {
     var path = route.path, known = ends.get(path);

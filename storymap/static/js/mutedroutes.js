@@ -32,8 +32,7 @@ function MutedRoutes(story) {
   this.order = order;
   // by position in order: its threshold, style and route
   this.at = order.map(function (i, p) {
-    // chunks end at least MUTED_CHUNK routes after the last, never within a day, and where the
-    // timeline's last day's muted end: a jump to it (the page often opens there) paints none itself
+    // chunks end at least MUTED_CHUNK routes after the last, never within a day, and at the last day's end
     var gap = p - (ends[ends.length - 1] || 0), before = p ? at[order[p - 1]] : at[i];
     if (p && before !== at[i] && (gap >= MUTED_CHUNK || (gap && before <= t.days && at[i] > t.days))) { ends.push(p); }
     return at[i];
@@ -42,9 +41,7 @@ function MutedRoutes(story) {
   this.group = order.map(function (i) { return names.indexOf(keys[i]); });
   this.route = order.map(function (i) { return ev.geo[i].route; });
   this.kept = null;
-  // The page's first drawing paints the muted routes directly, in the same chunks, and the
-  // kept canvas is made later (keep), when the page is idle: at start-up its making (and
-  // painting it, to copy it) came on top of the first frame's own work.
+  // The page's first drawing paints them directly, in the same chunks; the kept canvas comes later (keep).
   this.later = true;
 }
 
@@ -72,7 +69,7 @@ MutedRoutes.prototype.draw = function (ctx, day, view) {
   var within = function (i) { var p = i < 0 ? -1 : self.order.indexOf(i); return p >= 0 && p < kept.to ? i : -1; };
   var fresh = !kept || kept.lines !== view.lines || kept.key !== view.key || within(kept.skip) !== within(view.skip);
   if ((later && !kept) || (!fresh && kept.to > whole)) {
-    // the page's first drawing, or a day earlier than the kept canvas: drawn here, in the same chunks
+    // the first drawing, or a day earlier than the kept canvas: drawn here, in the same chunks
     this.chunks(ctx, 0, whole, view, seen);
   } else {
     kept = this.fill(ctx.canvas, whole, view, fresh);
@@ -84,8 +81,7 @@ MutedRoutes.prototype.draw = function (ctx, day, view) {
   this.paint(ctx, whole, end, view, seen, kept && kept.to <= whole && kept.seen);
 };
 
-// [end, whole]: the muted on the day are those before position end (their threshold is on or
-// before it); whole: where the last chunk they wholly fill ends.
+// [end, whole]: the day's muted are those before end; whole: the end of the last chunk they fill.
 MutedRoutes.prototype.reach = function (day) {
   var at = this.at, end = 0, whole = 0, hi = at.length;
   while (end < hi) { var mid = (end + hi) >> 1; if (at[mid] <= day) { end = mid + 1; } else { hi = mid; } }
@@ -93,17 +89,14 @@ MutedRoutes.prototype.reach = function (day) {
   return [end, whole];
 };
 
-// One set of lines painted per style.
 MutedRoutes.prototype.sets = function () { return this.styles.map(function () { return new Set(); }); };
 
-// The whole chunks from position from to position to, chunk by chunk.
 MutedRoutes.prototype.chunks = function (target, from, to, view, seen) {
   var self = this, ends = this.ends;
   ends.forEach(function (e, k) { if (e > from && e <= to) { self.paint(target, k ? ends[k - 1] : 0, e, view, seen); } });
 };
 
-// The kept canvas with the chunks before position whole in view, made afresh or added to (canvas:
-// the story's, whose size and scale it takes); null while no chunk is whole.
+// The kept canvas with the chunks before whole, made or added to (sized as canvas); null if none.
 MutedRoutes.prototype.fill = function (canvas, whole, view, fresh) {
   var kept = this.kept;
   if (fresh) {
@@ -121,9 +114,8 @@ MutedRoutes.prototype.fill = function (canvas, whole, view, fresh) {
   return kept;
 };
 
-// After the page's first drawing, once it is idle: the kept canvas for that drawing's day and
-// view (ctx: the story's), painted now (as copying it would paint it), so that a jump to a
-// later day finds it ready. Nothing to do if a drawing since has made it.
+// Once the page is idle after its first drawing, unless a drawing since made it: the kept canvas,
+// painted (as copying it would), for a jump to the day or later (an earlier one draws directly).
 MutedRoutes.prototype.keep = function (ctx, day, view) {
   if (this.kept || !view.plain) { return; }
   var kept = this.fill(ctx.canvas, this.reach(day)[1], view, true);

@@ -123,12 +123,13 @@ def test_assets_are_served_from_the_site(tiny_model):
     # form (pagedata.js) and the list's held-back restyling of items out of view; 98 KB with the
     # crowded map's muted routes kept on a canvas of their own (mutedroutes.js: a 100,000-event
     # jump paints 20,000 lines no more, and copies them); 98.05 KB with the page data's ids and
-    # locations written more compactly (pagedata.js). Leaflet, trimmed to what the pages use
-    # (static/vendor), is 101 KB raw (147 KB whole). The styles: 24 KB as written, 18 KB bundled
+    # locations written more compactly (pagedata.js); 101.5 KB with the story canvas's cheaper
+    # first frame and jumps (layers.js: its own projection, typed-array scans, the kept canvas
+    # made when idle). Leaflet, trimmed to what the pages use (static/vendor), is 101 KB raw (147 KB whole). The styles: 24 KB as written, 18 KB bundled
     # without their comments and indentation (compact_css), so 20 KB leaves room for a few more
     # rules. Sites ship both minified (tests/test_bundle.py); the guard is on what developers write.
-    assert len(assets.page_script_source()) < 99_000 and len(assets.page_styles_source()) < 20_000
-    assert len(files["assets/storymap.js"]) < 67_000  # as shipped, minified: 65.3 KB
+    assert len(assets.page_script_source()) < 102_000 and len(assets.page_styles_source()) < 20_000
+    assert len(files["assets/storymap.js"]) < 68_000  # as shipped, minified: 67.5 KB
 
 
 def test_compact_css_drops_comments_and_indentation_and_nothing_else():

@@ -142,6 +142,18 @@ function drawRouteLines(ctx, lines, mode, alpha, plain, approximate, shift) {
   ctx.restore();
 }
 
+// (lat, lon) -> world [x, y] at the zoom: map.project's numbers, worked out as Leaflet does
+// for spherical Mercator without a LatLng and a Point each.
+function worldPixels(map, zoom) {
+  var crs = map.options.crs;
+  if (crs !== L.CRS.EPSG3857) { return function (lat, lon) { var p = map.project([lat, lon], zoom); return [p.x, p.y]; }; }
+  var mercator = crs.projection, R = mercator.R, max = mercator.MAX_LATITUDE, d = Math.PI / 180, to = crs.transformation, scale = crs.scale(zoom);
+  return function (lat, lon) {
+    var sin = Math.sin(Math.max(Math.min(max, lat), -max) * d);
+    return [scale * (to._a * (R * lon * d) + to._b), scale * (to._c * (R * Math.log((1 + sin) / (1 - sin)) / 2) + to._d)];
+  };
+}
+
 // A route's points in world pixels at this zoom, less those within a pixel of the last one
 // kept: the painted line is the same, and a zoomed-out view of thousands of routes paints
 // far fewer segments (a computed sea or rail line has a point every few kilometres).
@@ -243,8 +255,12 @@ var StoryCanvas = L.Renderer.extend({
     this._hits = [];
     this._labelOrder = labelOrder(story);
     this._styleRanks = styleRanks(story);
-    this._kindOf = Uint8Array.from(story.events.kind, function (kind) { return story.kinds.indexOf(kind); });
-    this._levelOf = Uint8Array.from(story.events.confidence, function (level) { return story.confidences.indexOf(level); });
+    this._kindOf = new Uint8Array(story.events.id.length);
+    this._levelOf = new Uint8Array(story.events.id.length);
+    for (var i = 0; i < story.events.id.length; i++) {
+      this._kindOf[i] = story.kinds.indexOf(story.events.kind[i]);
+      this._levelOf[i] = story.confidences.indexOf(story.events.confidence[i]);
+    }
     this._muted = new MutedRoutes(story);
     timeline.on('datechange', this._onDate, this);
     selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
@@ -260,27 +276,45 @@ var StoryCanvas = L.Renderer.extend({
   // In cumulative mode what has passed stays, muted (docs/timeline.md): a span
   // after its end, a dated event once its default window (windowDays) is over.
   _onDate: function (e) {
-    var ev = this._story.events, t = this._story.timeline, past = new Uint8Array(ev.id.length), drawn = e.shown;
-    if (t.mode === 'cumulative') {
+    var n = this._story.events.id.length, past = new Uint8Array(n), drawn = e.shown;
+    if (this._story.timeline.mode === 'cumulative') {
+      var from = this._mutedFrom || this._cumulativeDays(), until = this._mutedUntil;
       drawn = [];
-      for (var i = 0; i < ev.id.length; i++) {
-        if (ev.geo[i] === null || ev.from[i] > e.day) { continue; }
-        var until = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
+      for (var i = 0; i < n; i++) {
+        if (from[i] > e.day) { continue; }
         drawn.push(i);
-        past[i] = until !== null && until < e.day ? 1 : 0;
+        past[i] = until[i] < e.day ? 1 : 0;
       }
     }
     this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past; this._day = e.day; this._dated = true;
     this.redraw();
   },
 
-  // A route event's group when drawn not muted (MutedRoutes has the muted ones'): routes of
-  // one mode, opacity and precision are painted together. Worked out once per event and kept.
-  _routeKey: function (index) {
-    var keys = this._routeKeys || (this._routeKeys = []), known = keys[index];
-    if (known !== undefined) { return known; }
-    var route = this._story.routes[this._story.events.geo[index].route];
-    return (keys[index] = route.mode + ' ' + routeOpacity(this._story.events.confidence[index]) + ' ' + !!route.approximate);
+  // For _onDate, once: each event's first day drawn and last day before muted (Infinity: never).
+  _cumulativeDays: function () {
+    var ev = this._story.events, t = this._story.timeline, n = ev.from.length, from = new Float64Array(n), until = new Float64Array(n);
+    for (var i = 0; i < n; i++) {
+      var last = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
+      from[i] = ev.geo[i] === null ? Infinity : ev.from[i];
+      until[i] = last === null ? Infinity : last;
+    }
+    this._mutedUntil = until;
+    return (this._mutedFrom = from);
+  },
+
+  // Routes of one mode, opacity and precision are painted together (the muted: MutedRoutes), in
+  // their names' order. Once: of[index] an event's group (-1: no route), styles[g] a group's.
+  _routeGroups: function () {
+    if (this._groupsOfRoutes) { return this._groupsOfRoutes; }
+    var story = this._story, ev = story.events, of = new Int32Array(ev.geo.length).fill(-1), names = [], styles = [], byName = new Map();
+    ev.geo.forEach(function (geo, i) {
+      if (!geo || geo.route === undefined) { return; }
+      var route = story.routes[geo.route], alpha = routeOpacity(ev.confidence[i]), name = route.mode + ' ' + alpha + ' ' + !!route.approximate;
+      if (!byName.has(name)) { byName.set(name, names.length); names.push(name); styles.push({ mode: route.mode, alpha: alpha, approximate: route.approximate }); }
+      of[i] = byName.get(name);
+    });
+    var painted = names.map(function (name, g) { return g; }).sort(function (a, b) { return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0; });
+    return (this._groupsOfRoutes = { of: of, styles: styles, painted: painted });
   },
 
   _isPast: function (index) { return !!this._past[index] && index !== this._selected; },
@@ -317,21 +351,25 @@ var StoryCanvas = L.Renderer.extend({
   // each point event's spot (the whole pixel it falls on): events sharing one are
   // drawn as one spot, so a redraw only looks them up.
   _project: function () {
-    var map = this._map, zoom = map.getZoom(), story = this._story, geo = story.events.geo, n = geo.length;
-    var places = story.places, project = function (lat, lon) { var p = map.project([lat, lon], zoom); return [p.x, p.y]; };
+    var story = this._story, geo = story.events.geo, n = geo.length, places = story.places, project = worldPixels(this._map, this._map.getZoom());
     var placesXY = places.lat.map(function (lat, i) { return project(lat, places.lon[i]); });
     var xy = new Float64Array(2 * n), spot = new Int32Array(n).fill(-1), spots = new Map(), count = 0;
-    for (var i = 0; i < n; i++) {
-      var at = typeof geo[i] === 'number' ? placesXY[geo[i]] : Array.isArray(geo[i]) ? project(geo[i][0], geo[i][1]) : null;
-      if (!at) { continue; }
-      xy[2 * i] = at[0]; xy[2 * i + 1] = at[1];
+    var spotAt = function (at) {
       var column = spots.get(Math.round(at[0])) || new Map(), row = Math.round(at[1]);
       if (!column.size) { spots.set(Math.round(at[0]), column); }
       if (!column.has(row)) { column.set(row, count++); }
-      spot[i] = column.get(row);
+      return column.get(row);
+    };
+    // each place's, once for all its events
+    var placeSpot = Int32Array.from(placesXY, spotAt), used = new Uint8Array(placesXY.length);
+    for (var i = 0; i < n; i++) {
+      var g = geo[i], at = typeof g === 'number' ? placesXY[g] : Array.isArray(g) ? project(g[0], g[1]) : null;
+      if (!at) { continue; }
+      xy[2 * i] = at[0]; xy[2 * i + 1] = at[1];
+      if (typeof g === 'number') { spot[i] = placeSpot[g]; used[placeSpot[g]] = 1; } else { spot[i] = spotAt(at); used[spot[i]] = 1; }
     }
-    // each place's spot (-1: no event there), whose markers its name keeps clear of
-    var placeSpot = Int32Array.from(placesXY, function (at) { var column = spots.get(Math.round(at[0])); return column && column.has(Math.round(at[1])) ? column.get(Math.round(at[1])) : -1; });
+    // -1: no event there
+    placeSpot = placeSpot.map(function (s) { return used[s] ? s : -1; });
     var atPlace = new Uint8Array(count);
     placeSpot.forEach(function (s) { if (s >= 0) { atPlace[s] = 1; } });
     // Routes that share a geometry share its path (pagedata.js): projected once.
@@ -360,34 +398,39 @@ var StoryCanvas = L.Renderer.extend({
   // Routes grouped by mode and opacity, each group painted at once; muted ones first, beneath
   // (MutedRoutes), then the selected one's halo. Routes are hit-tested from _drawn (hitTest).
   _drawRoutes: function () {
-    var story = this._story, ctx = this._ctx, groups = {}, keys = [], shift = this._shift(), count = 0, halo = null;
-    var lines = this._lines = this._projected.routes, geos = story.events.geo, canvas = ctx.canvas;
+    var ctx = this._ctx, shift = this._shift(), count = 0, halo = null, routeGroups = this._routeGroups(), groupOf = routeGroups.of;
+    var lines = this._lines = this._projected.routes, geos = this._story.events.geo, canvas = ctx.canvas, past = this._past, selected = this._selected;
+    var groups = routeGroups.styles.map(function () { return { lines: [], seen: new Set() }; });
     for (var d = 0; d < this._drawn.length; d++) {
-      var index = this._drawn[d], geo = geos[index];
-      if (!geo || geo.route === undefined) { continue; }
+      var index = this._drawn[d], g = groupOf[index];
+      if (g < 0) { continue; }
       // world px, shifted as they are traced
-      var points = lines[geo.route];
+      var points = lines[geos[index].route], group = groups[g];
       count++;
-      if (index === this._selected) { halo = points; }
-      if (this._isPast(index)) { continue; }
-      var key = this._routeKey(index);
-      if (!groups[key]) {
-        var route = story.routes[geo.route];
-        groups[key] = { mode: route.mode, alpha: routeOpacity(story.events.confidence[index]), approximate: route.approximate, lines: [], seen: new Set() }; keys.push(key);
-      }
+      if (index === selected) { halo = points; } else if (past[index]) { continue; }
       // a line many events travel is painted once in its group: the same pixels, a fraction of the work
-      if (!groups[key].seen.has(points)) { groups[key].seen.add(points); groups[key].lines.push(points); }
+      if (!group.seen.has(points)) { group.seen.add(points); group.lines.push(points); }
     }
     var plain = count > ROUTE_DETAIL_LIMIT;
-    this._muted.draw(ctx, this._day, { lines: lines, shift: shift, skip: this._selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() });
+    var view = this._mutedView = { lines: lines, shift: shift, skip: selected, plain: plain, key: [canvas.width, canvas.height, shift, window.devicePixelRatio].join() };
+    if (this._muted.later) { this._keepMutedLater(); }
+    this._muted.draw(ctx, this._day, view);
     if (halo) {
       ctx.save(); tracePath(ctx, halo, shift); ctx.strokeStyle = HALO; ctx.lineWidth = 12;
       ctx.lineCap = 'round'; ctx.lineJoin = 'round'; ctx.globalAlpha = 0.8; ctx.stroke(); ctx.restore();
     }
-    keys.sort().forEach(function (key) {
-      var group = groups[key];
-      drawRouteLines(ctx, group.lines, group.mode, group.alpha, plain, group.approximate, shift);
+    routeGroups.painted.forEach(function (g) {
+      var style = routeGroups.styles[g];
+      if (groups[g].lines.length) { drawRouteLines(ctx, groups[g].lines, style.mode, style.alpha, plain, style.approximate, shift); }
     });
+  },
+
+  // After the first drawing (MutedRoutes.later): the kept canvas made when the page is idle.
+  _keepMutedLater: function () {
+    var self = this, opened = this._day, later = window.requestIdleCallback || function (f) { return setTimeout(f, 100); };
+    later(function () {
+      if (self._ctx && self._mutedView) { self._muted.keep(self._ctx, Math.max(opened, self._day), self._mutedView); }
+    }, { timeout: 1000 });
   },
 
   _drawPlaces: function () {
@@ -448,7 +491,7 @@ var StoryCanvas = L.Renderer.extend({
   // at their middle. A click zooms in to part them, or opens the latest event
   // when they share one spot.
   _drawCrowd: function (group) {
-    var ctx = this._ctx, story = this._story, self = this, count = 0, last = -1, selected = false, past = true, x = 0, y = 0, min = this._bounds.min.clone();
+    var ctx = this._ctx, story = this._story, self = this, count = 0, last = -1, selected = false, past = true, x = 0, y = 0, min = this._bounds.min.clone(), pastDays = this._past;
     // One pass over the members: the latest (its kind colours the marker), the selected, all muted.
     for (var g = 0; g < group.length; g++) {
       var members = group[g].members;
@@ -456,7 +499,7 @@ var StoryCanvas = L.Renderer.extend({
       for (var m = 0; m < members.length; m++) {
         last = Math.max(last, members[m]);
         selected = selected || members[m] === this._selected;
-        past = past && this._isPast(members[m]);
+        past = past && pastDays[members[m]] === 1 && members[m] !== this._selected;
       }
     }
     if (selected) { circle(ctx, x, y, 16, null, HALO, 5); }
@@ -552,15 +595,21 @@ var StoryCanvas = L.Renderer.extend({
 // of gap-sized cells keeps it linear): markers that would overlap at this zoom.
 function groupSpots(spots, gap) {
   var cells = new Map(), groups = [];
-  spots.forEach(function (spot) {
-    var cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap);
-    var found = nearCells(cells, cx, cy, function (group) {
-      return Math.hypot(group[0].x - spot.x, group[0].y - spot.y) < gap ? group : null;
-    });
-    if (found) { found.push(spot); return; }
+  for (var s = 0; s < spots.length; s++) {
+    var spot = spots[s], cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap), found = null;
+    // nearCells, written out: thousands of spots a date at 100,000 events
+    for (var d = 0; d < 9 && !found; d++) {
+      var items = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
+      for (var k = 0; k < items.length; k++) {
+        var dx = items[k][0].x - spot.x, dy = items[k][0].y - spot.y;
+        // hypot is never below either side
+        if (Math.abs(dx) < gap && Math.abs(dy) < gap && Math.hypot(dx, dy) < gap) { found = items[k]; break; }
+      }
+    }
+    if (found) { found.push(spot); continue; }
     groups.push(found = [spot]);
     fileIn(cells, cellKey(cx, cy), found);
-  });
+  }
   return groups;
 }
 
@@ -658,16 +707,24 @@ function labelOrder(story) {
   // their 0.001-degree cell (cellKey), so each end is compared with a few places, not all of them.
   var byCell = new Map();
   places.lat.forEach(function (lat, i) { fileIn(byCell, cellKey(Math.floor(lat * 1000), Math.floor(places.lon[i] * 1000)), i); });
+  // the place at p, -1 for none
   var at = function (p) {
     var best = -1;
     // every place near enough, the first of them counted
     nearCells(byCell, Math.floor(p[0] * 1000), Math.floor(p[1] * 1000), function (i) {
       if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3 && (best < 0 || i < best)) { best = i; }
     });
-    if (best >= 0) { use[best]++; }
+    return best;
   };
   story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });
-  story.routes.forEach(function (route) { at(route.path[0]); at(route.path[route.path.length - 1]); });
+  // a shared path's ends looked up once
+  var ends = new Map();
+  story.routes.forEach(function (route) {
+    var path = route.path, known = ends.get(path);
+    if (!known) { ends.set(path, known = [at(path[0]), at(path[path.length - 1])]); }
+    if (known[0] >= 0) { use[known[0]]++; }
+    if (known[1] >= 0) { use[known[1]]++; }
+  });
   return places.kind.map(function (kind, i) { return i; }).sort(function (a, b) {
     return use[b] - use[a] || rank.indexOf(places.kind[a]) - rank.indexOf(places.kind[b]) || a - b;
   });

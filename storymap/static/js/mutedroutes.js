@@ -3,9 +3,9 @@
 // day after its end, and not before its start) and stays so on every later day,
 // so the muted routes of a day are a prefix of the route events sorted by that
 // threshold. A crowded map (hairlines: more routes drawn than ROUTE_DETAIL_LIMIT)
-// draws that prefix in fixed chunks of at least MUTED_CHUNK routes, the whole
-// chunks onto a kept canvas: a later day draws onto it only the chunks muted
-// since, and a jump back to an earlier day leaves it for the jump forward again
+// draws that prefix in fixed chunks of at least MUTED_CHUNK routes (one ends with
+// the last day's muted), the whole chunks onto a kept canvas: a later day draws
+// onto it only the chunks muted since, and a jump back to an earlier day leaves it for the jump forward again
 // (the earlier day draws its own routes directly, in the same chunks). The
 // chunks and their order depend on the story alone, and both canvases start
 // clear with the same size and transform, so the copy is the very pixels drawing
@@ -32,14 +32,17 @@ function MutedRoutes(story) {
   this.order = order;
   // by position in order: its threshold, style and route
   this.at = order.map(function (i, p) {
-    // chunks end at least MUTED_CHUNK routes after the last, never within a day
-    if (p && p - (ends[ends.length - 1] || 0) >= MUTED_CHUNK && at[order[p - 1]] !== at[i]) { ends.push(p); }
+    // chunks end at least MUTED_CHUNK routes after the last, never within a day, and at the last day's end
+    var gap = p - (ends[ends.length - 1] || 0), before = p ? at[order[p - 1]] : at[i];
+    if (p && before !== at[i] && (gap >= MUTED_CHUNK || (gap && before <= t.days && at[i] > t.days))) { ends.push(p); }
     return at[i];
   });
   ends.push(order.length);
   this.group = order.map(function (i) { return names.indexOf(keys[i]); });
   this.route = order.map(function (i) { return ev.geo[i].route; });
   this.kept = null;
+  // The page's first drawing paints them directly, in the same chunks; the kept canvas comes later (keep).
+  this.later = true;
 }
 
 // Paints the muted routes from position a to b, group by group (their names' order), each
@@ -58,38 +61,63 @@ MutedRoutes.prototype.paint = function (ctx, a, b, view, seen, base) {
 
 // The day's muted routes onto ctx, a cleared canvas; view: {lines, shift, skip, plain, key}.
 MutedRoutes.prototype.draw = function (ctx, day, view) {
-  var self = this, at = this.at, ends = this.ends, kept = this.kept, end = 0, whole = 0, hi = at.length, sets = function () { return self.styles.map(function () { return new Set(); }); };
-  // the muted: those whose threshold is on or before the day
-  while (end < hi) { var mid = (end + hi) >> 1; if (at[mid] <= day) { end = mid + 1; } else { hi = mid; } }
-  var seen = sets(), chunks = function (target, from, to, seen) {
-    ends.forEach(function (e, k) { if (e > from && e <= to) { self.paint(target, k ? ends[k - 1] : 0, e, view, seen); } });
-  };
+  var self = this, kept = this.kept, reach = this.reach(day), end = reach[0], whole = reach[1], seen = this.sets(), later = this.later;
+  this.later = false;
   // plain lines only: the kept canvas waits, untouched, for a crowded day
   if (!view.plain) { this.paint(ctx, 0, end, view, seen); return; }
-  ends.forEach(function (e) { if (e <= end) { whole = e; } });
   // the selected route is left out: of the kept chunks it must be the one left out of them
   var within = function (i) { var p = i < 0 ? -1 : self.order.indexOf(i); return p >= 0 && p < kept.to ? i : -1; };
   var fresh = !kept || kept.lines !== view.lines || kept.key !== view.key || within(kept.skip) !== within(view.skip);
-  if (!fresh && kept.to > whole) {
-    // earlier than the kept canvas: drawn here, in the same chunks, and the kept one kept
-    chunks(ctx, 0, whole, seen);
+  if ((later && !kept) || (!fresh && kept.to > whole)) {
+    // the first drawing, or a day earlier than the kept canvas: drawn here, in the same chunks
+    this.chunks(ctx, 0, whole, view, seen);
   } else {
-    if (fresh) {
-      kept = this.kept = whole ? { canvas: kept ? kept.canvas : document.createElement('canvas'), lines: view.lines, key: view.key, to: 0, seen: sets() } : null;
-    }
-    if (kept && whole > kept.to) {
-      if (!kept.to) {
-        // cleared and scaled as the story's
-        kept.canvas.width = ctx.canvas.width; kept.canvas.height = ctx.canvas.height;
-        kept.canvas.getContext('2d').setTransform(ctx.getTransform());
-      }
-      chunks(kept.canvas.getContext('2d'), kept.to, whole, kept.seen);
-      kept.to = whole; kept.skip = view.skip;
-    }
+    kept = this.fill(ctx.canvas, whole, view, fresh);
     if (kept) {
       ctx.save(); ctx.setTransform(1, 0, 0, 1, 0, 0); ctx.globalCompositeOperation = 'copy';
       ctx.drawImage(kept.canvas, 0, 0); ctx.restore();
     }
   }
   this.paint(ctx, whole, end, view, seen, kept && kept.to <= whole && kept.seen);
+};
+
+// [end, whole]: the day's muted are those before end; whole: the end of the last chunk they fill.
+MutedRoutes.prototype.reach = function (day) {
+  var at = this.at, end = 0, whole = 0, hi = at.length;
+  while (end < hi) { var mid = (end + hi) >> 1; if (at[mid] <= day) { end = mid + 1; } else { hi = mid; } }
+  this.ends.forEach(function (e) { if (e <= end) { whole = e; } });
+  return [end, whole];
+};
+
+MutedRoutes.prototype.sets = function () { return this.styles.map(function () { return new Set(); }); };
+
+MutedRoutes.prototype.chunks = function (target, from, to, view, seen) {
+  var self = this, ends = this.ends;
+  ends.forEach(function (e, k) { if (e > from && e <= to) { self.paint(target, k ? ends[k - 1] : 0, e, view, seen); } });
+};
+
+// The kept canvas with the chunks before whole, made or added to (sized as canvas); null if none.
+MutedRoutes.prototype.fill = function (canvas, whole, view, fresh) {
+  var kept = this.kept;
+  if (fresh) {
+    kept = this.kept = whole ? { canvas: kept ? kept.canvas : document.createElement('canvas'), lines: view.lines, key: view.key, to: 0, seen: this.sets() } : null;
+  }
+  if (kept && whole > kept.to) {
+    if (!kept.to) {
+      // cleared and scaled as the story's
+      kept.canvas.width = canvas.width; kept.canvas.height = canvas.height;
+      kept.canvas.getContext('2d').setTransform(canvas.getContext('2d').getTransform());
+    }
+    this.chunks(kept.canvas.getContext('2d'), kept.to, whole, view, kept.seen);
+    kept.to = whole; kept.skip = view.skip;
+  }
+  return kept;
+};
+
+// Once the page is idle after its first drawing, unless a drawing since made it: the kept canvas,
+// painted (as copying it would), for a jump to the day or later (an earlier one draws directly).
+MutedRoutes.prototype.keep = function (ctx, day, view) {
+  if (this.kept || !view.plain) { return; }
+  var kept = this.fill(ctx.canvas, this.reach(day)[1], view, true);
+  if (kept) { kept.canvas.getContext('2d').getImageData(0, 0, 1, 1); }
 };

@@ -12,10 +12,17 @@ var Timeline = L.Evented.extend({
     this.from = events.from;
     this.until = events.until;
     this.located = events.geo.map(function (geo) { return geo !== null; });
+    // for setDay: each event's first and last day on the map (Infinity: open-ended, or never)
+    this._onMapFrom = new Float64Array(this.ids.length);
+    this._onMapUntil = new Float64Array(this.ids.length);
     // A Map, not an object: ids come from outside (the hash, messages, the API), and
     // "constructor" or "__proto__" must not find Object.prototype's members.
     this.indexById = new Map();
-    for (var i = 0; i < this.ids.length; i++) { this.indexById.set(this.ids[i], i); }
+    for (var i = 0; i < this.ids.length; i++) {
+      this.indexById.set(this.ids[i], i);
+      this._onMapFrom[i] = events.geo[i] === null ? Infinity : this.from[i];
+      this._onMapUntil[i] = this.until[i] === null ? Infinity : this.until[i];
+    }
     this.locatedTotal = this.located.filter(Boolean).length;
     // none until the page opens at one
     this._day = -1;
@@ -30,10 +37,11 @@ Timeline.prototype.getDay = function () { return this._day; };
 // as indexes in timeline order. Setting the same day fires too: the bar says the
 // date again and the address is written again.
 Timeline.prototype.setDay = function (day, cause) {
-  var shown = [];
+  var shown = [], from = this._onMapFrom, until = this._onMapUntil;
   day = clamp(Math.round(day), 0, this.days);
-  for (var i = 0; i < this.ids.length; i++) {
-    if (this.located[i] && this.isVisible(i, day)) { shown.push(i); }
+  // isVisible for the located, inlined
+  for (var i = 0; i < from.length; i++) {
+    if (from[i] <= day && day <= until[i]) { shown.push(i); }
   }
   var changed = day !== this._day;
   this._day = day;

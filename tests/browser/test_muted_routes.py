@@ -130,3 +130,33 @@ def test_muted_routes_still_answer_a_click(browser, crowded):
         assert errors == []
     finally:
         context.close()
+
+
+def test_a_crowded_map_starts_while_hidden(browser, crowded):
+    """An embed in a host's hidden panel (display: none) has a map of no size: the page still
+    starts, with nothing to draw (copying an empty kept canvas threw and it never got ready),
+    and draws its muted routes once shown."""
+    (crowded.root / "host.html").write_text(
+        '<!DOCTYPE html><title>host</title><iframe id="story" src="bench-story/embed.html" '
+        'style="display: none" width="800" height="500"></iframe>', "utf-8")
+    context = browser.new_context(viewport={"width": 1024, "height": 700})
+    context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(crowded.url + "host.html")
+        frame = page.frame_locator("#story")
+        frame.locator("html.storymap-ready").wait_for(state="attached", timeout=20_000)
+        story = page.frames[1]
+        assert story.evaluate("map_storymap.getSize().x") == 0
+        page.wait_for_timeout(1500)  # the kept canvas is made when the page is idle (1 s at most)
+        story.evaluate("storymap.setDate('2023-06-01'); storymap.setDate('2100-01-01')")
+        page.evaluate("document.getElementById('story').style.display = 'block'")
+        story.evaluate("map_storymap.invalidateSize({animate: false})")
+        story.evaluate("storymap.setDate('2100-01-01')")
+        painted = story.evaluate("""() => { const c = %s._container;
+            return c.width > 0 && c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v); }""" % RENDERER)
+        assert painted and errors == []
+    finally:
+        context.close()

@@ -61,6 +61,8 @@ MutedRoutes.prototype.paint = function (ctx, a, b, view, seen, base) {
 
 // The day's muted routes onto ctx, a cleared canvas; view: {lines, shift, skip, plain, key}.
 MutedRoutes.prototype.draw = function (ctx, day, view) {
+  // a map with no size (hidden, say, in a host's folded tab): nothing to draw, nor to copy
+  if (!ctx.canvas.width || !ctx.canvas.height) { return; }
   var self = this, kept = this.kept, reach = this.reach(day), end = reach[0], whole = reach[1], seen = this.sets(), later = this.later;
   this.later = false;
   // plain lines only: the kept canvas waits, untouched, for a crowded day
@@ -117,7 +119,7 @@ MutedRoutes.prototype.fill = function (canvas, whole, view, fresh) {
 // Once the page is idle after its first drawing, unless a drawing since made it: the kept canvas,
 // painted (as copying it would), for a jump to the day or later (an earlier one draws directly).
 MutedRoutes.prototype.keep = function (ctx, day, view) {
-  if (this.kept || !view.plain) { return; }
+  if (this.kept || !view.plain || !ctx.canvas.width || !ctx.canvas.height) { return; }
   var kept = this.fill(ctx.canvas, this.reach(day)[1], view, true);
   if (kept) { kept.canvas.getContext('2d').getImageData(0, 0, 1, 1); }
 };

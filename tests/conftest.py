@@ -1,6 +1,7 @@
 """Shared fixtures: small story folders written into tmp_path, and the repository paths."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -12,6 +13,15 @@ from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def load_tool(name: str):
+    """A script of tools/ (not a package) imported as a module, for tests of what it makes."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 # Fuzz tests (hypothesis) try the same examples on every run, so a failure in CI repeats on any
 # machine; HYPOTHESIS_PROFILE=explore searches afresh, and longer, when hunting for new ones.

@@ -3,24 +3,17 @@ not simplify 1:10m again: it must hold exactly what tools/build_basemap_layers.p
 the sources and the code as they are now, and a build must not trust it for other sources."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import pytest
 import shapely
 
 from storymap.render import basefiles, naturalearth
 
-REPO = Path(__file__).resolve().parents[1]
+from .conftest import load_tool
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("build_basemap_layers", REPO / "tools" / "build_basemap_layers.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("build_basemap_layers")
 
 
 @pytest.fixture

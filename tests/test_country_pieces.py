@@ -4,23 +4,17 @@ tools/build_country_pieces.py makes from the sources and the code as they are no
 must not trust it for other sources."""
 from __future__ import annotations
 
-import importlib.util
-
 import numpy as np
 import pytest
 import shapely
 
 from storymap.geo import countries
 
-from .conftest import REPO
+from .conftest import load_tool
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("build_country_pieces", REPO / "tools" / "build_country_pieces.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("build_country_pieces")
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ STATIC = Path(__file__).parent.parent / "static"  # storymap/static: files shipp
 # draws Leaflet's images (marker icons, the layers control's button), so none are copied.
 VENDOR = STATIC / "vendor"
 # Our page script, as small modules in the order they must run (joined at build time).
-SCRIPT_MODULES = ("util.js", "pagedata.js", "timeline.js", "layers.js", "mutedroutes.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "walk.js", "api.js",
+SCRIPT_MODULES = ("util.js", "pagedata.js", "timeline.js", "layers.js", "spots.js", "mutedroutes.js", "motion.js", "controls.js", "timelineticks.js", "timelinebar.js", "walk.js", "api.js",
                   "basemap.js", "layout.js", "main.js")
 # The page script and styles minified by esbuild (tools/bundle_js.py, `make bundle`), committed
 # so that building a site needs no JavaScript tooling.

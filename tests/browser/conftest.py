@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib
 import os
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -133,6 +135,38 @@ def built_and_served(stories: Path, data: Path, site: Path):
     server = serve(site)
     yield server
     server.httpd.shutdown()
+
+
+# A crowded cumulative story: about 600 routes, more than styles.json's routeDetail (drawn
+# plain; two chunks of muted routes kept), and markers in groups at every zoom.
+CROWDED_EVENTS = 3000
+# The story canvas's renderer (the map's layer with a MutedRoutes), for a white-box look.
+RENDERER = "Object.values(map_storymap._layers).find(l => l._muted)"
+
+
+@pytest.fixture(scope="session")
+def crowded(tmp_path_factory):
+    """A synthetic story of CROWDED_EVENTS events (bench/synthetic.py), built and served."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        synthetic = importlib.import_module("synthetic")
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    root = tmp_path_factory.mktemp("crowded")
+    story = synthetic.generate_story(root, CROWDED_EVENTS)
+    yield from built_and_served(story.stories, story.data, root / "site")
+
+
+def open_crowded(browser, server):
+    """The crowded story's page in a new context: (context, page, the page's errors)."""
+    context = browser.new_context(viewport={"width": 1024, "height": 700})
+    context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server.url + "bench-story/")
+    page.wait_for_function("window.storymap !== undefined", timeout=10_000)
+    return context, page, errors
 
 
 @pytest.fixture(scope="session")

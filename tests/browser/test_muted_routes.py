@@ -4,19 +4,8 @@ muted since. What the reader sees must be what drawing every muted route afresh 
 for pixel, after jumps forward and back, a selected muted route, a pan and a zoom."""
 from __future__ import annotations
 
-import importlib
-import sys
+from .conftest import RENDERER, open_crowded
 
-import pytest
-
-
-from ..conftest import REPO
-from .conftest import built_and_served
-
-EVENTS = 3000  # about 600 routes: more than styles.json's routeDetail, so drawn plain; two chunks kept
-
-# The story canvas's renderer (the map's layer with a MutedRoutes), for a white-box look.
-RENDERER = "Object.values(map_storymap._layers).find(l => l._muted)"
 # Moves to a day (a number of days after the timeline's start) and compares the canvas as
 # drawn then with the canvas drawn again with nothing kept: {kept, differing bytes}.
 JUMP_AND_COMPARE = """([day, select]) => {
@@ -53,30 +42,6 @@ SELECTING_CHANGES = """(index) => {
   r._selected = -1;
   return n;
 }""" % RENDERER
-
-
-@pytest.fixture(scope="module")
-def crowded(tmp_path_factory):
-    """A synthetic story of EVENTS events (bench/synthetic.py), built and served."""
-    sys.path.insert(0, str(REPO / "bench"))
-    try:
-        synthetic = importlib.import_module("synthetic")
-    finally:
-        sys.path.remove(str(REPO / "bench"))
-    root = tmp_path_factory.mktemp("crowded")
-    story = synthetic.generate_story(root, EVENTS)
-    yield from built_and_served(story.stories, story.data, root / "site")
-
-
-def open_crowded(browser, server):
-    context = browser.new_context(viewport={"width": 1024, "height": 700})
-    context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(server.url + "bench-story/")
-    page.wait_for_function("window.storymap !== undefined", timeout=10_000)
-    return context, page, errors
 
 
 def test_kept_muted_routes_equal_a_fresh_drawing(browser, crowded):

@@ -209,8 +209,8 @@ EventList.prototype.show = function (day) {
     }
   }
   if (this.pending.size && !this.pendingCall) {
-    var self = this, later = window.requestIdleCallback || function (f) { return setTimeout(f, 100); };
-    this.pendingCall = later(function () { self.pendingCall = null; self.applyPending(); }, { timeout: 1000 });
+    var self = this;
+    this.pendingCall = whenIdle(function () { self.pendingCall = null; self.applyPending(); });
   }
   var before = next < 0 ? null : this.item(timeline.ids[next]);
   if (this.marker.parentNode !== this.list || this.marker.nextSibling !== before) {

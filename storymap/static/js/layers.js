@@ -247,8 +247,6 @@ var StoryCanvas = L.Renderer.extend({
     this._visible = [];
     // those and, in cumulative mode, the past ones (muted)
     this._drawn = [];
-    // by event index: 1 when drawn muted
-    this._past = [];
     // drawn with a halo
     this._selected = -1;
     this._projected = null;
@@ -276,28 +274,38 @@ var StoryCanvas = L.Renderer.extend({
   // In cumulative mode what has passed stays, muted (docs/timeline.md): a span
   // after its end, a dated event once its default window (windowDays) is over.
   _onDate: function (e) {
-    var n = this._story.events.id.length, past = new Uint8Array(n), drawn = e.shown;
+    var drawn = e.shown;
+    this._drawnBefore = -1;
+    // muted: drawn, and its last day unmuted (_mutedUntil) before the day; none in window mode
+    this._mutedBefore = -Infinity;
     if (this._story.timeline.mode === 'cumulative') {
-      var from = this._mutedFrom || this._cumulativeDays(), until = this._mutedUntil;
-      drawn = [];
-      for (var i = 0; i < n; i++) {
-        if (from[i] > e.day) { continue; }
-        drawn.push(i);
-        past[i] = until[i] < e.day ? 1 : 0;
+      var from = this._mutedFrom || this._cumulativeDays(), located = this._located;
+      this._mutedBefore = e.day;
+      if (this._inStartOrder) {
+        // in timeline order the events drawn are the located ones before the first starting
+        // later (SpotGroups): a slice, not a pass over every event
+        this._drawnBefore = firstAbove(this._story.events.from, e.day);
+        drawn = located.slice(0, firstAbove(located, this._drawnBefore - 1));
+      } else {
+        drawn = located.filter(function (i) { return from[i] <= e.day; });
       }
     }
-    this._visible = e.shown; this._drawn = Object.freeze(drawn); this._past = past; this._day = e.day; this._dated = true;
+    this._visible = e.shown; this._drawn = Object.freeze(drawn); this._day = e.day; this._dated = true;
     this.redraw();
   },
 
   // For _onDate, once: each event's first day drawn and last day before muted (Infinity: never).
   _cumulativeDays: function () {
     var ev = this._story.events, t = this._story.timeline, n = ev.from.length, from = new Float64Array(n), until = new Float64Array(n);
+    this._inStartOrder = true;
     for (var i = 0; i < n; i++) {
       var last = ev.span[i] ? ev.until[i] : ev.from[i] + t.windowDays - 1;
       from[i] = ev.geo[i] === null ? Infinity : ev.from[i];
       until[i] = last === null ? Infinity : last;
+      if (i && ev.from[i] < ev.from[i - 1]) { this._inStartOrder = false; }
     }
+    // the events on the map, in timeline order
+    this._located = ev.geo.map(function (geo, i) { return geo === null ? -1 : i; }).filter(function (i) { return i >= 0; });
     this._mutedUntil = until;
     return (this._mutedFrom = from);
   },
@@ -317,7 +325,7 @@ var StoryCanvas = L.Renderer.extend({
     return (this._groupsOfRoutes = { of: of, styles: styles, painted: painted });
   },
 
-  _isPast: function (index) { return !!this._past[index] && index !== this._selected; },
+  _isPast: function (index) { return this._mutedUntil !== undefined && this._mutedUntil[index] < this._mutedBefore && index !== this._selected; },
 
   _onZoomEnd: function () { this._projected = null; },
 
@@ -379,7 +387,7 @@ var StoryCanvas = L.Renderer.extend({
       routes: story.routes.map(function (route) {
         return lines.get(route.path) || lines.set(route.path, pixelLine(route.path, project)).get(route.path);
       }),
-      xy: xy, spot: spot, spotSlot: new Int32Array(count), placeSpot: placeSpot, atPlace: atPlace
+      xy: xy, spot: spot, spotCount: count, placeSpot: placeSpot, atPlace: atPlace
     };
   },
 
@@ -399,7 +407,7 @@ var StoryCanvas = L.Renderer.extend({
   // (MutedRoutes), then the selected one's halo. Routes are hit-tested from _drawn (hitTest).
   _drawRoutes: function () {
     var ctx = this._ctx, shift = this._shift(), count = 0, halo = null, routeGroups = this._routeGroups(), groupOf = routeGroups.of;
-    var lines = this._lines = this._projected.routes, geos = this._story.events.geo, canvas = ctx.canvas, past = this._past, selected = this._selected;
+    var lines = this._lines = this._projected.routes, geos = this._story.events.geo, canvas = ctx.canvas, until = this._mutedUntil, muted = this._mutedBefore, selected = this._selected;
     var groups = routeGroups.styles.map(function () { return { lines: [], seen: new Set() }; });
     for (var d = 0; d < this._drawn.length; d++) {
       var index = this._drawn[d], g = groupOf[index];
@@ -407,7 +415,7 @@ var StoryCanvas = L.Renderer.extend({
       // world px, shifted as they are traced
       var points = lines[geos[index].route], group = groups[g];
       count++;
-      if (index === selected) { halo = points; } else if (past[index]) { continue; }
+      if (index === selected) { halo = points; } else if (until && until[index] < muted) { continue; }
       // a line many events travel is painted once in its group: the same pixels, a fraction of the work
       if (!group.seen.has(points)) { group.seen.add(points); group.lines.push(points); }
     }
@@ -427,10 +435,10 @@ var StoryCanvas = L.Renderer.extend({
 
   // After the first drawing (MutedRoutes.later): the kept canvas made when the page is idle.
   _keepMutedLater: function () {
-    var self = this, opened = this._day, later = window.requestIdleCallback || function (f) { return setTimeout(f, 100); };
-    later(function () {
+    var self = this, opened = this._day;
+    whenIdle(function () {
       if (self._ctx && self._mutedView) { self._muted.keep(self._ctx, Math.max(opened, self._day), self._mutedView); }
-    }, { timeout: 1000 });
+    });
   },
 
   _drawPlaces: function () {
@@ -447,23 +455,22 @@ var StoryCanvas = L.Renderer.extend({
   // one spot are spread on a small ring; spots that would overlap at this
   // zoom (or too many at one) become one marker with their count.
   _drawPoints: function () {
-    var story = this._story, ctx = this._ctx, self = this, order = [], styles = [], halo = null, crowds = [];
-    var projected = this._projected, xy = projected.xy, slot = projected.spotSlot.fill(-1), shift = this._shift();
-    var drawn = this._drawn, kinds = this._kindOf, levels = this._levelOf, ranks = this._styleRanks;
-    for (var d = 0; d < drawn.length; d++) {
-      var index = drawn[d], spot = projected.spot[index];
-      if (spot < 0) { continue; }
-      // at the position of its first event drawn
-      if (slot[spot] < 0) {
-        slot[spot] = order.length;
-        order.push({ x: xy[2 * index] - shift[0], y: xy[2 * index + 1] - shift[1], members: [], s: spot });
+    var ctx = this._ctx, self = this, styles = [], halo = null, projected = this._projected, shift = this._shift();
+    var drawn = this._drawn, kinds = this._kindOf, levels = this._levelOf, ranks = this._styleRanks, spots;
+    if (this._drawnBefore >= 0 && projected.groups) {
+      // cumulative mode: the events before _drawnBefore, of all grouped once a zoom (spots.js)
+      spots = projected.groups.day(this._drawnBefore, this._mutedBefore, shift, this._selected);
+    } else {
+      spots = new SpotGroups(projected, drawn, this._mutedUntil).day(Infinity, this._mutedBefore, shift, this._selected);
+      // all grouped when the page is idle, not in the drawing the reader waits for
+      if (this._drawnBefore >= 0 && !projected.groupsLater) {
+        projected.groupsLater = whenIdle(function () {
+          if (self._projected === projected) { projected.groups = new SpotGroups(projected, self._located, self._mutedUntil); }
+        });
       }
-      order[slot[spot]].members.push(index);
     }
-    groupSpots(order, STYLES.limits.group).forEach(function (group) {
-      var spot = group[0], n = spot.members.length;
-      if (group.length > 1 || n > RING_LIMIT) { crowds.push(group); return; }
-      var ring = n > 1 ? 7 + 2 * n : 0;
+    spots.singles.forEach(function (spot) {
+      var n = spot.members.length, ring = n > 1 ? 7 + 2 * n : 0;
       self._boxes.push(around([spot.x, spot.y], ring + 8));
       if (projected.atPlace[spot.s]) { self._reach.set(spot.s, ring + 8); }
       spot.members.forEach(function (index, k) {
@@ -484,39 +491,33 @@ var StoryCanvas = L.Renderer.extend({
       drawEventPoints(ctx, points, style.kind, isHollow(style.level), plain);
     });
     ctx.globalAlpha = 1;
-    crowds.forEach(function (group) { self._drawCrowd(group); });
+    if (spots.crowds.length) { this._drawCrowds(spots.crowds); }
   },
 
   // Overlapping spots (or too many events at one): one circle with their number
-  // at their middle. A click zooms in to part them, or opens the latest event
-  // when they share one spot.
-  _drawCrowd: function (group) {
-    var ctx = this._ctx, story = this._story, self = this, count = 0, last = -1, selected = false, past = true, x = 0, y = 0, min = this._bounds.min.clone(), pastDays = this._past;
-    // One pass over the members: the latest (its kind colours the marker), the selected, all muted.
-    for (var g = 0; g < group.length; g++) {
-      var members = group[g].members;
-      x += group[g].x / group.length; y += group[g].y / group.length; count += members.length;
-      for (var m = 0; m < members.length; m++) {
-        last = Math.max(last, members[m]);
-        selected = selected || members[m] === this._selected;
-        past = past && pastDays[members[m]] === 1 && members[m] !== this._selected;
-      }
-    }
-    if (selected) { circle(ctx, x, y, 16, null, HALO, 5); }
-    ctx.globalAlpha = past ? STYLES.past.opacity : 1;
-    circle(ctx, x, y, STYLES.point.crowdRadius, STYLES.eventKinds[story.events.kind[last]], '#fff', 2);
-    ctx.fillStyle = '#fff'; ctx.font = '700 11px system-ui, sans-serif';
+  // at their middle, coloured by the latest event's kind. A click zooms in to
+  // part them, or opens the latest event when they share one spot.
+  _drawCrowds: function (crowds) {
+    var ctx = this._ctx, kinds = STYLES.eventKinds, radius = STYLES.point.crowdRadius, self = this, min = this._bounds.min.clone();
+    ctx.font = '700 11px system-ui, sans-serif';
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
-    ctx.fillText(count > 99 ? '99+' : String(count), x, y + 0.5);
+    crowds.forEach(function (crowd) {
+      var x = crowd.x, y = crowd.y;
+      ctx.globalAlpha = 1;
+      if (crowd.selected) { circle(ctx, x, y, 16, null, HALO, 5); }
+      ctx.globalAlpha = crowd.past ? STYLES.past.opacity : 1;
+      circle(ctx, x, y, radius, kinds[self._story.events.kind[crowd.last]], '#fff', 2);
+      ctx.fillStyle = '#fff';
+      ctx.fillText(crowd.count > 99 ? '99+' : String(crowd.count), x, y + 0.5);
+      self._boxes.push(around([x, y], radius + 3));
+      // one name per group, at it
+      var reach = { r: radius + 4, at: [x, y], group: self._groups.length };
+      crowd.places.forEach(function (s) { self._reach.set(s, reach); });
+      self._groups.push({ x: x, y: y, count: crowd.count, muted: crowd.past });
+      // expand (the bounds to zoom to) is worked out when the marker is hit: few ever are.
+      self._hits.push({ index: crowd.selected ? self._selected : crowd.last, x: x, y: y, r: 13, expand: null, spots: crowd.spots, min: min });
+    });
     ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic'; ctx.globalAlpha = 1;
-    this._boxes.push(around([x, y], STYLES.point.crowdRadius + 3));
-    // one name per group, at it
-    var reach = { r: STYLES.point.crowdRadius + 4, at: [x, y], group: this._groups.length };
-    var atPlace = this._projected.atPlace;
-    group.forEach(function (spot) { if (atPlace[spot.s]) { self._reach.set(spot.s, reach); } });
-    this._groups.push({ x: x, y: y, count: count });
-    // expand (the bounds to zoom to) is worked out when the marker is hit: few ever are.
-    this._hits.push({ index: selected ? this._selected : last, x: x, y: y, r: 13, expand: null, spots: group.length < 2 ? null : group, min: min });
   },
 
   // Place names by priority (labelOrder), each at a side of its symbol where it
@@ -562,10 +563,23 @@ var StoryCanvas = L.Renderer.extend({
       shown.push({ text: label.text, box: [box[0] + offset.x, box[1] + offset.y, box[2] + offset.x, box[3] + offset.y] });
     });
     ctx.restore();
-    var move = function (b) { return [b[0] + offset.x, b[1] + offset.y, b[2] + offset.x, b[3] + offset.y]; };
-    // What was drawn where, in container px, read-only: for tests and for anyone debugging.
-    this._container.storymapLayout = deepFreeze({ labels: shown, symbols: this._boxes.map(move),
-      groups: this._groups.map(function (g) { return { x: g.x + offset.x, y: g.y + offset.y, count: g.count }; }) });
+    this._layoutParts = { labels: shown, symbols: this._boxes, groups: this._groups, offset: offset };
+    if (!this._layoutAsked) { this._askLayout(); }
+  },
+
+  // What was drawn where, in container px, read-only: for tests and for anyone debugging.
+  // Written out when read, not on every drawing: a jump does not pay for it.
+  _askLayout: function () {
+    var self = this, made = null;
+    this._layoutAsked = true;
+    Object.defineProperty(this._container, 'storymapLayout', { configurable: true, get: function () {
+      var parts = self._layoutParts, offset = parts.offset;
+      if (made && made.parts === parts) { return made.layout; }
+      var move = function (b) { return [b[0] + offset.x, b[1] + offset.y, b[2] + offset.x, b[3] + offset.y]; };
+      made = { parts: parts, layout: deepFreeze({ labels: parts.labels, symbols: parts.symbols.map(move),
+        groups: parts.groups.map(function (g) { return { x: g.x + offset.x, y: g.y + offset.y, count: g.count, muted: g.muted }; }) }) };
+      return made.layout;
+    } });
   },
 
   // What is under a container point: {index} for an event (with expand, the
@@ -578,7 +592,7 @@ var StoryCanvas = L.Renderer.extend({
       var hit = this._hits[i];
       if (Math.hypot(hit.x - x, hit.y - y) <= hit.r) {
         if (hit.spots && !hit.expand) {
-          hit.expand = L.latLngBounds(hit.spots.map(function (spot) { return map.layerPointToLatLng([spot.x + hit.min.x, spot.y + hit.min.y]); }));
+          hit.expand = L.latLngBounds(hit.spots().map(function (spot) { return map.layerPointToLatLng([spot.x + hit.min.x, spot.y + hit.min.y]); }));
         }
         return hit;
       }
@@ -590,28 +604,6 @@ var StoryCanvas = L.Renderer.extend({
     return null;
   }
 });
-
-// Spots closer than gap px join one group (greedily, in timeline order; a grid
-// of gap-sized cells keeps it linear): markers that would overlap at this zoom.
-function groupSpots(spots, gap) {
-  var cells = new Map(), groups = [];
-  for (var s = 0; s < spots.length; s++) {
-    var spot = spots[s], cx = Math.floor(spot.x / gap), cy = Math.floor(spot.y / gap), found = null;
-    // nearCells, written out: thousands of spots a date at 100,000 events
-    for (var d = 0; d < 9 && !found; d++) {
-      var items = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
-      for (var k = 0; k < items.length; k++) {
-        var dx = items[k][0].x - spot.x, dy = items[k][0].y - spot.y;
-        // hypot is never below either side
-        if (Math.abs(dx) < gap && Math.abs(dy) < gap && Math.hypot(dx, dy) < gap) { found = items[k]; break; }
-      }
-    }
-    if (found) { found.push(spot); continue; }
-    groups.push(found = [spot]);
-    fileIn(cells, cellKey(cx, cy), found);
-  }
-  return groups;
-}
 
 // A grid cell as one number (cells span at most 2^22 rows either side of 0).
 function cellKey(cx, cy) { return cx * 8388608 + cy; }

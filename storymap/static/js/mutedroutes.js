@@ -85,8 +85,7 @@ MutedRoutes.prototype.draw = function (ctx, day, view) {
 
 // [end, whole]: the day's muted are those before end; whole: the end of the last chunk they fill.
 MutedRoutes.prototype.reach = function (day) {
-  var at = this.at, end = 0, whole = 0, hi = at.length;
-  while (end < hi) { var mid = (end + hi) >> 1; if (at[mid] <= day) { end = mid + 1; } else { hi = mid; } }
+  var end = firstAbove(this.at, day), whole = 0;
   this.ends.forEach(function (e) { if (e <= end) { whole = e; } });
   return [end, whole];
 };

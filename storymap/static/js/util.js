@@ -65,3 +65,8 @@ function fillIn(template, values) {
 function prefersReducedMotion() {
   return !!(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
 }
+
+// f when the page is idle (within a second): work that can wait for the drawing on screen.
+function whenIdle(f) {
+  return window.requestIdleCallback ? window.requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 100);
+}

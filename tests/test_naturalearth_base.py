@@ -5,6 +5,7 @@ side is tests/browser/test_basemap.py."""
 from __future__ import annotations
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -39,6 +40,34 @@ def example():
     result = pipeline.check(REPO / "stories", REPO / "data")
     assert not result.problems
     return result.models[0]
+
+
+def _lat(y: float) -> float:
+    return round(math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2), 6)
+
+
+def grid_cells(level: dict, number: int) -> list[tuple[str | None, tuple[float, float, float, float]]]:
+    """A level of the page's index read as the page reads it (basefiles' docstring says the form):
+    each cell's file address (None: no file) and Mercator rectangle, from the north-west row by row."""
+    x0, y0, x1, y1 = level["area"]
+    size = level["cell"]
+    columns, rows = math.ceil((x1 - x0) / size), math.ceil((y1 - y0) / size)
+    assert len(level["files"]) == columns * rows and set(level["files"]) <= {"0", "1"}
+    cells: list[tuple[str | None, tuple[float, float, float, float]]] = []
+    for row in reversed(range(rows)):
+        for column in range(columns):
+            n = len(cells) + 1
+            name = f"basemap-{number}.json" if columns * rows == 1 else f"basemap-{number}-{n}.json"
+            x, y = x0 + column * size, y0 + row * size
+            cells.append((f"{name}?v={level['v']}" if level["files"][n - 1] == "1" else None,
+                          (x, y, min(x + size, x1), min(y + size, y1))))
+    return cells
+
+
+def latlng_bounds(rect) -> list[list[float]]:
+    """A Mercator rectangle as [[south, west], [north, east]]."""
+    x0, y0, x1, y1 = rect
+    return [[_lat(y0), x0], [_lat(y1), x1]]
 
 
 def decode(document: dict, part: str) -> list[np.ndarray]:
@@ -78,8 +107,8 @@ def test_coarser_levels_hold_fewer_points():
 
 def test_every_point_of_a_file_lies_in_its_cell(example):
     files, index = basefiles.base_files(example), basefiles.page_index(example)
-    cells = {cell["file"].split("?")[0]: cell["bounds"] for level in index["levels"] for cell in level["files"]
-             if cell["file"]}
+    cells = {url.split("?")[0]: latlng_bounds(rect) for number, level in enumerate(index["levels"])
+             for url, rect in grid_cells(level, number) if url}
     assert set(cells) == set(files)
     for name, data in files.items():
         document = json.loads(data)
@@ -96,10 +125,11 @@ def test_levels_cover_the_story_and_grow_finer_with_the_zoom(example):
     zooms = [level["minZoom"] for level in index["levels"]]
     assert zooms == sorted(zooms) and zooms[0] == 0
     for level in index["levels"]:
-        (s, w), (n, e) = level["bounds"]
+        (s, w), (n, e) = latlng_bounds(level["area"])
         assert s <= south and w <= west and n >= north and e >= east
     assert [level["wrap"] for level in index["levels"]] == [True, True, False, False]
-    assert [len(level["files"]) for level in index["levels"][:2]] == [16, 16]  # the world in 90-degree cells
+    # the world in 90-degree cells
+    assert [len(grid_cells(level, n)) for n, level in enumerate(index["levels"][:2])] == [16, 16]
     assert index["attribution"].startswith('<a href="https://www.naturalearthdata.com/">Natural Earth</a>')
     assert index["attribution"].endswith("; Railways © OpenStreetMap contributors (ODbL)")  # the example's rail
 
@@ -111,7 +141,7 @@ def test_land_and_sea_where_they_are(example):
     # Siberia, Primorye, North Korea; the Caspian Sea (a hole in the land), Sea of Japan, Black Sea:
     sea = [(42.0, 50.5), (40.0, 134.0), (43.0, 34.0)]
     checked = 0
-    for level, area in enumerate(level["bounds"] for level in levels):
+    for level, area in enumerate(latlng_bounds(level["area"]) for level in levels):
         for (lat, lon), expected in [*((p, True) for p in land), *((p, False) for p in sea)]:
             if area[0][0] < lat < area[1][0] and area[0][1] < lon < area[1][1]:
                 assert on_land(files, level, lon, lat) == expected, (level, lat, lon)
@@ -135,6 +165,45 @@ def test_land_across_the_180th_meridian_is_whole(tmp_path):
         for lon in (175.5, 186.0):  # Chukotka west of 180 and east of it (-174)
             assert on_land(files, level, lon, 66.0), (level, lon)
         assert not on_land(files, level, 181.0, 62.0), level  # the Bering Sea
+
+
+@pytest.mark.parametrize("where", ["example", "at: {lat: 20.8, lon: -156.3}"])  # Maui: cells of open sea
+def test_the_index_names_every_file_and_only_them(tmp_path, example, where):
+    """Read as the page reads it, the index gives each file its address with its level's version,
+    and a cell the rectangle the file was clipped to; a cell without a file is all sea."""
+    model = example if where == "example" else story(tmp_path, where, "natural-earth")
+    files, index = basefiles.base_files(model), basefiles.page_index(model)
+    named: set[str] = set()
+    empty: list[str] = []
+    for number, (level, made) in enumerate(zip(index["levels"], basefiles.LEVELS)):
+        for count, (url, rect) in enumerate(grid_cells(level, number), 1):
+            if url is None:
+                empty.append(f"{number}-{count}")
+                continue
+            name, version = url.split("?v=")
+            assert version == level["v"] and len(version) == 10 and name not in named
+            named.add(name)
+            assert json.loads(files[name])["clip"] == [round(v * made.scale) for v in rect], name
+    assert named == set(files)
+    # Maui's: the Pacific west and south-east of the islands at level 2, north-east of them at 3
+    assert empty == ([] if where == "example" else ["2-1", "2-4", "3-2"])
+
+
+def test_a_changed_file_changes_its_levels_version_only(example):
+    box, files = basefiles.story_box(example), basefiles.base_files(example)
+    versions = [level["v"] for level in json.loads(basefiles._index(box, files))["levels"]]
+    assert len(set(versions)) == 4
+
+    def versions_with(changed: dict[str, bytes]) -> list[str]:
+        return [level["v"] for level in json.loads(basefiles._index(box, changed))["levels"]]
+
+    assert versions_with(dict(files)) == versions  # the same bytes, the same addresses
+    one = {**files, "basemap-3-2.json": files["basemap-3-2.json"].replace(b"]]", b",0]]", 1)}
+    assert versions_with(one) == [*versions[:3], versions_with(one)[3]] and versions_with(one)[3] != versions[3]
+    gone = {name: data for name, data in files.items() if name != "basemap-1-1.json"}
+    index = json.loads(basefiles._index(box, gone))["levels"]
+    assert index[1]["v"] != versions[1] and index[1]["files"][0] == "0"
+    assert [index[k]["v"] for k in (0, 2, 3)] == [versions[k] for k in (0, 2, 3)]
 
 
 def test_same_box_same_bytes(tmp_path, example):

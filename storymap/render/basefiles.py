@@ -24,14 +24,28 @@ A file is JSON: {"scale": units per degree, "clip": [x0, y0, x1, y1], "land":
 integers x0, y0, dx1, dy1, ... in Web Mercator degrees (x the longitude, y the
 northing at the equator's scale) times scale. A ring's edges along the clip
 rectangle are cuts, not coast: the page strokes the rest as coastline, so no
-coast is sent twice. The page's data gets the index: each level's smallest
-zoom, its area, its cells with their areas and files, and whether it wraps
-(the world levels, which the page draws again a turn east and west, like tiles). Same story box,
-same bytes.
+coast is sent twice.
+
+The page's data gets the index, a few hundred bytes whatever the number of cells
+(it listed every cell's bounds and address, 15 kB for the benchmark's story). Per level:
+
+    {"minZoom": 7, "wrap": false, "area": [16, 32, 144, 120], "cell": 8,
+     "files": "1101...", "v": "d138ff15aa"}
+
+minZoom, the level's smallest zoom; wrap, whether the page draws it again a turn
+east and west, like tiles (the world levels); area, x0, y0, x1, y1 in Mercator
+degrees; cell, the side of its cells. The cells run from x0 and from y0 in steps
+of cell, the last column and row cut short by the area's edge, and are counted from
+the north-west, row by row: files has a 1 for each cell with a file and a 0 for one
+without. Cell n's file is basemap-<level>-<n>.json (n from 1), basemap-<level>.json
+when the level is one cell, with ?v= and the level's version, a digest of all its
+files' names and bytes: any change to a file changes the addresses of its level's
+files, so a host can keep them for good. Same story box, same bytes.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -45,7 +59,6 @@ from markupsafe import escape
 from storymap.model import StoryModel
 from storymap.preview.geometry import mercator_y
 from storymap.render import naturalearth
-from storymap.render.assets import versioned_url
 from storymap.render.map import view_bounds
 
 ATTRIBUTION = '<a href="https://www.naturalearthdata.com/">Natural Earth</a>'
@@ -163,15 +176,6 @@ def _cell_file(level: Level, rect: Rect) -> bytes | None:
     return json.dumps(document, separators=(",", ":")).encode("ascii")
 
 
-def _lat(y: float) -> float:
-    return round(math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2), 6)
-
-
-def _latlng_bounds(rect: Rect) -> list[list[float]]:
-    x0, y0, x1, y1 = rect
-    return [[_lat(y0), round(x0, 6)], [_lat(y1), round(x1, 6)]]
-
-
 def _named_cells(box: Rect) -> list[tuple[int, Level, Rect, list[tuple[str, Rect]]]]:
     """Each level's number, area and cells, each cell with the name its file has when it has one."""
     out = []
@@ -184,13 +188,31 @@ def _named_cells(box: Rect) -> list[tuple[int, Level, Rect, list[tuple[str, Rect
     return out
 
 
+def _whole(value: float) -> float:
+    """A number as JSON writes it shortest: 90, not 90.0."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _level_version(names: list[str], files: dict[str, bytes]) -> str:
+    """One version for all of a level's files, which their addresses carry: a change to any of
+    them, or a cell gaining or losing its file, gives another."""
+    digest = hashlib.sha256()
+    for name in names:
+        data = files.get(name, b"")
+        digest.update(f"{name} {len(data)}\n".encode("ascii") + data)
+    return digest.hexdigest()[:10]
+
+
 def _index(box: Rect, files: dict[str, bytes]) -> str:
-    """The page's index of the base made of these files (JSON text)."""
-    levels = [{"minZoom": level.min_zoom, "bounds": _latlng_bounds(area),
-               "files": [{"file": versioned_url(name, files[name]) if name in files else None,
-                          "bounds": _latlng_bounds(rect)} for name, rect in cells],
-               "wrap": level.margin is None}
-              for _, level, area, cells in _named_cells(box)]
+    """The page's index of the base made of these files (JSON text): each level's grid, which
+    of its cells have a file, and its version (the module's docstring says the form)."""
+    levels = []
+    for _, level, area, cells in _named_cells(box):
+        names = [name for name, _ in cells]
+        levels.append({"minZoom": level.min_zoom, "wrap": level.margin is None,
+                       "area": [_whole(v) for v in area], "cell": _whole(level.cell),
+                       "files": "".join("1" if name in files else "0" for name in names),
+                       "v": _level_version(names, files)})
     return json.dumps({"attribution": ATTRIBUTION, "levels": levels}, separators=(",", ":"))
 
 

@@ -9,10 +9,12 @@ import re
 import pytest
 
 from storymap import pipeline
+from storymap.render import basefiles
 from storymap.styles import styles
 
 from ..conftest import FIXTURES
-from .conftest import CSP_LISTENER, serve, wait_until
+from ..test_naturalearth_base import grid_cells, story
+from .conftest import CSP_LISTENER, built_and_served, serve, wait_until
 
 SITE = FIXTURES / "basemap"
 # The base's panes, a canvas each: how many of a pane's pixels are in the land colour (exactly:
@@ -150,3 +152,47 @@ def test_with_every_tile_blocked_the_base_shows_beneath_the_tiles(opened, site):
     assert page.evaluate("getComputedStyle(window.map_storymap.getContainer()).backgroundColor") != "rgb(221, 221, 221)"
     assert [e for e in errors if "tile.openstreetmap.org" not in e] == []
     assert page.evaluate("window.__cspViolations") == []
+
+
+@pytest.fixture
+def maui(tmp_path):
+    """A story on Maui with the built-in base, built and served: (its model, the server)."""
+    model = story(tmp_path, "at: {lat: 20.8, lon: -156.3}", "natural-earth")
+    yield from ((model, server) for server in built_and_served(tmp_path / "stories", tmp_path / "data",
+                                                                tmp_path / "site"))
+
+
+def test_the_page_fetches_the_cells_the_index_names_and_no_cell_of_open_sea(browser, maui):
+    """Maui's base, whose grids have cells of open sea (no file): in views over every cell of
+    levels 2 and 3 the page asks for each file by the address the index gives it, with its
+    level's version, and for no cell without a file."""
+    model, server = maui
+    levels = basefiles.page_index(model)["levels"]
+    named = {url for number, level in enumerate(levels) for url, _ in grid_cells(level, number) if url}
+    assert [level["files"] for level in levels[2:]] == ["0110", "1011"]
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server.url)
+                  else route.abort())
+    page = context.new_page()
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: "/basemap-" in request.url and requests.append(request.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
+    try:
+        page.goto(server.url + "base/")
+        wait_until(page, "window.storymap !== undefined", timeout=10_000)
+        # the middle of each level's area: its four cells in view (the view is 11 by 8 degrees at
+        # zoom 7, 44 by 31 at zoom 5)
+        for lat, lon, zoom, pane in ((23.3, -160, 7, 3), (27.5, -150, 5, 2)):
+            page.evaluate(f"window.map_storymap.setView([{lat}, {lon}], {zoom}, {{animate: false}}); null")
+            wait_until(page, f"({LAND_PIXELS})('.leaflet-smBase{pane}-pane') > 100")
+        page.wait_for_timeout(300)  # time for any late request to show
+    finally:
+        context.close()
+    asked = [url.split("/base/", 1)[1] for url in requests]
+    assert set(asked) <= named, set(asked) - named
+    assert {name.split("?")[0] for name in asked if name.startswith(("basemap-2", "basemap-3"))} == {
+        "basemap-2-2.json", "basemap-2-3.json", "basemap-3-1.json", "basemap-3-3.json", "basemap-3-4.json"}
+    assert errors == []
+

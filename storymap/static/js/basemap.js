@@ -17,10 +17,10 @@ var WORLD_TURNS = [-360, 0, 360];
 
 function BaseMap(map, index) {
   this.map = map;
-  this.index = index;
+  this.levels = index.levels.map(gridLevel);
   // by file address: the cell's drawing, or true while it loads
   this.cells = {};
-  this.canvases = index.levels.map(function (level, k) {
+  this.canvases = this.levels.map(function (level, k) {
     map.createPane('smBase' + k).style.zIndex = 150 + k;
     return new BaseCanvas({ pane: 'smBase' + k }).addTo(map);
   });
@@ -35,13 +35,12 @@ function BaseMap(map, index) {
 // level counts as covering any: it is drawn a turn east and west too). Coarser ones are not fetched; one
 // already drawn is shown beneath while a finer cell loads, so the land does not blink out.
 BaseMap.prototype.update = function () {
-  var map = this.map, zoom = map.getZoom(), view = map.getBounds(), wanted = {}, spare = {}, levels = this.index.levels;
+  var map = this.map, zoom = map.getZoom(), view = map.getBounds(), wanted = {}, spare = {}, levels = this.levels;
   var into = wanted;
   for (var k = levels.length - 1; k >= 0; k--) {
     if (levels[k].minZoom > zoom) { continue; }
-    var shifts = levels[k].wrap ? WORLD_TURNS : [0];
     levels[k].files.forEach(function (cell) {
-      if (shifts.some(function (shift) { return shifted(cell.bounds, shift).intersects(view); })) {
+      if (levels[k].shifts.some(function (shift) { return shifted(cell.bounds, shift).intersects(view); })) {
         into[cell.file || k + ':' + cell.bounds] = [k, cell];
       }
     });
@@ -90,7 +89,7 @@ BaseMap.prototype.draw = function (key, k, cell, data) {
   }
   this.cells[key] = {
     level: k, scale: data ? data.scale : 1, bounds: cell.bounds,
-    shifts: this.index.levels[k].wrap ? WORLD_TURNS : [0],
+    shifts: this.levels[k].shifts,
     // a finer level's own sea hides the coarser land under it
     sea: k > 0, land: land, coast: coast, borders: borders
   };
@@ -167,6 +166,29 @@ var BaseCanvas = L.Renderer.extend({
     shown.forEach(function (piece) { if (piece.cell.borders) { strokeBase(ctx, path(piece, 'borders'), style.border, style.borderWidth); } });
   }
 });
+
+// A level of the index (render/basefiles.py says its form) with its bounds and cells: cells of
+// `cell` degrees from the area's west and south edges, the last cut short by the area; counted
+// from the north-west, row by row, each with its file's address, or null if it has none. The
+// world levels are drawn a turn east and west too.
+function gridLevel(level, k) {
+  var a = level.area, d = level.cell, has = level.files, n = 0, x, y, cells = [];
+  for (y = a[1] + Math.ceil((a[3] - a[1]) / d) * d - d; y >= a[1]; y -= d) {
+    for (x = a[0]; x < a[2]; x += d) {
+      cells.push({
+        file: has[n++] > 0 ? 'basemap-' + k + (has.length > 1 ? '-' + n : '') + '.json?v=' + level.v : null,
+        bounds: latLngs(x, y, Math.min(x + d, a[2]), Math.min(y + d, a[3]))
+      });
+    }
+  }
+  return Object.assign({}, level, { shifts: level.wrap ? WORLD_TURNS : [0], bounds: latLngs.apply(null, a), files: cells });
+}
+
+// Mercator degrees to [[south, west], [north, east]], the latitudes to 6 places as the index once had them.
+function latLngs(x0, y0, x1, y1) {
+  var lat = function (y) { return Math.round(Math.atan(Math.exp(y * Math.PI / 180)) * 360e6 / Math.PI - 90e6) / 1e6; };
+  return [[lat(y0), x0], [lat(y1), x1]];
+}
 
 // [[south, west], [north, east]] moved east by shift degrees.
 function shifted(bounds, shift) {

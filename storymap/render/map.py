@@ -52,7 +52,10 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
     center = [settings.center.lat, settings.center.lon] if settings.center else [20.0, 0.0]
     fmap = folium.Map(location=center, zoom_start=settings.zoom if settings.zoom is not None else 2,
                       tiles=None, prefer_canvas=True, control_scale=False, zoom_control=True,  # scale: main.js
-                      world_copy_jump=False, zoom_snap=0.25)  # fits a story closely, not at the next whole zoom out
+                      world_copy_jump=False, zoom_snap=0.25,  # fits a story closely, not at the next whole zoom out
+                      # Tiles appear at once: Leaflet's fade gives each tile a layer of its own (will-change)
+                      # and restyles them every frame for a quarter second, in the frames that first show the story.
+                      fade_animation=False)
     fmap.default_js, fmap.default_css = [], []
     # The fit first, then the tiles: tiles added at folium's opening view (zoom 2) would be
     # made, requested and thrown away by the fit (at 10,000 events, a tenth of map.js's time).
@@ -60,14 +63,18 @@ def map_skeleton(model: StoryModel) -> tuple[Markup, Markup]:
         fit = folium.map.FitBounds([list(box[0]), list(box[1])], padding=(24, 24), max_zoom=10)
         fit.options["animate"] = False  # an animated opening zoom would swallow the page script's refit
         fmap.add_child(fit)
+    tiles = None
     if not basemaps.is_built_in(settings.basemap):
-        folium.TileLayer(tiles=basemaps.provider(settings.basemap), control=False).add_to(fmap)
+        # Made here, added by the page script once its view is set (main.js): tiles added at
+        # folium's fit were requested, then dropped by the page's fit at another zoom.
+        tiles = folium.TileLayer(tiles=basemaps.provider(settings.basemap), control=False, show=False).add_to(fmap)
     fmap._id = MAP_NAME
     _stable_ids(fmap, "layer")
     figure = fmap.get_root()
     assert isinstance(figure, Figure)  # a map's root is always its Figure: its html and script parts
     fmap.render()
-    return Markup(figure.html.render().strip()), Markup(CLASS_SWITCH + figure.script.render().strip())
+    handoff = f"\n{fmap.get_name()}.storymapTiles = [{tiles.get_name()}];" if tiles else ""
+    return Markup(figure.html.render().strip()), Markup(CLASS_SWITCH + figure.script.render().strip() + handoff)
 
 
 # head.js, which switches html.no-js to html.js, is async (base.html): it may come after the

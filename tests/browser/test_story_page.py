@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlparse
 
 import pytest
 
@@ -195,3 +196,36 @@ def test_example_story_every_event_can_be_focused(open_page):
     for event_id in ids:
         assert page.evaluate(f"storymap.focus('{event_id}')") is True
         assert page.locator(f"#event-{event_id}").get_attribute("aria-current") == "true"
+
+
+def test_tiles_are_asked_for_once_at_the_opening_view(browser, sites):
+    """The page adds the tile layer once its own fit (which leaves room for the legend) is
+    made: added at folium's fit, the page's fit at another zoom dropped every tile made and
+    made them again."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    asked: list[str] = []
+
+    def route(request_route):
+        if urlparse(request_route.request.url).hostname == "127.0.0.1":
+            request_route.continue_()
+        else:
+            asked.append(request_route.request.url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    # every tile image the page ever makes
+    context.add_init_script("""window.tilesMade = 0; new MutationObserver(function (changes) {
+      changes.forEach(function (c) { c.addedNodes.forEach(function (n) { if (n.classList && n.classList.contains('leaflet-tile')) { window.tilesMade++; } }); });
+    }).observe(document, { childList: true, subtree: true });""")
+    try:
+        page = context.new_page()
+        page.goto(sites["example"].url + "nk-russia-munitions-2023/")
+        wait_until(page, "window.storymap !== undefined")
+        wait_until(page, "document.querySelector('.sm-tiles-failed') !== null")
+        made, kept = page.evaluate("[window.tilesMade, document.querySelectorAll('img.leaflet-tile').length]")
+        assert made == kept > 0, "no tile made and dropped"
+        zoom = page.evaluate("Math.round(map_storymap.getZoom())")
+        assert {int(urlparse(url).path.split("/")[-3]) for url in asked} == {zoom}
+        assert len(asked) == len(set(asked)) == kept, "each tile asked for once"
+    finally:
+        context.close()

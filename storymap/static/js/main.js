@@ -30,10 +30,13 @@ function StoryApp(map, data) {
   this.timeline.on('datechange', this.onDateChange, this);
   if (panel) { panel.addEventListener('click', function (e) { self.onListClick(e); }); }
   window.addEventListener('hashchange', function () { self.openHash(location.hash, 'reader'); });
-  watchTiles(map, this.strings);
   // next(), previous(), Play and the caption
   this.walk = new GuidedWalk(this);
   applyView(map, data.view, this.legend.getContainer());
+  // The tiles map.js made (render/map.py), added at the opening view: added at folium's fit,
+  // a fit at another zoom would drop the tiles asked for and ask for others.
+  (map.storymapTiles || []).forEach(function (tiles) { tiles.addTo(map); });
+  watchTiles(map, this.strings);
   // Beneath the tiles, or the whole base. Made once the view is the opening one: at folium's
   // first fit, often a quarter zoom closer, it would fetch a world file the page never shows.
   this.base = new BaseMap(map, data.base);

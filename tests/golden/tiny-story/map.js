@@ -10,6 +10,7 @@ var map_storymap = L.map(
   "preferCanvas": true,
   "worldCopyJump": false,
   "zoomSnap": 0.25,
+  "fadeAnimation": false,
 }
 
                 }
@@ -40,6 +41,4 @@ var map_storymap = L.map(
 }
 
             );
-        
-    
-            tile_layer_layer_1.addTo(map_storymap);
+map_storymap.storymapTiles = [tile_layer_layer_1];

@@ -537,14 +537,23 @@ var StoryCanvas = L.Renderer.extend({
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
     var labels = [], widths = this._nameWidths = this._nameWidths || [];
     this._labelOrder.forEach(function (i) {
-      // Measured once: the font never changes.
-      var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i], w = widths[i] = widths[i] || ctx.measureText(text).width;
+      var xy = self._toCanvas(self._projected.places[i]), text = story.places.name[i];
       var reach = self._reach.get(self._projected.placeSpot[i]), r = 10;
       if (typeof reach === 'number') { r = Math.max(r, reach + 1); } else if (reach) {
         if (named[reach.group]) { return; }
         named[reach.group] = 1; xy = reach.at; r = reach.r;
       }
       var inView = inside(around(xy, 0), view), x = xy[0], y = xy[1];
+      // A side is taken, whatever the name's width, when a point every box on it holds is: its
+      // anchor, and the symbol's column where it may slide. Names with no side left (most, on a
+      // crowded map) are not measured: a name's first measuring is its costliest part.
+      var blocked = function (px, top) { var b = [px, top, px, top + 15]; return taken.overlaps(b) || (inView && !inside(b, view)); };
+      var free = [[x + r, y - 8], [x - r, y - 8], [x, y - r - 15], [x, y + r], [x - 4, y + r], [x - 4, y - r - 15], [x + 4, y + r]].some(function (p) {
+        return !blocked(p[0], p[1]) || (inView && !blocked(x, p[1]));
+      });
+      if (!free) { labels.push({ text: text, options: [] }); return; }
+      // Measured once: the font never changes.
+      var w = widths[i] = widths[i] || ctx.measureText(text).width;
       // Right, left, above, below, then above and below reaching right or left.
       var options = [[x + r, y - 8], [x - r - w, y - 8], [x - w / 2, y - r - 15], [x - w / 2, y + r], [x - 4, y + r], [x - 4, y - r - 15], [x + 4 - w, y + r]].map(function (c) {
         return [c[0], c[1], c[0] + w, c[1] + 15];

@@ -21,6 +21,10 @@ function readPageData(node) {
     return digit === '3' ? Object.freeze({ route: route++ }) : null;
   });
   data.routes = routes;
+  // The long columns hold numbers, strings and the points and routes frozen above: frozen as
+  // they are, not walked again (deepFreeze skips what is frozen).
+  [ev.id, ev.from, ev.until, ev.place, ev.kind, ev.confidence, ev.span, ev.geo, points.lat, points.lon,
+    data.paths.vertices, data.paths.sizes, data.paths.lat, data.paths.lon].forEach(Object.freeze);
   return deepFreeze(data);
 }
 

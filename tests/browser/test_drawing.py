@@ -95,3 +95,27 @@ def test_the_legend_lists_only_what_is_drawn(open_page):
     page, _ = open_page("rules", "window-rules/")
     labels = page.evaluate("Array.from(document.querySelectorAll('.sm-legend-list li'), li => li.innerText.trim())")
     assert "Earlier (muted)" not in labels
+
+
+def test_a_long_drag_keeps_the_story_drawn_round_the_view(open_page):
+    """The canvas reaches a little past the map (layers.js: its padding); a drag that goes
+    further places it round the view and draws it again while the drag goes on, instead of
+    showing its edge until the mouse is let go."""
+    page, _ = open_page("example", STORY)
+    renderer = "Object.values(map_storymap._layers).find(l => l._muted)"
+    covers = f"""(() => {{ const r = {renderer}, m = map_storymap;
+      return r._bounds.contains(L.bounds(m.containerPointToLayerPoint([0, 0]), m.containerPointToLayerPoint(m.getSize()))); }})()"""
+    assert page.evaluate(covers)
+    box = page.locator("#map, .folium-map").first.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    # well past the padding (a share of the map's size at each side), the mouse still down
+    for step in range(1, 21):
+        page.mouse.move(x - step * box["width"] / 40, y - step * box["height"] / 40)
+        page.wait_for_timeout(20)
+    try:
+        wait_until(page, covers, timeout=2_000)
+        assert page.evaluate(f"{renderer}._moveFrame === 0"), "redrawn while the drag goes on"
+    finally:
+        page.mouse.up()

@@ -237,7 +237,11 @@ var BareCanvas = {
 };
 
 var StoryCanvas = L.Renderer.extend({
-  options: { padding: 0.3 },
+  // The canvas reaches this share of the map's size past each side. Every drawing clears,
+  // paints and hands the browser the whole canvas, so a jump at 10,000 events takes about
+  // 5 ms less at 0.15 than at 0.3 (2.6 times the map's area); a drag that goes past it
+  // redraws the canvas round the view (_onMove) instead of showing its edge until it ends.
+  options: { padding: 0.15 },
 
   // The canvas follows the timeline and the selection, keeping what it draws.
   initialize: function (story, timeline, selection, options) {
@@ -328,6 +332,26 @@ var StoryCanvas = L.Renderer.extend({
   _isPast: function (index) { return this._mutedUntil !== undefined && this._mutedUntil[index] < this._mutedBefore && index !== this._selected; },
 
   _onZoomEnd: function () { this._projected = null; },
+
+  getEvents: function () {
+    var events = L.Renderer.prototype.getEvents.call(this);
+    events.move = this._onMove;
+    return events;
+  },
+
+  // During a drag (or its glide) the canvas moves with the map; once the view reaches past
+  // it, it is placed round the view and drawn again, at most once a frame.
+  _onMove: function () {
+    var self = this;
+    if (this._moveFrame || !this._bounds) { return; }
+    this._moveFrame = requestAnimationFrame(function () {
+      self._moveFrame = 0;
+      var map = self._map;
+      if (!map || map._animatingZoom) { return; }
+      var view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint(map.getSize()));
+      if (!self._bounds.contains(view)) { self._update(); }
+    });
+  },
 
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }

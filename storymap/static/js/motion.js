@@ -10,7 +10,7 @@ var MOTION = { spacing: 40, speed: 45, radius: 3.5 };
 
 var RouteMotion = L.Renderer.extend({
   // the same bounds as StoryCanvas
-  options: { padding: 0.3 },
+  options: { padding: StoryCanvas.prototype.options.padding },
 
   initialize: function (story, selection, options) {
     L.Renderer.prototype.initialize.call(this, options);

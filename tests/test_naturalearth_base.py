@@ -239,7 +239,7 @@ def test_natural_earth_is_a_basemap_name_with_no_tiles(tmp_path):
     model = story(tmp_path, "at: {lat: 42.9, lon: 132.3}", "natural-earth")
     assert "tileLayer" not in map_skeleton(model)[1]
     csp = policy.map_page_policy("natural-earth")
-    assert "http" not in csp and "img-src 'self';" in csp
+    assert "http" not in csp and "img-src 'self' data:;" in csp  # data: for the legend's symbols
     page = pages.story_files(model, None)["index.html"].decode()
     assert "Natural Earth (public domain)" in page and "openstreetmap" not in page.lower()
 

@@ -26,7 +26,7 @@ CSP_DIRECTIVES = (
     ("default-src", "'none'"),
     ("script-src", "'self'"),
     ("style-src", "'self'"),
-    ("img-src", "'self'"),  # pages with a map add data: (Leaflet's blank tile) and the tile servers
+    ("img-src", "'self'"),  # pages with a map add data: (the legend's symbols) and the tile servers
     ("connect-src", "'self'"),  # the event list's other pages, fetched in place
     ("font-src", "'self'"),
     ("base-uri", "'none'"),
@@ -51,8 +51,8 @@ def tile_origins(basemap: str) -> tuple[str, ...]:
 
 
 def map_page_policy(basemap: str) -> str:
-    """A page with a map: its tiles, and data: for Leaflet's blank tile; the built-in base
-    needs neither."""
+    """A page with a map: data: for the legend's symbols (pictures the page draws) and
+    Leaflet's blank tile, and the tile servers, which the built-in base has none of."""
     if basemaps.is_built_in(basemap):
-        return content_security_policy()
+        return content_security_policy(("data:",))
     return content_security_policy(("data:", *tile_origins(basemap)))

@@ -77,8 +77,9 @@ def test_phone_map_in_first_screen_and_kept_in_view_while_the_list_scrolls(open_
     shoot(page, f"layout-{size}")
     frame = box(page, ".map-frame")
     assert 0 <= frame["top"] and frame["bottom"] <= height and frame["bottom"] - frame["top"] >= 180
-    # The summary is folded behind "Read more", which unfolds it.
+    # The summary is folded behind "Read more", which unfolds it (shown once the page is laid out).
     toggle = page.locator(".summary-toggle")
+    wait_until(page, "!document.querySelector('.summary-toggle').hidden")
     assert toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false"
     folded = box(page, ".story-summary")
     toggle.click()
@@ -88,6 +89,11 @@ def test_phone_map_in_first_screen_and_kept_in_view_while_the_list_scrolls(open_
     page.wait_for_timeout(200)
     frame, bar = box(page, ".map-frame"), box(page, "#timeline")
     assert frame["top"] == pytest.approx(0, abs=1) and bar["bottom"] <= 0.75 * height
+    # The room under the map, on the root alone (story.css's @property): were it inherited,
+    # writing it would restyle every element of the page.
+    room = "(node => getComputedStyle(node).getPropertyValue('--sticky-room'))"
+    assert page.evaluate(f"{room}(document.documentElement)") == f"{round(bar['bottom'] - frame['top']) + 16}px"
+    assert page.evaluate(f"{room}(document.body)") == ""
     shoot(page, f"layout-{size}-scrolled")
     assert violations(page) == []
 

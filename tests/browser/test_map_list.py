@@ -275,7 +275,12 @@ def test_legend_says_how_low_confidence_and_approximate_routes_look(open_page):
     assert "Low confidence (hollow, faded)" in items
     assert "Rail route (approximate line)" in items
     assert "Road route" in items  # an exact route keeps the plain label
-    assert page.locator(".sm-legend-list li canvas").count() == len(items)
+    # each row's symbol is a picture (drawn by the map's code on one canvas), hidden from screen readers
+    symbols = page.locator(".sm-legend-list li img.sm-symbol")
+    assert symbols.count() == len(items)
+    assert all(symbols.nth(i).get_attribute("alt") == "" for i in range(len(items)))
+    assert page.evaluate("Array.from(document.querySelectorAll('.sm-legend-list img'), i => i.complete && i.naturalWidth > 0)"
+                         ".every(Boolean)")
     page.evaluate("storymap.setDate('2023-05-08')")  # both events at full strength (not yet past)
     # close up, where neither is grouped with its neighbours into a counted marker
     page.evaluate("map_storymap.setView([45.1, 129.4], 9, {animate: false}); null")

@@ -13,8 +13,15 @@ from .conftest import wait_until
 
 STORY = "nk-russia-munitions-2023/"
 
-# The colours of a canvas's fully opaque pixels, as #rrggbb: each a colour drawn as is, not a blend.
+# The colours of a canvas's (or a picture's) fully opaque pixels, as #rrggbb: each a colour drawn
+# as is, not a blend.
 OPAQUE_COLOURS = """(canvas) => {
+  if (canvas instanceof HTMLImageElement) {
+    const picture = canvas;
+    canvas = document.createElement('canvas');
+    canvas.width = picture.naturalWidth; canvas.height = picture.naturalHeight;
+    canvas.getContext('2d').drawImage(picture, 0, 0);
+  }
   const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data, seen = new Set();
   for (let i = 0; i < data.length; i += 4) {
     if (data[i + 3] === 255) { seen.add('#' + [data[i], data[i + 1], data[i + 2]].map(v => v.toString(16).padStart(2, '0')).join('')); }
@@ -42,7 +49,7 @@ def test_legend_and_map_draw_in_the_colours_of_styles_json(open_page):
     page, _ = open_page("example", STORY)
     expected = legend_colours_expected()
     legend = page.evaluate(f"""() => Array.from(document.querySelectorAll('.sm-legend-list li'),
-        li => [li.innerText.trim(), ({OPAQUE_COLOURS})(li.querySelector('canvas'))])""")
+        li => [li.innerText.trim(), ({OPAQUE_COLOURS})(li.querySelector('img.sm-symbol'))])""")
     assert len(legend) >= 10  # the example's places, routes, kinds and low confidence
     for label, colours in legend:
         assert label in expected, f"a legend label without a style: {label}"

@@ -93,8 +93,13 @@ BaseMap.prototype.draw = function (key, k, cell, data) {
     // a finer level's own sea hides the coarser land under it
     sea: k > 0, land: land, coast: coast, borders: borders
   };
-  // drawn now if still in view
-  this.update();
+  // An all-sea cell is drawn by the update that asked for it. A fetched one is drawn at the
+  // next frame if still in view, with the others come by then: files arrive one by one,
+  // and each update redraws every cell in view.
+  if (data && !this.frame) {
+    var self = this;
+    this.frame = requestAnimationFrame(function () { self.frame = 0; self.update(); });
+  }
 };
 
 // A level's canvas: Leaflet's renderer machinery keeps it placed during pans and

@@ -52,8 +52,9 @@ function foldSummary(header) {
     button.setAttribute('aria-expanded', String(open));
     header.classList.toggle('is-open', open);
   });
-  window.addEventListener('resize', update);
-  update();
+  // measured once laid out (the observer's first call), not by forcing a layout at the start
+  if (window.ResizeObserver) { new ResizeObserver(update).observe(summary); }
+  else { window.addEventListener('resize', update); update(); }
 }
 
 // Escape closes the details (popup or the "Not on the map" panel) from anywhere
@@ -99,9 +100,9 @@ function ReadingPosition(app, panel) {
 ReadingPosition.prototype.watch = function () {
   var room = Math.round(this.panel.getBoundingClientRect().height), self = this;
   if (room === this.room && this.observer) { return; }
+  if (room !== this.room) { document.documentElement.style.setProperty('--sticky-room', (room + 16) + 'px'); }
   this.room = room;
   if (this.observer) { this.observer.disconnect(); this.observer = null; }
-  document.documentElement.style.setProperty('--sticky-room', (room + 16) + 'px');
   if (!this.query.matches || room >= window.innerHeight - 60) { return; }
   // a thin band 24 px under the map: the reading position
   var line = room + 24;

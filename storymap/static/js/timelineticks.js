@@ -44,9 +44,10 @@ function TimelineTicks(canvas, timeline, data, labels, list) {
   var self = this, redraw = function () { self.draw(); };
   track.addEventListener('pointermove', function (e) { self.point(e.clientX - canvas.getBoundingClientRect().left); });
   track.addEventListener('pointerleave', function () { self.point(-1); });
+  // The observer's first call comes once the page is laid out, before it is painted: drawn
+  // then, measuring the rail does not force a layout while the page is still being built.
   if (window.ResizeObserver) { new ResizeObserver(redraw).observe(canvas); }
-  else { window.addEventListener('resize', redraw); }
-  this.draw();
+  else { window.addEventListener('resize', redraw); this.draw(); }
 }
 
 TimelineTicks.prototype.draw = function () {

@@ -168,6 +168,19 @@ def test_bundled_styles_are_their_sources_less_comments_and_spacing():
     assert comments == [f"/* --- {name} */" for name in assets.STYLE_MODULES]
 
 
+def test_canvases_write_in_the_pages_fonts():
+    """The names on the map, the counts on its markers and the months under the timeline are
+    written in the faces of the page's text: util.js's FONT_FAMILY is base.css's --font."""
+    css = (assets.STATIC / "css" / "base.css").read_text("utf-8")
+    script = (assets.STATIC / "js" / "util.js").read_text("utf-8")
+    family = re.search(r"^var FONT_FAMILY = '([^']+)';$", script, re.M).group(1)
+    assert re.search(r"^\s*--font: (.+);$", css, re.M).group(1) == family
+    assert "system-ui" not in family and family.endswith("sans-serif")
+    canvas_fonts = re.findall(r"ctx\.font = ([^;]+);", "".join(
+        (assets.STATIC / "js" / name).read_text("utf-8") for name in ("layers.js", "timelineticks.js")))
+    assert len(canvas_fonts) == 3 and all(font.endswith("' + FONT_FAMILY") for font in canvas_fonts)
+
+
 def test_long_lists_are_split_into_pages(tiny_model, monkeypatch):
     monkeypatch.setattr(pages, "LIST_PAGE_SIZE", 3)
     files = pages.story_files(tiny_model, None)

@@ -523,7 +523,7 @@ var StoryCanvas = L.Renderer.extend({
   // part them, or opens the latest event when they share one spot.
   _drawCrowds: function (crowds) {
     var ctx = this._ctx, kinds = STYLES.eventKinds, radius = STYLES.point.crowdRadius, self = this, min = this._bounds.min.clone();
-    ctx.font = '700 11px system-ui, sans-serif';
+    ctx.font = '700 11px ' + FONT_FAMILY;
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     crowds.forEach(function (crowd) {
       var x = crowd.x, y = crowd.y;
@@ -557,7 +557,7 @@ var StoryCanvas = L.Renderer.extend({
       if (rect.width) { taken.add([left, top, left + rect.width, top + rect.height]); }
     }
     ctx.save();
-    ctx.font = '600 12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+    ctx.font = '600 12px ' + FONT_FAMILY;
     ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(255,255,255,0.9)'; ctx.fillStyle = '#222';
     var labels = [], widths = this._nameWidths = this._nameWidths || [];
     this._labelOrder.forEach(function (i) {

@@ -111,7 +111,7 @@ TimelineTicks.prototype.showTip = function (day) {
 TimelineTicks.prototype.drawMonths = function (ctx, width) {
   var timeline = this.timeline, years = timeline.days > 730, last = timeline.startMs + timeline.days * DAY_MS;
   var left = this.ends[0].offsetWidth + 8, right = width - this.ends[1].offsetWidth - 8;
-  ctx.font = '12px system-ui, sans-serif';
+  ctx.font = '12px ' + FONT_FAMILY;
   ctx.textBaseline = 'alphabetic';
   var first = new Date(timeline.startMs);
   for (var ms = utcDay(first.getUTCFullYear(), first.getUTCMonth() + 1, 1); ms <= last; ms = shiftMonths(ms, 1)) {

@@ -1,6 +1,8 @@
 // Small helpers shared by the page's modules. Text always goes in through
 // textContent or attributes, never as HTML.
 var DAY_MS = 86400000;
+// The page's fonts (base.css's --font), for what the canvases write: the same faces as the page's text.
+var FONT_FAMILY = '-apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 var ISO_DAY = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/;
 
 function el(tag, attrs, children) {

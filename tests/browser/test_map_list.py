@@ -367,16 +367,20 @@ def test_details_on_the_map_are_never_hidden_by_the_legend(open_page):
 
 
 def test_opening_view_keeps_place_names_clear_of_the_legend(open_page):
-    # Names are drawn to the right of their symbols; at the opening view of a wide
-    # map the easternmost name must not run under the open legend.
+    # At the opening view of a wide map the fit keeps every place clear of the open legend,
+    # and each name goes on a side of its symbol the legend leaves free (the names' boxes as
+    # drawn, storymapLayout, in the map's px as the legend's is).
     page, _ = open_page("example", "nk-russia-munitions-2023/")
-    clear = page.evaluate("""() => {
-        const data = JSON.parse(document.getElementById('storymap-data').textContent);
-        const legend = document.querySelector('.sm-legend').getBoundingClientRect();
+    drawn = page.evaluate("""() => {
         const frame = map_storymap.getContainer().getBoundingClientRect();
-        return data.places.lat.map((lat, i) => {
-            const p = map_storymap.latLngToContainerPoint([lat, data.places.lon[i]]);
-            return frame.left + p.x + 140 <= legend.left || frame.top + p.y < legend.top || frame.top + p.y > legend.bottom;
-        });
+        const box = document.querySelector('.sm-legend').getBoundingClientRect();
+        const data = JSON.parse(document.getElementById('storymap-data').textContent);
+        return {legend: [box.left - frame.left, box.top - frame.top, box.right - frame.left, box.bottom - frame.top],
+                places: data.places.lat.map((lat, i) => {
+                    const p = map_storymap.latLngToContainerPoint([lat, data.places.lon[i]]); return [p.x, p.y]; }),
+                names: document.querySelector('.sm-canvas').storymapLayout.labels.map(label => label.box)};
     }""")
-    assert clear and all(clear)
+    left, top, right, bottom = drawn["legend"]
+    assert not [(x, y) for x, y in drawn["places"] if left <= x <= right and top <= y <= bottom]
+    assert len(drawn["names"]) >= 5
+    assert not [b for b in drawn["names"] if b[0] < right and left < b[2] and b[1] < bottom and top < b[3]]

@@ -7,9 +7,8 @@ function StoryApp(map, data) {
   this.timeline = new Timeline(data);
   this.selection = new Selection(this.timeline.ids);
   this.hash = new HashWriter();
-  this.canvas = new StoryCanvas(data, this.timeline, this.selection).addTo(map);
-  // above the canvas: the selected route's movement
-  this.motion = new RouteMotion(data, this.selection).addTo(map);
+  this.canvas = new StoryCanvas(data, this.timeline, this.selection);
+  this.motion = new RouteMotion(data, this.selection);
   var listNode = document.querySelector('.event-list'), panel = listNode ? listNode.parentNode : null;
   this.list = new EventList(panel, this.timeline, this.selection, data.listPageSize);
   this.bar = new TimelineBar(document.getElementById('timeline'), this.timeline, this.selection, data, this.list);
@@ -33,6 +32,10 @@ function StoryApp(map, data) {
   // next(), previous(), Play and the caption
   this.walk = new GuidedWalk(this);
   applyView(map, data.view, this.legend.getContainer());
+  // On the map at the opening view, placed and sized once (added at folium's fit, the canvas was
+  // sized for it and again for this); above the story, the selected route's movement.
+  this.canvas.addTo(map);
+  this.motion.addTo(map);
   // The tiles map.js made (render/map.py), added at the opening view: added at folium's fit,
   // a fit at another zoom would drop the tiles asked for and ask for others.
   (map.storymapTiles || []).forEach(function (tiles) { tiles.addTo(map); });

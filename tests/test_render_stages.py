@@ -130,11 +130,14 @@ def test_assets_are_served_from_the_site(tiny_model):
     # gzipped, for the benchmark's story; the script's share, 0.2 KB gzipped, is fetched once for
     # every story); 106 KB with markers grouped once a zoom (spots.js: a day's groups from binary
     # searches, not from grouping its thousands of events again); 107.4 KB with names measured only
-    # when a side may be free and the canvas placed round the view during a long drag. Leaflet, trimmed to what the pages use (static/vendor), is 101 KB raw (147 KB whole). The styles: 24 KB as written, 18 KB bundled
+    # when a side may be free and the canvas placed round the view during a long drag; 108 KB with
+    # a start that forces no layout it can wait for (ticks and summary measured by a ResizeObserver,
+    # base cells drawn once a frame, the legend's symbols as pictures, the ids' Map made when first
+    # asked for). Leaflet, trimmed to what the pages use (static/vendor), is 101 KB raw (147 KB whole). The styles: 24 KB as written, 18 KB bundled
     # without their comments and indentation (compact_css), so 20 KB leaves room for a few more
     # rules. Sites ship both minified (tests/test_bundle.py); the guard is on what developers write.
-    assert len(assets.page_script_source()) < 108_000 and len(assets.page_styles_source()) < 20_000
-    assert len(files["assets/storymap.js"]) < 72_000  # as shipped, minified: 71.4 KB
+    assert len(assets.page_script_source()) < 109_000 and len(assets.page_styles_source()) < 20_000
+    assert len(files["assets/storymap.js"]) < 72_500  # as shipped, minified: 71.8 KB
 
 
 def test_compact_css_drops_comments_and_indentation_and_nothing_else():

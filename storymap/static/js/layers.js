@@ -257,12 +257,8 @@ var StoryCanvas = L.Renderer.extend({
     this._hits = [];
     this._labelOrder = labelOrder(story);
     this._styleRanks = styleRanks(story);
-    this._kindOf = new Uint8Array(story.events.id.length);
-    this._levelOf = new Uint8Array(story.events.id.length);
-    for (var i = 0; i < story.events.id.length; i++) {
-      this._kindOf[i] = story.kinds.indexOf(story.events.kind[i]);
-      this._levelOf[i] = story.confidences.indexOf(story.events.confidence[i]);
-    }
+    this._kindOf = numbered(story.events.kind, story.kinds);
+    this._levelOf = numbered(story.events.confidence, story.confidences);
     this._muted = new MutedRoutes(story);
     timeline.on('datechange', this._onDate, this);
     selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
@@ -753,6 +749,13 @@ function labelOrder(story) {
   return places.kind.map(function (kind, i) { return i; }).sort(function (a, b) {
     return use[b] - use[a] || rank.indexOf(places.kind[a]) - rank.indexOf(places.kind[b]) || a - b;
   });
+}
+
+// Each of values as its position among names (a few), for 10,000 values a lookup each.
+function numbered(values, names) {
+  var position = new Map(names.map(function (name, n) { return [name, n]; })), out = new Uint8Array(values.length);
+  for (var i = 0; i < values.length; i++) { var n = position.get(values[i]); out[i] = n === undefined ? -1 : n; }
+  return out;
 }
 
 function around(xy, r) { return [xy[0] - r, xy[1] - r, xy[0] + r, xy[1] + r]; }

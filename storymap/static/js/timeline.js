@@ -15,11 +15,9 @@ var Timeline = L.Evented.extend({
     // for setDay: each event's first and last day on the map (Infinity: open-ended, or never)
     this._onMapFrom = new Float64Array(this.ids.length);
     this._onMapUntil = new Float64Array(this.ids.length);
-    // A Map, not an object: ids come from outside (the hash, messages, the API), and
-    // "constructor" or "__proto__" must not find Object.prototype's members.
-    this.indexById = new Map();
+    // by id, made when first asked for (indexOf): most pages open on a date, not an event
+    this.indexById = null;
     for (var i = 0; i < this.ids.length; i++) {
-      this.indexById.set(this.ids[i], i);
       this._onMapFrom[i] = events.geo[i] === null ? Infinity : this.from[i];
       this._onMapUntil[i] = this.until[i] === null ? Infinity : this.until[i];
     }
@@ -67,6 +65,12 @@ Timeline.prototype.dayOf = function (text) {
 
 // The position of the event with this id; -1 for an unknown id or anything not a string.
 Timeline.prototype.indexOf = function (id) {
+  if (!this.indexById) {
+    // A Map, not an object: ids come from outside (the hash, messages, the API), and
+    // "constructor" or "__proto__" must not find Object.prototype's members.
+    this.indexById = new Map();
+    for (var i = 0; i < this.ids.length; i++) { this.indexById.set(this.ids[i], i); }
+  }
   var index = typeof id === 'string' ? this.indexById.get(id) : undefined;
   return index === undefined ? -1 : index;
 };

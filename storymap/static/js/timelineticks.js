@@ -61,8 +61,9 @@ TimelineTicks.prototype.draw = function () {
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.fillStyle = TICKS_COLOURS.rail;
   ctx.fillRect(TICKS_INSET, TICKS_RAIL_Y - 2, width - 2 * TICKS_INSET, 4);
-  this.drawTicks(ctx, width);
-  this.drawLanes(ctx, width);
+  var columns = this.columns(width);
+  this.drawTicks(ctx, width, columns);
+  this.drawLanes(ctx, width, columns);
   this.drawMonths(ctx, width);
 };
 
@@ -133,12 +134,20 @@ TimelineTicks.prototype.column = function (day, width) {
   return Math.round(TICKS_INSET + (days ? day / days : 0) * (width - 2 * TICKS_INSET));
 };
 
+// Each day's pixel column (column), for the day of every event: a few hundred days, not
+// thousands of events, worked out.
+TimelineTicks.prototype.columns = function (width) {
+  var columns = new Int32Array(this.timeline.days + 1);
+  for (var day = 0; day < columns.length; day++) { columns[day] = this.column(day, width); }
+  return columns;
+};
+
 // One tick per pixel column where events start; taller where more do than elsewhere.
-TimelineTicks.prototype.drawTicks = function (ctx, width) {
+TimelineTicks.prototype.drawTicks = function (ctx, width, columns) {
   var timeline = this.timeline, counts = new Uint32Array(width + 1), most = 0;
   for (var i = 0; i < timeline.from.length; i++) {
     var day = timeline.from[i];
-    if (day >= 0 && day <= timeline.days) { most = Math.max(most, ++counts[this.column(day, width)]); }
+    if (day >= 0 && day <= timeline.days) { most = Math.max(most, ++counts[columns[day]]); }
   }
   ctx.fillStyle = TICKS_COLOURS.tick;
   for (var x = 0; x <= width; x++) {
@@ -150,14 +159,14 @@ TimelineTicks.prototype.drawTicks = function (ctx, width) {
 
 // Periods as bars in a few rows; each row is a difference array over pixel
 // columns, so the cost does not grow with the bars' length.
-TimelineTicks.prototype.drawLanes = function (ctx, width) {
+TimelineTicks.prototype.drawLanes = function (ctx, width, columns) {
   var rows = [], ends = [];
   for (var lane = 0; lane < TICKS_LANES; lane++) { rows.push(new Int32Array(width + 2)); ends.push(-Infinity); }
   var timeline = this.timeline;
   for (var i = 0; i < timeline.from.length; i++) {
     var until = timeline.until[i] === null ? timeline.days : Math.min(timeline.until[i], timeline.days);
     if (!this.spans[i] || until < 0 || timeline.from[i] > timeline.days) { continue; }
-    var x0 = this.column(Math.max(timeline.from[i], 0), width), x1 = Math.max(this.column(until, width), x0 + 1);
+    var x0 = columns[Math.max(timeline.from[i], 0)], x1 = Math.max(columns[until], x0 + 1);
     var row = freeLane(ends, x0);
     ends[row] = Math.max(ends[row], x1);
     rows[row][x0]++;

@@ -97,12 +97,20 @@ def test_the_legend_lists_only_what_is_drawn(open_page):
     assert "Earlier (muted)" not in labels
 
 
-def test_a_long_drag_keeps_the_story_drawn_round_the_view(open_page):
+@pytest.mark.parametrize("canvas", ["story", "motion"])
+def test_a_long_drag_keeps_the_story_drawn_round_the_view(open_page, canvas):
     """The canvas reaches a little past the map (layers.js: its padding); a drag that goes
     further places it round the view and draws it again while the drag goes on, instead of
-    showing its edge until the mouse is let go."""
+    showing its edge until the mouse is let go. So does the selected route's movement."""
     page, _ = open_page("example", STORY)
-    renderer = "Object.values(map_storymap._layers).find(l => l._muted)"
+    if canvas == "motion":  # a route's event selected, its movement running
+        events = read_page_data(page)["events"]
+        route_event = next(i for i, geo in zip(events["id"], events["geo"]) if isinstance(geo, dict))
+        assert page.evaluate(f"storymap.focus('{route_event}')")
+        wait_until(page, "document.querySelector('.sm-motion').dataset.moving === 'true' && !map_storymap._panAnim?._inProgress")
+        page.wait_for_timeout(400)  # the map at rest after the focus's move
+    renderer = ("Object.values(map_storymap._layers).find(l => l._muted)" if canvas == "story"
+                else "Object.values(map_storymap._layers).find(l => l.setRoute)")
     covers = f"""(() => {{ const r = {renderer}, m = map_storymap;
       return r._bounds.contains(L.bounds(m.containerPointToLayerPoint([0, 0]), m.containerPointToLayerPoint(m.getSize()))); }})()"""
     assert page.evaluate(covers)

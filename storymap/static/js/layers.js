@@ -236,6 +236,29 @@ var BareCanvas = {
   _updatePaths: function () {}
 };
 
+// What both canvases that follow the view share (the story's and the route motion's): during a
+// drag (or its glide) the canvas moves with the map; once the view reaches past it, it is
+// placed round the view and drawn again (_update), at most once a frame.
+var FollowsDrags = {
+  getEvents: function () {
+    var events = L.Renderer.prototype.getEvents.call(this);
+    events.move = this._onMove;
+    return events;
+  },
+
+  _onMove: function () {
+    var self = this;
+    if (this._moveFrame || !this._bounds) { return; }
+    this._moveFrame = requestAnimationFrame(function () {
+      self._moveFrame = 0;
+      var map = self._map;
+      if (!map || map._animatingZoom) { return; }
+      var view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint(map.getSize()));
+      if (!self._bounds.contains(view)) { self._update(); }
+    });
+  }
+};
+
 var StoryCanvas = L.Renderer.extend({
   // The canvas reaches this share of the map's size past each side. Every drawing clears,
   // paints and hands the browser the whole canvas, so a jump at 10,000 events takes about
@@ -264,7 +287,7 @@ var StoryCanvas = L.Renderer.extend({
     selection.on('select', function (e) { this._selected = e.index; this.redraw(); }, this);
   },
 
-  includes: BareCanvas,
+  includes: [BareCanvas, FollowsDrags],
   canvasClass: 'sm-canvas',
 
   // The events active on the day, and all those drawn, as indexes in timeline order.
@@ -328,26 +351,6 @@ var StoryCanvas = L.Renderer.extend({
   _isPast: function (index) { return this._mutedUntil !== undefined && this._mutedUntil[index] < this._mutedBefore && index !== this._selected; },
 
   _onZoomEnd: function () { this._projected = null; },
-
-  getEvents: function () {
-    var events = L.Renderer.prototype.getEvents.call(this);
-    events.move = this._onMove;
-    return events;
-  },
-
-  // During a drag (or its glide) the canvas moves with the map; once the view reaches past
-  // it, it is placed round the view and drawn again, at most once a frame.
-  _onMove: function () {
-    var self = this;
-    if (this._moveFrame || !this._bounds) { return; }
-    this._moveFrame = requestAnimationFrame(function () {
-      self._moveFrame = 0;
-      var map = self._map;
-      if (!map || map._animatingZoom) { return; }
-      var view = L.bounds(map.containerPointToLayerPoint([0, 0]), map.containerPointToLayerPoint(map.getSize()));
-      if (!self._bounds.contains(view)) { self._update(); }
-    });
-  },
 
   _update: function () {
     if (this._map._animatingZoom && this._bounds) { return; }

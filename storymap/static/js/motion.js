@@ -41,7 +41,7 @@ var RouteMotion = L.Renderer.extend({
     L.Renderer.prototype.onRemove.call(this);
   },
 
-  includes: BareCanvas,
+  includes: [BareCanvas, FollowsDrags],
   canvasClass: 'sm-motion',
 
   _update: function () {

@@ -42,11 +42,14 @@ function readIds(written) {
 // (pagedata.NEXT), a vertex n >= 0 is places[n].
 function readRoutes(data) {
   var paths = data.paths, places = data.places, lines = [], vertex = 0, coordinate = 0;
+  // a place's point made once, shared by the lines through it (most vertices are places)
+  var placePoints = [];
   paths.sizes.forEach(function (size) {
     var line = [];
     for (var end = vertex + size; vertex < end; vertex++) {
       var n = paths.vertices[vertex];
-      line.push(Object.freeze(n === -1 ? [paths.lat[coordinate], paths.lon[coordinate++]] : [places.lat[n], places.lon[n]]));
+      line.push(n === -1 ? Object.freeze([paths.lat[coordinate], paths.lon[coordinate++]])
+        : placePoints[n] || (placePoints[n] = Object.freeze([places.lat[n], places.lon[n]])));
     }
     lines.push(Object.freeze(line));
   });

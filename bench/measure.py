@@ -26,8 +26,15 @@ from sites import FOLIUM_PAGE, OURS_STORY_LIST, OURS_STORY_PAGE, BenchError, pag
 from synthetic import Story
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# The browser tests' arguments, and one more. Chromium 156 gives each new browser context (a
+# window) the omnibox's WebUI popup, preloaded in a renderer of its own: about 1.2 s of CPU on
+# one of this machine's two cores, starting as the measured page starts to load (a reader's
+# browser has loaded it long before). Both pages are measured without it. Ready with it and
+# without, medians of a 7-load A/B: ours 1,015 and 638 ms, folium's 1,651 and 1,240 ms
+# (docs/development.md, "Benchmarking").
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-features=WebUIOmniboxAimPopup,WebUIOmniboxPopup"]
 PAGE_TIMEOUT_MS = 180_000  # our page; folium's has its own (measure_browser's folium_timeout)
 TILE_HOSTS = re.compile(r"(^|\.)(tile\.openstreetmap\.org|tile\.opentopomap\.org|basemaps\.cartocdn\.com|"
                         r"tiles\.stadiamaps\.com|arcgisonline\.com|tile\.thunderforest\.com)$")

@@ -28,7 +28,7 @@ window.addEventListener("message", function (e) { window.received.push(e.data); 
 def host(browser, sites, open_page, tmp_path):
     """host(width) -> (page, frame): the story page's own embed code pasted into a page on another port."""
     story, _ = open_page("tiny", "tiny-story/")
-    code = story.locator("#embed-code").input_value()
+    code = story.locator("#embed-code").text_content()
     servers, contexts, watches = [], [], []
 
     def opener(width: str = "100%", viewport: tuple[int, int] = (1280, 800)):
@@ -63,7 +63,7 @@ def host(browser, sites, open_page, tmp_path):
 
 def test_embed_code_points_at_the_absolute_embed_address(open_page, sites):
     page, _ = open_page("tiny", "tiny-story/")
-    code = page.locator("#embed-code").input_value()
+    code = page.locator("#embed-code").text_content()
     assert f'src="{sites["tiny"].url}tiny-story/embed.html"' in code
     assert "storymap:height" in code and "data-storymap" in code
 
@@ -131,4 +131,19 @@ def test_copy_button_puts_the_embed_code_on_the_clipboard(open_page):
     assert button.is_visible() and button.bounding_box()["height"] >= 44
     button.click()
     wait_until(page, "document.querySelector('.embed-copy').textContent === 'Copied'")
-    assert page.evaluate("navigator.clipboard.readText()") == page.locator("#embed-code").input_value()
+    assert page.evaluate("navigator.clipboard.readText()") == page.locator("#embed-code").text_content()
+
+
+def test_a_click_on_the_embed_code_selects_all_of_it(open_page):
+    page, _ = open_page("tiny", "tiny-story/")
+    code = page.locator("#embed-code")
+    code.scroll_into_view_if_needed()
+    code.click()
+    assert page.evaluate("getSelection().toString()") == code.text_content()
+
+
+def test_the_story_page_has_no_text_field_for_autofill_to_read(open_page):
+    # Chrome's autofill reads every form field once the page is parsed, with a forced
+    # layout: about 60 ms of a 10,000-event page's start for the embed code's old <textarea>.
+    page, _ = open_page("tiny", "tiny-story/")
+    assert page.locator("textarea, select, input:not([type=range])").count() == 0

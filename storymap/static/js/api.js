@@ -113,22 +113,23 @@ function connectFrame(app) {
 
 // The embed code on the story page. A build without --base-url knows only the
 // relative address of embed.html, which is useless pasted into another site,
-// so the page puts in the absolute one it is served from.
+// so the page puts in the absolute one it is served from. A click on the code
+// selects all of it (story.css); the button copies it, or selects it if refused.
 function prepareEmbedCode() {
   var box = document.getElementById('embed-code');
   if (!box) { return; }
   var relative = 'src="embed.html"';
-  if (box.value.indexOf(relative) !== -1) {
-    box.value = box.value.replace(relative, 'src="' + new URL('embed.html', location.href).href + '"');
+  if (box.textContent.indexOf(relative) !== -1) {
+    box.textContent = box.textContent.replace(relative, 'src="' + new URL('embed.html', location.href).href + '"');
   }
   var button = box.parentNode.querySelector('.embed-copy');
   // the clipboard needs https (or localhost)
   if (!button || !navigator.clipboard) { return; }
   button.hidden = false;
   button.addEventListener('click', function () {
-    navigator.clipboard.writeText(box.value).then(function () {
+    navigator.clipboard.writeText(box.textContent).then(function () {
       button.textContent = button.getAttribute('data-done');
-    }, function () { box.focus(); box.select(); });
+    }, function () { window.getSelection().selectAllChildren(box); });
   });
 }
 prepareEmbedCode();

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from storymap.styles import styles
+
 from .conftest import RENDERER, built_and_served, open_crowded, wait_until
 
 # Moves to a day (days after the timeline's start) with an event selected (-1: none), then draws
@@ -124,5 +126,37 @@ def test_a_marker_is_muted_once_all_its_events_have_passed(browser, one_spot, ca
         assert marker("2023-01-21") == [[10, True]]
         assert page.evaluate(f"{RENDERER}._drawnBefore >= 0 && !!{RENDERER}._projected.groups") == cached
         assert errors == []
+    finally:
+        context.close()
+
+
+# For unmuted crowds with no other crowd nor place name drawn where they are looked at: the canvas's device pixels 8 px
+# (CSS) above the centre, inside the disc (12 px radius; the count, as wide as "99+", is
+# written across the centre), and 17 px above it, outside the disc and its ring: [r, g, b, a].
+CROWD_PIXELS = """() => {
+  const c = document.querySelector('.sm-canvas'), ctx = c.getContext('2d'), ratio = c.width / c.clientWidth;
+  const box = c.getBoundingClientRect(), frame = map_storymap.getContainer().getBoundingClientRect();
+  const named = (x, y) => c.storymapLayout.labels.some(l => l.box[0] - 4 <= x && x <= l.box[2] + 4 && l.box[1] - 24 <= y && y <= l.box[3] + 4);
+  const groups = c.storymapLayout.groups, clear = (g, d) => groups.every(o => o === g || Math.hypot(o.x - g.x, o.y - g.y + d) > 16);
+  const pixel = (x, y) => Array.from(ctx.getImageData(Math.round((x + frame.left - box.left) * ratio), Math.round((y + frame.top - box.top) * ratio), 1, 1).data);
+  return groups.filter(g => !g.muted && clear(g, 8) && clear(g, 17) && !named(g.x, g.y - 8)).slice(0, 12).map(g => [pixel(g.x, g.y - 8), pixel(g.x, g.y - 17)]);
+}"""
+
+
+@pytest.mark.parametrize("ratio", [1, 2])
+def test_crowds_are_stamped_in_their_kinds_colour_at_any_pixel_ratio(browser, crowded, ratio):
+    # Crowds' discs are painted once and copied (layers.js, stamp): a copy placed or scaled
+    # wrongly (a phone's two device pixels per CSS pixel) leaves its fill off the crowd's centre.
+    kinds = {tuple(int(c[i:i + 2], 16) for i in (1, 3, 5)) for c in styles()["eventKinds"].values()}
+    context = browser.new_context(viewport={"width": 1024, "height": 700}, device_scale_factor=ratio)
+    try:
+        context.route("**/*", lambda route: route.continue_() if "127.0.0.1" in route.request.url else route.abort())
+        page = context.new_page()
+        page.goto(crowded.url + "bench-story/")
+        page.wait_for_function("window.storymap !== undefined", timeout=10_000)
+        pixels = page.evaluate(CROWD_PIXELS)
+        assert len(pixels) >= 3, pixels
+        assert [p for p in pixels if tuple(p[0][:3]) not in kinds or p[0][3] != 255] == [], pixels
+        assert [p for p in pixels if p[1] == p[0]] == [], pixels  # nor painted larger than it is
     finally:
         context.close()

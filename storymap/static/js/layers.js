@@ -259,6 +259,31 @@ var FollowsDrags = {
   }
 };
 
+// Symbols the map repeats (place symbols, crowds' discs), each painted once per pixel ratio
+// onto a small canvas of its own and copied wherever it goes, on whole device pixels: painted in
+// place, circle by circle, they took 6 to 7 ms of a 10,000-event jump's 16 ms of painting.
+// A copy of what was painted onto a clear canvas, opacity included, is what painting it in
+// place gives, to within the half pixel a position is rounded by.
+var STAMPS = { ratio: 0, made: new Map() };
+// paint(ctx, m): the symbol centred on (m, m); reach: how far it reaches from its centre (px).
+function stamp(ctx, key, reach, x, y, paint) {
+  var ratio = window.devicePixelRatio || 1;
+  if (STAMPS.ratio !== ratio) { STAMPS = { ratio: ratio, made: new Map() }; }
+  var made = STAMPS.made.get(key);
+  if (!made) {
+    // an even size: the centre on a pixel corner, as a rounded position puts it
+    var size = 2 * Math.ceil(reach * ratio), sketch;
+    made = document.createElement('canvas');
+    made.width = made.height = size;
+    sketch = made.getContext('2d');
+    sketch.setTransform(ratio, 0, 0, ratio, 0, 0);
+    paint(sketch, size / 2 / ratio);
+    STAMPS.made.set(key, made);
+  }
+  var side = made.width / ratio;
+  ctx.drawImage(made, Math.round(x * ratio) / ratio - side / 2, Math.round(y * ratio) / ratio - side / 2, side, side);
+}
+
 var StoryCanvas = L.Renderer.extend({
   // The canvas reaches this share of the map's size past each side. Every drawing clears,
   // paints and hands the browser the whole canvas, so a jump at 10,000 events takes about
@@ -468,7 +493,8 @@ var StoryCanvas = L.Renderer.extend({
     var story = this._story, ctx = this._ctx, self = this;
     story.places.kind.forEach(function (kind, i) {
       var xy = self._toCanvas(self._projected.places[i]);
-      drawPlace(ctx, kind, xy[0], xy[1]);
+      // the largest (base's star) reaches 9 px with its edge
+      stamp(ctx, 'place ' + kind, 10, xy[0], xy[1], function (symbol, m) { drawPlace(symbol, kind, m, m); });
       self._hits.push({ place: i, x: xy[0], y: xy[1], r: 8 });
       self._boxes.push(around(xy, 8));
     });
@@ -528,8 +554,13 @@ var StoryCanvas = L.Renderer.extend({
       var x = crowd.x, y = crowd.y;
       ctx.globalAlpha = 1;
       if (crowd.selected) { circle(ctx, x, y, 16, null, HALO, 5); }
-      ctx.globalAlpha = crowd.past ? STYLES.past.opacity : 1;
-      circle(ctx, x, y, radius, kinds[self._story.events.kind[crowd.last]], '#fff', 2);
+      var alpha = crowd.past ? STYLES.past.opacity : 1, colour = kinds[self._story.events.kind[crowd.last]];
+      // the ring reaches a pixel past the radius
+      stamp(ctx, 'crowd ' + colour + ' ' + alpha, radius + 2, x, y, function (disc, m) {
+        disc.globalAlpha = alpha;
+        circle(disc, m, m, radius, colour, '#fff', 2);
+      });
+      ctx.globalAlpha = alpha;
       ctx.fillStyle = '#fff';
       ctx.fillText(crowd.count > 99 ? '99+' : String(crowd.count), x, y + 0.5);
       self._boxes.push(around([x, y], radius + 3));

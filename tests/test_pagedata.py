@@ -113,3 +113,38 @@ def test_ids_are_written_as_what_they_add_to_the_one_before():
 @given(st.lists(st.from_regex(ID_PATTERN, fullmatch=True), max_size=30))
 def test_any_ids_read_back_as_they_were(ids):
     assert ids_read_back(pagedata.shared_start_ids(ids)) == ids
+
+
+def test_place_names_get_room_the_most_used_first(project):
+    # mixed_model: east-depot has an event and is the end of the road (twice) and of the route
+    # file's two events; north-port starts all four routes.
+    model = mixed_model(project)
+    data = pagedata.page_data(model)
+    order = [model.places[n].id for n in data["places"]["order"]]
+    assert order[:2] == ["east-depot", "north-port"]
+    assert sorted(data["places"]["order"]) == list(range(len(model.places)))
+
+
+def label_order(kinds, lat, lon, event_places=(), lines=()):
+    """label_order on page data of places and route lines written as coordinates (one route each)."""
+    paths = {"vertices": [pagedata.NEXT] * sum(map(len, lines)), "sizes": [len(line) for line in lines],
+             "lat": [p[0] for line in lines for p in line], "lon": [p[1] for line in lines for p in line]}
+    places = {"kind": list(kinds), "lat": list(lat), "lon": list(lon)}
+    return pagedata.label_order(places, list(event_places), {"path": [pagedata.NEXT] * len(lines)}, paths)
+
+
+def test_place_names_by_use_then_kind_then_as_written():
+    kinds = ["city", "port", "city", "depot", "railhead"]
+    lat, lon = [1.0, 2.0, 3.0, 4.0, 5.0], [1.0, 2.0, 3.0, 4.0, 5.0]
+    # unused: ports, railheads and depots (styles.json's order) before cities, ties as written
+    assert label_order(kinds, lat, lon) == [1, 4, 3, 0, 2]
+    # a route's end counts for the place within 0.001 degrees of it, not for one 0.0011 away
+    assert label_order(kinds, lat, lon, lines=[[(2.9995, 3.0004), (4.0011, 4.0)]]) == [2, 1, 4, 3, 0]
+    # events at a place count once each; the most used first
+    assert label_order(kinds, lat, lon, event_places=[0, 0, 3], lines=[[(3.0, 3.0), (3.0, 3.0)]]) == [0, 2, 3, 1, 4]
+
+
+def test_a_route_end_between_two_places_counts_for_the_first_written():
+    # two places 0.0015 degrees apart, an end 0.0008 from each (cells of 0.001 degrees either side)
+    assert label_order(["city", "city"], [10.0, 10.0015], [20.0, 20.0], lines=[[(10.0008, 20.0), (0.0, 0.0)]]) == [0, 1]
+    assert label_order(["city", "city"], [10.0015, 10.0], [20.0, 20.0], lines=[[(10.0008, 20.0), (0.0, 0.0)]]) == [0, 1]

@@ -303,7 +303,8 @@ var StoryCanvas = L.Renderer.extend({
     this._selected = -1;
     this._projected = null;
     this._hits = [];
-    this._labelOrder = labelOrder(story);
+    // the order place names get room in (pagedata.label_order)
+    this._labelOrder = story.places.order;
     this._styleRanks = styleRanks(story);
     this._kindOf = numbered(story.events.kind, story.kinds);
     this._levelOf = numbered(story.events.confidence, story.confidences);
@@ -574,7 +575,7 @@ var StoryCanvas = L.Renderer.extend({
     ctx.textAlign = 'start'; ctx.textBaseline = 'alphabetic'; ctx.globalAlpha = 1;
   },
 
-  // Place names by priority (labelOrder), each at a side of its symbol where it
+  // Place names by priority (places.order), each at a side of its symbol where it
   // overlaps no other name nor symbol and stays in view (placeLabels); else left out.
   _drawLabels: function () {
     var ctx = this._ctx, story = this._story, self = this, taken = new BoxGrid(this._boxes), shown = [];
@@ -674,19 +675,6 @@ function cellKey(cx, cy) { return cx * 8388608 + cy; }
 // An item filed under a key of a Map of lists.
 function fileIn(cells, key, item) { (cells.get(key) || cells.set(key, []).get(key)).push(item); }
 
-// What is filed in cell (cx, cy) and the eight round it, each item to test until one
-// answers (that answer is returned; null when none does).
-function nearCells(cells, cx, cy, test) {
-  for (var d = 0; d < 9; d++) {
-    var items = cells.get(cellKey(cx + d % 3 - 1, cy + Math.floor(d / 3) - 1)) || [];
-    for (var k = 0; k < items.length; k++) {
-      var answer = test(items[k]);
-      if (answer) { return answer; }
-    }
-  }
-  return null;
-}
-
 // Boxes filed by the 64 px cells they cover: does a box overlap any of them,
 // asked of thousands of symbols without comparing it with each.
 function BoxGrid(boxes) { this.cells = new Map(); boxes.forEach(this.add, this); }
@@ -752,38 +740,6 @@ function placeLabels(labels) {
 }
 
 function unionBox(a, b) { return a ? [Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[2], b[2]), Math.max(a[3], b[3])] : b; }
-
-// Places in the order their names get room: the most used first (events at
-// them, routes starting or ending there), then by kind as styles.json lists
-// them (ports, railheads and depots before cities), then as written.
-function labelOrder(story) {
-  var places = story.places, use = places.kind.map(function () { return 0; }), rank = Object.keys(STYLES.placeKinds);
-  // A route's end is at a place when it is within 0.001 degrees of it: places filed by
-  // their 0.001-degree cell (cellKey), so each end is compared with a few places, not all of them.
-  var byCell = new Map();
-  places.lat.forEach(function (lat, i) { fileIn(byCell, cellKey(Math.floor(lat * 1000), Math.floor(places.lon[i] * 1000)), i); });
-  // the place at p, -1 for none
-  var at = function (p) {
-    var best = -1;
-    // every place near enough, the first of them counted
-    nearCells(byCell, Math.floor(p[0] * 1000), Math.floor(p[1] * 1000), function (i) {
-      if (Math.abs(places.lat[i] - p[0]) < 1e-3 && Math.abs(places.lon[i] - p[1]) < 1e-3 && (best < 0 || i < best)) { best = i; }
-    });
-    return best;
-  };
-  story.events.geo.forEach(function (geo) { if (typeof geo === 'number') { use[geo]++; } });
-  // a shared path's ends looked up once
-  var ends = new Map();
-  story.routes.forEach(function (route) {
-    var path = route.path, known = ends.get(path);
-    if (!known) { ends.set(path, known = [at(path[0]), at(path[path.length - 1])]); }
-    if (known[0] >= 0) { use[known[0]]++; }
-    if (known[1] >= 0) { use[known[1]]++; }
-  });
-  return places.kind.map(function (kind, i) { return i; }).sort(function (a, b) {
-    return use[b] - use[a] || rank.indexOf(places.kind[a]) - rank.indexOf(places.kind[b]) || a - b;
-  });
-}
 
 // Each of values as its position among names (a few), for 10,000 values a lookup each.
 function numbered(values, names) {

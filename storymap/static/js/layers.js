@@ -259,29 +259,47 @@ var FollowsDrags = {
   }
 };
 
-// Symbols the map repeats (place symbols, crowds' discs), each painted once per pixel ratio
-// onto a small canvas of its own and copied wherever it goes, on whole device pixels: painted in
-// place, circle by circle, they took 6 to 7 ms of a 10,000-event jump's 16 ms of painting.
-// A copy of what was painted onto a clear canvas, opacity included, is what painting it in
-// place gives, to within the half pixel a position is rounded by.
-var STAMPS = { ratio: 0, made: new Map() };
-// paint(ctx, m): the symbol centred on (m, m); reach: how far it reaches from its centre (px).
-function stamp(ctx, key, reach, x, y, paint) {
+// Symbols the map repeats (place symbols, crowds' discs), all painted once per pixel ratio side
+// by side on one small canvas and copied wherever they go, on whole device pixels: painted in
+// place, circle by circle, they took 6 to 7 ms of a 10,000-event jump's 16 ms of painting (and
+// a canvas each, made as first needed, half a millisecond each at the start). A copy of what was
+// painted onto a clear canvas, opacity included, is what painting it in place gives, to within
+// the half pixel a position is rounded by.
+var STAMP_REACH = STYLES.point.crowdRadius + 2;  // the largest, a crowd's disc and its ring
+var stamps = null;
+function stampSheet() {
   var ratio = window.devicePixelRatio || 1;
-  if (STAMPS.ratio !== ratio) { STAMPS = { ratio: ratio, made: new Map() }; }
-  var made = STAMPS.made.get(key);
-  if (!made) {
-    // an even size: the centre on a pixel corner, as a rounded position puts it
-    var size = 2 * Math.ceil(reach * ratio), sketch;
-    made = document.createElement('canvas');
-    made.width = made.height = size;
-    sketch = made.getContext('2d');
-    sketch.setTransform(ratio, 0, 0, ratio, 0, 0);
-    paint(sketch, size / 2 / ratio);
-    STAMPS.made.set(key, made);
-  }
-  var side = made.width / ratio;
-  ctx.drawImage(made, Math.round(x * ratio) / ratio - side / 2, Math.round(y * ratio) / ratio - side / 2, side, side);
+  if (stamps && stamps.ratio === ratio) { return stamps; }
+  var painters = [], radius = STYLES.point.crowdRadius;
+  Object.keys(STYLES.placeKinds).forEach(function (kind) {
+    painters.push(['place ' + kind, function (ctx, m) { drawPlace(ctx, kind, m, m); }]);
+  });
+  Object.keys(STYLES.eventKinds).forEach(function (kind) {
+    [1, STYLES.past.opacity].forEach(function (alpha) {
+      painters.push(['crowd ' + kind + ' ' + alpha, function (ctx, m) {
+        ctx.globalAlpha = alpha;
+        circle(ctx, m, m, radius, STYLES.eventKinds[kind], '#fff', 2);
+        ctx.globalAlpha = 1;
+      }]);
+    });
+  });
+  // an even size: the centre on a pixel corner, as a rounded position puts it
+  var cell = 2 * Math.ceil(STAMP_REACH * ratio), canvas = document.createElement('canvas'), ctx = canvas.getContext('2d'), at = new Map();
+  canvas.width = cell * painters.length;
+  canvas.height = cell;
+  painters.forEach(function (painter, n) {
+    ctx.setTransform(ratio, 0, 0, ratio, n * cell, 0);
+    painter[1](ctx, cell / 2 / ratio);
+    at.set(painter[0], n * cell);
+  });
+  return (stamps = { ratio: ratio, canvas: canvas, cell: cell, at: at });
+}
+
+// The stamp named key ('place ' + kind, 'crowd ' + kind + ' ' + opacity) centred on (x, y).
+function stamp(ctx, key, x, y) {
+  var sheet = stampSheet(), ratio = sheet.ratio, cell = sheet.cell, side = cell / ratio;
+  ctx.drawImage(sheet.canvas, sheet.at.get(key), 0, cell, cell,
+    Math.round(x * ratio) / ratio - side / 2, Math.round(y * ratio) / ratio - side / 2, side, side);
 }
 
 var StoryCanvas = L.Renderer.extend({
@@ -495,7 +513,7 @@ var StoryCanvas = L.Renderer.extend({
     story.places.kind.forEach(function (kind, i) {
       var xy = self._toCanvas(self._projected.places[i]);
       // the largest (base's star) reaches 9 px with its edge
-      stamp(ctx, 'place ' + kind, 10, xy[0], xy[1], function (symbol, m) { drawPlace(symbol, kind, m, m); });
+      stamp(ctx, 'place ' + kind, xy[0], xy[1]);
       self._hits.push({ place: i, x: xy[0], y: xy[1], r: 8 });
       self._boxes.push(around(xy, 8));
     });
@@ -548,19 +566,15 @@ var StoryCanvas = L.Renderer.extend({
   // at their middle, coloured by the latest event's kind. A click zooms in to
   // part them, or opens the latest event when they share one spot.
   _drawCrowds: function (crowds) {
-    var ctx = this._ctx, kinds = STYLES.eventKinds, radius = STYLES.point.crowdRadius, self = this, min = this._bounds.min.clone();
+    var ctx = this._ctx, radius = STYLES.point.crowdRadius, self = this, min = this._bounds.min.clone();
     ctx.font = '700 11px ' + FONT_FAMILY;
     ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
     crowds.forEach(function (crowd) {
       var x = crowd.x, y = crowd.y;
       ctx.globalAlpha = 1;
       if (crowd.selected) { circle(ctx, x, y, 16, null, HALO, 5); }
-      var alpha = crowd.past ? STYLES.past.opacity : 1, colour = kinds[self._story.events.kind[crowd.last]];
-      // the ring reaches a pixel past the radius
-      stamp(ctx, 'crowd ' + colour + ' ' + alpha, radius + 2, x, y, function (disc, m) {
-        disc.globalAlpha = alpha;
-        circle(disc, m, m, radius, colour, '#fff', 2);
-      });
+      var alpha = crowd.past ? STYLES.past.opacity : 1;
+      stamp(ctx, 'crowd ' + self._story.events.kind[crowd.last] + ' ' + alpha, x, y);
       ctx.globalAlpha = alpha;
       ctx.fillStyle = '#fff';
       ctx.fillText(crowd.count > 99 ? '99+' : String(crowd.count), x, y + 0.5);

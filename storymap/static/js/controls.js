@@ -15,18 +15,22 @@ function buildLegend(data, strings) {
     var label = labels.modes[route.mode] + (approximate ? ' (' + strings.approximate_route + ')' : '');
     items.push([label, function (ctx) { drawRouteLine(ctx, [[2, 9], [24, 9]], route.mode, 1, approximate); }]);
   });
-  var points = data.events.geo.map(function (geo) { return geo !== null && geo.route === undefined; });
-  // kinds only as points: a route is drawn by its mode
-  data.events.kind.forEach(function (kind, i) {
-    if (seen['k' + kind] || !points[i]) { return; }
-    seen['k' + kind] = 1;
-    items.push([labels.kinds[kind], function (ctx) { drawEventPoint(ctx, 14, 9, kind, false); }]);
-  });
-  // Low confidence: the levels styles.json draws hollow (and their routes faded).
-  var low = data.events.geo.map(function (geo, i) { return geo !== null && isHollow(data.events.confidence[i]); });
+  // One pass over the events: the kinds drawn as points (a route is drawn by its mode), in
+  // the order they first come, and whether low confidence (the levels styles.json draws
+  // hollow, their routes faded) is drawn as a point, as a route, or both.
+  var ev = data.events, hollow = {}, lowPoint = false, lowRoute = false;
+  data.confidences.forEach(function (level) { hollow[level] = isHollow(level); });
+  for (var i = 0; i < ev.geo.length; i++) {
+    var geo = ev.geo[i], point = geo !== null && geo.route === undefined, kind = ev.kind[i];
+    if (geo === null) { continue; }
+    if (point && !seen['k' + kind]) {
+      seen['k' + kind] = 1;
+      items.push([labels.kinds[kind], pointSymbol(kind)]);
+    }
+    if (hollow[ev.confidence[i]]) { if (point) { lowPoint = true; } else { lowRoute = true; } }
+  }
   // a hollow point if one is drawn; a faded line if a route is
-  if (low.indexOf(true) >= 0) {
-    var lowRoute = low.some(function (yes, i) { return yes && !points[i]; }), lowPoint = low.some(function (yes, i) { return yes && points[i]; });
+  if (lowPoint || lowRoute) {
     var fade = routeOpacity(data.confidences.filter(isHollow)[0]);
     items.push([strings.confidence_low_legend, function (ctx) {
       if (lowRoute) {
@@ -57,6 +61,8 @@ function buildLegend(data, strings) {
   };
   return control;
 }
+
+function pointSymbol(kind) { return function (ctx) { drawEventPoint(ctx, 14, 9, kind, false); }; }
 
 // Whether the map can draw something muted: in cumulative mode, a located
 // event whose time passes before the timeline's last day (as StoryCanvas decides).

@@ -84,7 +84,8 @@ function ReadingPosition(app, panel) {
   this.app = app;
   this.panel = panel;
   this.query = window.matchMedia(READING_QUERY);
-  this.lastY = window.scrollY;
+  // read at the first watch(), once laid out: reading it now would force a layout mid-start
+  this.lastY = null;
   var self = this;
   // A tap or a key in the list chooses by itself: the line waits for the next scroll.
   app.list.panel.addEventListener('click', function () { self.lastY = window.scrollY; });
@@ -99,6 +100,7 @@ function ReadingPosition(app, panel) {
 
 ReadingPosition.prototype.watch = function () {
   var room = Math.round(this.panel.getBoundingClientRect().height), self = this;
+  if (this.lastY === null) { this.lastY = window.scrollY; }
   if (room === this.room && this.observer) { return; }
   if (room !== this.room) { document.documentElement.style.setProperty('--sticky-room', (room + 16) + 'px'); }
   this.room = room;

@@ -160,3 +160,22 @@ def test_crowds_are_stamped_in_their_kinds_colour_at_any_pixel_ratio(browser, cr
         assert [p for p in pixels if p[1] == p[0]] == [], pixels  # nor painted larger than it is
     finally:
         context.close()
+
+
+def test_the_groups_wait_for_a_long_idle_period(browser, crowded):
+    # Working out every group takes tens of milliseconds (a hundred at 100,000 events): in the
+    # short idle periods between a scroll's frames it made one frame that long (util.js,
+    # whenLongIdle). While frames keep coming it waits, and comes once they stop.
+    context, page, errors = open_crowded(browser, crowded)
+    try:
+        wait_until(page, GROUPED, 5_000)
+        page.evaluate("""window.__frames = true;
+            (function spin() { if (window.__frames) { requestAnimationFrame(spin); } })();""")
+        page.evaluate("map_storymap.setZoom(map_storymap.getZoom() + 1, {animate: false})")
+        page.wait_for_timeout(1500)  # past the second an idle callback would wait for
+        assert page.evaluate(GROUPED) is False
+        page.evaluate("window.__frames = false")
+        wait_until(page, GROUPED, 5_000)
+        assert errors == []
+    finally:
+        context.close()

@@ -503,7 +503,7 @@ var StoryCanvas = L.Renderer.extend({
   // After the first drawing (MutedRoutes.later): the kept canvas made when the page is idle.
   _keepMutedLater: function () {
     var self = this, opened = this._day;
-    whenIdle(function () {
+    whenLongIdle(function () {
       if (self._ctx && self._mutedView) { self._muted.keep(self._ctx, Math.max(opened, self._day), self._mutedView); }
     });
   },
@@ -530,9 +530,9 @@ var StoryCanvas = L.Renderer.extend({
       spots = projected.groups.day(this._drawnBefore, this._mutedBefore, shift, this._selected);
     } else {
       spots = new SpotGroups(projected, drawn, this._mutedUntil).day(Infinity, this._mutedBefore, shift, this._selected);
-      // all grouped when the page is idle, not in the drawing the reader waits for
+      // all grouped when the page is idle (a long idle period), not in the drawing the reader waits for
       if (this._drawnBefore >= 0 && !projected.groupsLater) {
-        projected.groupsLater = whenIdle(function () {
+        projected.groupsLater = whenLongIdle(function () {
           if (self._projected === projected) { projected.groups = new SpotGroups(projected, self._located, self._mutedUntil); }
         });
       }

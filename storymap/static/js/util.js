@@ -72,3 +72,16 @@ function prefersReducedMotion() {
 function whenIdle(f) {
   return window.requestIdleCallback ? window.requestIdleCallback(f, { timeout: 1000 }) : setTimeout(f, 100);
 }
+
+// f in a long idle period, one with no frame due (the browser's idle periods last up to 50 ms):
+// for work that takes tens of milliseconds (a hundred at 100,000 events), which in the short
+// periods between the frames of a scroll or a pan would make one frame that long. While the
+// page keeps drawing frames it waits; what it prepares is only ever a shortcut.
+function whenLongIdle(f) {
+  if (!window.requestIdleCallback) { return setTimeout(f, 100); }
+  var ask = function () {
+    window.requestIdleCallback(function (deadline) { if (deadline.timeRemaining() < 40) { ask(); } else { f(); } });
+  };
+  ask();
+  return true;
+}
